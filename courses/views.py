@@ -1,0 +1,17 @@
+from django.http import HttpResponse
+
+
+def catalogue(request):
+    return HttpResponse("catalogue")
+
+
+def course_detail(request, slug):
+    return HttpResponse("course")
+
+
+def dashboard(request):
+    return HttpResponse("dashboard")
+
+
+def certificate_verify(request, code):
+    return HttpResponse("certificate")

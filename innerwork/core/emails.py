@@ -1,0 +1,155 @@
+"""The transactional e-mail outbox.
+
+Callers enqueue inside their own transaction; delivery is queued with
+`transaction.on_commit`, so a rolled-back change never sends anything and a
+committed one is never lost (undelivered rows are retried by
+`deliver_pending_emails`). The unique `dedup_key` makes enqueueing idempotent.
+"""
+
+import base64
+import logging
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from innerwork.core.models import OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+RETRY_BASE_SECONDS = 60
+
+
+def _schedule_delivery(email_id: int) -> None:
+    from innerwork.core.tasks import deliver_email
+
+    transaction.on_commit(lambda: deliver_email.delay(email_id))
+
+
+def email_enqueue(
+    *,
+    key: str,
+    to: list[str],
+    template: str,
+    context: dict,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> OutboxEmail:
+    """Render `emails/<template>.{txt,html}` and queue it once per `key`.
+
+    Idempotent: a second call with the same key returns the existing row and
+    queues nothing. The subject is the first line of `emails/<template>.subject.txt`.
+    """
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = render_to_string(f"emails/{template}.subject.txt", context).strip().splitlines()[0]
+    body_text = render_to_string(f"emails/{template}.txt", context)
+    body_html = render_to_string(f"emails/{template}.html", context)
+    encoded = [
+        {"filename": name, "content": base64.b64encode(content).decode(), "mimetype": mimetype}
+        for name, content, mimetype in attachments or []
+    ]
+    email, created = OutboxEmail.objects.get_or_create(
+        dedup_key=key,
+        defaults={
+            "kind": template,
+            "to": list(to),
+            "subject": subject,
+            "body_text": body_text,
+            "body_html": body_html,
+            "attachments": encoded,
+        },
+    )
+    if created:
+        _schedule_delivery(email.pk)
+    return email
+
+
+def email_enqueue_rendered(
+    *, message: EmailMultiAlternatives, kind: str, key: str | None = None
+) -> OutboxEmail:
+    """Queue a message another library rendered (allauth's confirmation and reset mails)."""
+    html = next((body for body, mimetype in message.alternatives if mimetype == "text/html"), "")
+    email, created = OutboxEmail.objects.get_or_create(
+        dedup_key=key or f"{kind}:{uuid.uuid4()}",
+        defaults={
+            "kind": kind,
+            "to": list(message.to),
+            "subject": message.subject,
+            "body_text": message.body,
+            "body_html": html,
+        },
+    )
+    if created:
+        _schedule_delivery(email.pk)
+    return email
+
+
+def email_deliver(*, email_id: int) -> OutboxEmail | None:
+    """Send one outbox row at most once.
+
+    The row is locked (SKIP LOCKED) for the duration of the send, so two workers
+    can never send it concurrently, and a sent row is never sent again.
+    A failure is recorded and retried later with exponential back-off.
+    """
+    with transaction.atomic():
+        email = (
+            OutboxEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=OutboxEmail.Status.PENDING)
+            .first()
+        )
+        if email is None:
+            return None
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=email.to,
+            connection=get_connection(),
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        for attachment in email.attachments:
+            message.attach(
+                attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"]
+            )
+        email.attempts += 1
+        try:
+            message.send()
+        except Exception as exc:  # any provider or network error: keep the row and retry later
+            logger.warning("E-mail %s failed (attempt %s): %s", email.pk, email.attempts, exc)
+            email.last_error = f"{type(exc).__name__}: {exc}"
+            if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+                email.status = OutboxEmail.Status.FAILED
+                email.next_attempt_at = None
+            else:
+                delay = RETRY_BASE_SECONDS * 2 ** (email.attempts - 1)
+                email.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+        else:
+            email.status = OutboxEmail.Status.SENT
+            email.sent_at = timezone.now()
+            email.last_error = ""
+            email.next_attempt_at = None
+        email.save()
+        return email
+
+
+def emails_deliver_due(*, now=None) -> int:
+    """Deliver every pending row whose retry time has come (or that was never tried)."""
+    now = now or timezone.now()
+    due = OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING).exclude(next_attempt_at__gt=now)
+    sent = 0
+    for email_id in due.values_list("pk", flat=True):
+        result = email_deliver(email_id=email_id)
+        sent += bool(result and result.status == OutboxEmail.Status.SENT)
+    return sent
+
+
+def email_retry(*, email: OutboxEmail) -> None:
+    """Staff action: put a failed e-mail back in the queue."""
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        status=OutboxEmail.Status.PENDING, next_attempt_at=None, attempts=0
+    )
+    _schedule_delivery(email.pk)

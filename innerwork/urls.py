@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from innerwork.core import views as core_views
+
+handler400 = "innerwork.core.views.bad_request"
+handler403 = "innerwork.core.views.permission_denied"
+handler404 = "innerwork.core.views.page_not_found"
+handler500 = "innerwork.core.views.server_error"
+
+admin.site.site_header = "InnerWork staff console"
+admin.site.site_title = "InnerWork staff"
+admin.site.index_title = "Run the business"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("innerwork.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", include(("innerwork.api.urls", "api"), namespace="api")),
+    path("stripe/", include("djstripe.urls", namespace="djstripe")),
+    path("", include("courses.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
