@@ -42,18 +42,12 @@ class Course(TimeStampedModel):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
-    subtitle = models.CharField(
-        max_length=255, help_text="One sentence shown on cards and at the top of the page."
-    )
+    subtitle = models.CharField(max_length=255, help_text="One sentence shown on cards and at the top of the page.")
     description = models.TextField(help_text="Markdown.")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="courses")
     level = models.CharField(max_length=20, choices=Level.choices, default=Level.ALL_LEVELS, db_index=True)
-    instructor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="courses_taught"
-    )
-    price_amount = models.PositiveIntegerField(
-        default=0, help_text="In the currency's minor unit (cents); 0 is free."
-    )
+    instructor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="courses_taught")
+    price_amount = models.PositiveIntegerField(default=0, help_text="In the currency's minor unit (cents); 0 is free.")
     currency = models.CharField(max_length=3, default="usd")
     is_published = models.BooleanField(default=False, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -65,9 +59,7 @@ class Course(TimeStampedModel):
         ordering = ["-published_at", "-id"]
         indexes = [models.Index(fields=["is_published", "price_amount"])]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(currency__regex=r"^[a-z]{3}$"), name="course_currency_iso_lower"
-            ),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[a-z]{3}$"), name="course_currency_iso_lower"),
         ]
 
     def __str__(self):
@@ -138,9 +130,7 @@ class Enrollment(TimeStampedModel):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     type = models.CharField(max_length=8, choices=Type.choices)
     completed_at = models.DateTimeField(null=True, blank=True)
-    last_lesson = models.ForeignKey(
-        Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    last_lesson = models.ForeignKey(Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     last_activity_at = models.DateTimeField(null=True, blank=True)
     status_reason = models.CharField(max_length=255, blank=True)
     granted_by = models.ForeignKey(
@@ -149,9 +139,7 @@ class Enrollment(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "course"], name="one_enrollment_per_user_course")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="one_enrollment_per_user_course")]
 
     def __str__(self):
         return f"{self.user} in {self.course}"
@@ -184,9 +172,7 @@ class LessonProgress(models.Model):
     completed_at = models.DateTimeField(db_index=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["enrollment", "lesson"], name="one_progress_per_lesson")
-        ]
+        constraints = [models.UniqueConstraint(fields=["enrollment", "lesson"], name="one_progress_per_lesson")]
 
     def __str__(self):
         return f"{self.enrollment} · lesson {self.lesson_id}"
@@ -206,9 +192,7 @@ class Certificate(models.Model):
     course_title = models.CharField(max_length=200)
     instructor_name = models.CharField(max_length=150)
     issued_at = models.DateTimeField()
-    is_valid = models.BooleanField(
-        default=True, help_text="Cleared when the enrollment is refunded or revoked."
-    )
+    is_valid = models.BooleanField(default=True, help_text="Cleared when the enrollment is refunded or revoked.")
 
     class Meta:
         ordering = ["-issued_at"]

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from courses import views
+from courses.views import catalogue, dashboard, learning
 
 app_name = "courses"
 
 urlpatterns = [
-    path("", views.catalogue, name="catalogue"),
-    path("courses/<slug:slug>/", views.course_detail, name="detail"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("certificates/<str:code>/", views.certificate_verify, name="certificate_verify"),
+    path("", catalogue.catalogue, name="catalogue"),
+    path("courses/<slug:slug>/", catalogue.course_detail, name="detail"),
+    path("courses/<slug:slug>/enroll/", learning.enroll, name="enroll"),
+    path("courses/<slug:slug>/learn/", learning.resume, name="resume"),
+    path("courses/<slug:slug>/lessons/<int:lesson_id>/", learning.lesson_detail, name="lesson"),
+    path("courses/<slug:slug>/lessons/<int:lesson_id>/complete/", learning.lesson_complete, name="lesson_complete"),
+    path("courses/<slug:slug>/certificate.pdf", learning.certificate_download, name="certificate_download"),
+    path("certificates/<str:code>/", learning.certificate_verify, name="certificate_verify"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
 ]

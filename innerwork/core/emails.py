@@ -67,9 +67,7 @@ def email_enqueue(
     return email
 
 
-def email_enqueue_rendered(
-    *, message: EmailMultiAlternatives, kind: str, key: str | None = None
-) -> OutboxEmail:
+def email_enqueue_rendered(*, message: EmailMultiAlternatives, kind: str, key: str | None = None) -> OutboxEmail:
     """Queue a message another library rendered (allauth's confirmation and reset mails)."""
     html = next((body for body, mimetype in message.alternatives if mimetype == "text/html"), "")
     email, created = OutboxEmail.objects.get_or_create(
@@ -112,9 +110,7 @@ def email_deliver(*, email_id: int) -> OutboxEmail | None:
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")
         for attachment in email.attachments:
-            message.attach(
-                attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"]
-            )
+            message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
         email.attempts += 1
         try:
             message.send()
@@ -149,7 +145,5 @@ def emails_deliver_due(*, now=None) -> int:
 
 def email_retry(*, email: OutboxEmail) -> None:
     """Staff action: put a failed e-mail back in the queue."""
-    OutboxEmail.objects.filter(pk=email.pk).update(
-        status=OutboxEmail.Status.PENDING, next_attempt_at=None, attempts=0
-    )
+    OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.PENDING, next_attempt_at=None, attempts=0)
     _schedule_delivery(email.pk)

@@ -22,9 +22,7 @@ _REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
 if not DEBUG:
     missing = [name for name in _REQUIRED_IN_PRODUCTION if not env.str(name, default="")]
     if missing:
-        raise ImproperlyConfigured(
-            "DEBUG is off, so these environment variables are required: " + ", ".join(missing)
-        )
+        raise ImproperlyConfigured("DEBUG is off, so these environment variables are required: " + ", ".join(missing))
 
 SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-innerwork-demo-key-not-for-production")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -121,9 +119,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env.str(
-    "ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory"
-)
+ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory")
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL

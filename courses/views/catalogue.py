@@ -7,11 +7,3 @@ def catalogue(request):
 
 def course_detail(request, slug):
     return HttpResponse("course")
-
-
-def dashboard(request):
-    return HttpResponse("dashboard")
-
-
-def certificate_verify(request, code):
-    return HttpResponse("certificate")
