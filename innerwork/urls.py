@@ -15,6 +15,7 @@ admin.site.index_title = "Run the business"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
     path("accounts/", include("innerwork.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -3,7 +3,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -67,3 +67,11 @@ def permission_denied(request, exception=None):
 
 def bad_request(request, exception=None):
     return render(request, "errors/400.html", status=400)
+
+
+ROBOTS_TXT = "User-agent: *\nDisallow: /admin/\nDisallow: /accounts/\nDisallow: /dashboard/\nDisallow: /api/\n"
+
+
+@require_GET
+def robots_txt(request):
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain")
