@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "innerwork.accounts",
     "innerwork.api",
     "courses",
+    "commerce",
 ]
 
 MIDDLEWARE = [

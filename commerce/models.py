@@ -1,0 +1,344 @@
+"""Orders are the only thing ever paid or refunded; carts, wishlists and coupons lead to them.
+
+A sold item is addressed by (kind, ref): its product kind (see registry.py) and
+its id as a string. Amounts are integer minor units of `currency`.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from innerwork.core.models import TimeStampedModel
+
+_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_order_number() -> str:
+    """ORD-20261122-7KQ2XD: the UTC date plus six unambiguous random characters."""
+    suffix = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
+    return f"ORD-{timezone.now():%Y%m%d}-{suffix}"
+
+
+class Cart(TimeStampedModel):
+    """One cart per signed-in user; an anonymous visitor's cart is keyed by their session."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="cart"
+    )
+    session_key = models.CharField(max_length=64, blank=True, db_index=True)
+    coupon = models.ForeignKey("Coupon", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(session_key=""), name="cart_has_an_owner"),
+        ]
+
+    def __str__(self):
+        return f"Cart of {self.user or self.session_key}"
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=32)
+    ref = models.CharField(max_length=64)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["cart", "kind", "ref"], name="cart_item_once")]
+
+    def __str__(self):
+        return f"{self.kind}:{self.ref}"
+
+
+class WishlistItem(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist")
+    kind = models.CharField(max_length=32)
+    ref = models.CharField(max_length=64)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-added_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "ref"], name="wishlist_item_once")]
+
+    def __str__(self):
+        return f"{self.user} wishes {self.kind}:{self.ref}"
+
+
+class Coupon(TimeStampedModel):
+    class DiscountType(models.TextChoices):
+        PERCENT = "percent", "Percent off"
+        FIXED = "fixed", "Fixed amount off"
+
+    code = models.CharField(max_length=40, unique=True, help_text="Stored in upper case; customers type any case.")
+    description = models.CharField(max_length=200, blank=True)
+    discount_type = models.CharField(max_length=8, choices=DiscountType.choices)
+    percent_off = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    amount_off = models.PositiveIntegerField(null=True, blank=True, help_text="Minor units of `currency`.")
+    currency = models.CharField(max_length=3, default="usd")
+    max_discount_amount = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Cap on the discount of one order, in minor units."
+    )
+    is_active = models.BooleanField(default=True)
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    min_order_amount = models.PositiveIntegerField(default=0, help_text="Subtotal needed, in minor units.")
+    applies_to_kinds = models.JSONField(default=list, blank=True, help_text='Product kinds, e.g. ["course"].')
+    applies_to_categories = models.JSONField(default=list, blank=True, help_text="Category slugs.")
+    applies_to_refs = models.JSONField(default=list, blank=True, help_text='Items as "kind:ref", e.g. "course:12".')
+    max_uses = models.PositiveIntegerField(null=True, blank=True, help_text="Across all customers.")
+    max_uses_per_user = models.PositiveIntegerField(null=True, blank=True)
+    stripe_coupon_id = models.CharField(max_length=255, blank=True)
+    stripe_promotion_code_id = models.CharField(max_length=255, blank=True)
+    stripe_synced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(discount_type="percent", percent_off__gt=0, percent_off__lte=100, amount_off__isnull=True)
+                    | Q(discount_type="fixed", amount_off__gt=0, percent_off__isnull=True)
+                ),
+                name="coupon_discount_matches_type",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def save(self, *args, **kwargs):
+        self.code = self.code.strip().upper()
+        super().save(*args, **kwargs)
+
+
+class Order(TimeStampedModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting payment"
+        PAID = "paid", "Paid"
+        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+        REFUNDED = "refunded", "Refunded"
+        FAILED = "failed", "Payment failed"
+        CANCELED = "canceled", "Canceled"
+        EXPIRED = "expired", "Expired"
+
+    # Every status change goes through services.order_set_status, which checks this map.
+    # A payment is never refused by the state machine: money that arrives for a failed,
+    # expired or canceled order is still recorded (and flagged where it needs a person).
+    TRANSITIONS = {
+        Status.PENDING: {Status.PAID, Status.FAILED, Status.CANCELED, Status.EXPIRED},
+        Status.FAILED: {Status.PENDING, Status.PAID, Status.CANCELED, Status.EXPIRED},
+        Status.EXPIRED: {Status.PENDING, Status.PAID},
+        Status.CANCELED: {Status.PAID},
+        Status.PAID: {Status.PARTIALLY_REFUNDED, Status.REFUNDED},
+        Status.PARTIALLY_REFUNDED: {Status.PARTIALLY_REFUNDED, Status.REFUNDED},
+        Status.REFUNDED: set(),
+    }
+    PAYABLE = (Status.PENDING, Status.FAILED, Status.EXPIRED)
+    SETTLED = (Status.PAID, Status.PARTIALLY_REFUNDED, Status.REFUNDED)
+
+    number = models.CharField(max_length=24, unique=True, default=new_order_number)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    currency = models.CharField(max_length=3)
+    subtotal_amount = models.PositiveIntegerField()
+    discount_amount = models.PositiveIntegerField(default=0)
+    total_amount = models.PositiveIntegerField()
+    coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, null=True, blank=True, related_name="orders")
+    coupon_code = models.CharField(max_length=40, blank=True)
+
+    amount_paid = models.PositiveIntegerField(default=0)
+    amount_refunded = models.PositiveIntegerField(default=0)
+    paid_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    charge_id = models.CharField(max_length=255, blank=True, db_index=True)
+    card_brand = models.CharField(max_length=20, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
+    receipt_url = models.URLField(max_length=500, blank=True)
+    failure_message = models.CharField(max_length=255, blank=True)
+
+    billing_name = models.CharField(max_length=200, blank=True)
+    billing_email = models.EmailField(blank=True)
+    billing_address = models.JSONField(default=dict, blank=True)
+
+    is_flagged = models.BooleanField(default=False, db_index=True)
+    flag_reason = models.CharField(max_length=255, blank=True)
+    flag_resolved_at = models.DateTimeField(null=True, blank=True)
+    flag_resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_amount=models.F("subtotal_amount") - models.F("discount_amount")),
+                name="order_total_is_subtotal_less_discount",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_refunded__lte=models.F("amount_paid")), name="order_refund_le_paid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("commerce:order_detail", kwargs={"number": self.number})
+
+    @property
+    def is_payable(self) -> bool:
+        return self.status in self.PAYABLE and self.total_amount > 0
+
+    @property
+    def refundable_amount(self) -> int:
+        return self.amount_paid - self.amount_refunded
+
+
+class OrderLine(models.Model):
+    """One bought item with its price and its share of the discount frozen at checkout."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=32, db_index=True)
+    ref = models.CharField(max_length=64)
+    title = models.CharField(max_length=200)
+    category = models.CharField(max_length=80, blank=True)
+    unit_amount = models.PositiveIntegerField()
+    quantity = models.PositiveIntegerField(default=1)
+    discount_amount = models.PositiveIntegerField(default=0)
+    total_amount = models.PositiveIntegerField()
+    stripe_price_id = models.CharField(max_length=255, blank=True)
+    refunded_amount = models.PositiveIntegerField(default=0)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_amount=models.F("unit_amount") * models.F("quantity") - models.F("discount_amount")),
+                name="line_total_is_amount_less_discount",
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__lte=models.F("total_amount")), name="line_refund_le_total"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order} · {self.title}"
+
+    @property
+    def refundable_amount(self) -> int:
+        return self.total_amount - self.refunded_amount
+
+
+class OrderEvent(models.Model):
+    """The order's timeline: everything that happened to it, in order, with who did it."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=40, db_index=True)
+    message = models.CharField(max_length=255)
+    data = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.order} {self.type}"
+
+
+class OrderEffect(models.Model):
+    """A side effect of an order that must happen exactly once (fulfil line 12, send receipt, issue invoice).
+
+    The unique (order, key) row is written in the same transaction as the effect, so a
+    replayed, duplicated or concurrent event finds it and does nothing.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="effects")
+    key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["order", "key"], name="order_effect_once")]
+
+    def __str__(self):
+        return f"{self.order} {self.key}"
+
+
+class CheckoutSession(TimeStampedModel):
+    """Our record of a Stripe Checkout Session opened for an order; at most one is open at a time."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        COMPLETE = "complete", "Complete"
+        EXPIRED = "expired", "Expired"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="checkout_sessions")
+    stripe_id = models.CharField(max_length=255, unique=True)
+    url = models.URLField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order"], condition=Q(status="open"), name="one_open_session_per_order"),
+        ]
+
+    def __str__(self):
+        return self.stripe_id
+
+
+class CouponRedemption(TimeStampedModel):
+    """A use of a coupon by an order: reserved at checkout, redeemed when paid, released if it lapses."""
+
+    class Status(models.TextChoices):
+        RESERVED = "reserved", "Reserved"
+        REDEEMED = "redeemed", "Redeemed"
+        RELEASED = "released", "Released"
+
+    COUNTS = (Status.RESERVED, Status.REDEEMED)
+
+    coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="redemptions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="coupon_redemption")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RESERVED, db_index=True)
+    discount_amount = models.PositiveIntegerField()
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.coupon} by {self.order}"
+
+
+class CatalogPrice(TimeStampedModel):
+    """The Stripe Product and Price that mirror one sellable item at one amount.
+
+    Stripe prices are immutable: a new amount gets a new row and a new Price, and the
+    old Price is archived in Stripe. Exactly one row per item is active.
+    """
+
+    kind = models.CharField(max_length=32)
+    ref = models.CharField(max_length=64)
+    unit_amount = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3)
+    stripe_product_id = models.CharField(max_length=255)
+    stripe_price_id = models.CharField(max_length=255, unique=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "ref"], condition=Q(is_active=True), name="one_active_catalog_price"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}:{self.ref} {self.unit_amount} {self.currency} ({self.stripe_price_id})"
