@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class CoursesConfig(AppConfig):
     name = "courses"
     verbose_name = "Courses"
+
+    def ready(self):
+        # Courses are sold through commerce's one payment pipeline; commerce finds them by kind.
+        from commerce.registry import register
+        from courses.sales import CourseKind
+
+        register(CourseKind())

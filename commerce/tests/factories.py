@@ -1,0 +1,97 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from commerce.models import Cart, CartItem, Coupon, CouponRedemption, Order, OrderLine, WishlistItem
+from innerwork.accounts.tests.factories import UserFactory
+
+
+class CouponFactory(factory.django.DjangoModelFactory):
+    """A 10 % coupon with no limits; use .fixed(...) style kwargs for other shapes."""
+
+    class Meta:
+        model = Coupon
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"SAVE{n:03d}")
+    discount_type = Coupon.DiscountType.PERCENT
+    percent_off = 10
+    amount_off = None
+    currency = "usd"
+
+    class Params:
+        fixed = factory.Trait(discount_type=Coupon.DiscountType.FIXED, percent_off=None, amount_off=1000)
+
+
+class CartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cart
+
+    user = factory.SubFactory(UserFactory)
+
+
+class CartItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CartItem
+
+    cart = factory.SubFactory(CartFactory)
+    kind = "course"
+    ref = factory.Sequence(str)
+
+
+class WishlistItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WishlistItem
+
+    user = factory.SubFactory(UserFactory)
+    kind = "course"
+    ref = factory.Sequence(str)
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """A pending order; totals are consistent (total = subtotal - discount)."""
+
+    class Meta:
+        model = Order
+
+    user = factory.SubFactory(UserFactory)
+    currency = "usd"
+    subtotal_amount = 4900
+    discount_amount = 0
+    total_amount = factory.LazyAttribute(lambda o: o.subtotal_amount - o.discount_amount)
+    coupon_code = factory.LazyAttribute(lambda o: o.coupon.code if o.coupon else "")
+    coupon = None
+
+
+class OrderLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrderLine
+
+    order = factory.SubFactory(OrderFactory)
+    kind = "course"
+    ref = factory.Sequence(str)
+    title = factory.Sequence(lambda n: f"Course {n}")
+    unit_amount = 4900
+    quantity = 1
+    discount_amount = 0
+    total_amount = factory.LazyAttribute(lambda o: o.unit_amount * o.quantity - o.discount_amount)
+
+
+class CouponRedemptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CouponRedemption
+
+    coupon = factory.SubFactory(CouponFactory)
+    order = factory.SubFactory(OrderFactory, coupon=factory.SelfAttribute("..coupon"))
+    user = factory.SelfAttribute("order.user")
+    status = CouponRedemption.Status.RESERVED
+    discount_amount = 0
+
+
+def past(**kwargs):
+    return timezone.now() - timedelta(**kwargs)
+
+
+def future(**kwargs):
+    return timezone.now() + timedelta(**kwargs)
