@@ -1,9 +1,99 @@
-from django.http import HttpResponse
+"""The public face of the catalogue: the course list at `/` and each course's page."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from courses.markdown import render_markdown
+from courses.models import Course
+from courses.selectors.catalogue import (
+    PRICE_CHOICES,
+    SORT_CHOICES,
+    CatalogueFilters,
+    catalogue_categories,
+    course_catalogue,
+    course_get_for_page,
+    course_ids_enrolled,
+    enrollment_for_course,
+)
 
 
+@dataclass(frozen=True)
+class FilterOption:
+    label: str
+    query: str  # the whole query string with this option applied (and the page reset)
+    active: bool
+    count: int | None = None
+
+
+def _filter_groups(filters: CatalogueFilters, categories) -> list[tuple[str, list[FilterOption]]]:
+    """Each filter as a list of links, so filtering works with no JavaScript at all."""
+
+    def options(field: str, choices, counts=None) -> list[FilterOption]:
+        current = getattr(filters, field)
+        everything = FilterOption("All", filters.querystring(**{field: ""}), not current)
+        return [everything] + [
+            FilterOption(label, filters.querystring(**{field: value}), current == value, (counts or {}).get(value))
+            for value, label in choices
+        ]
+
+    return [
+        (
+            "Category",
+            options(
+                "category",
+                [(category.slug, category.name) for category in categories],
+                {category.slug: category.course_count for category in categories},
+            ),
+        ),
+        ("Level", options("level", Course.Level.choices)),
+        ("Price", options("price", PRICE_CHOICES.items())),
+    ]
+
+
+@require_GET
 def catalogue(request):
-    return HttpResponse("catalogue")
+    categories = catalogue_categories()
+    filters = CatalogueFilters.from_params(request.GET, category_slugs=[category.slug for category in categories])
+    courses = course_catalogue(filters=filters, user=request.user)
+    # get_page turns "?page=abc" into page 1 and "?page=999" into the last page: a bad link still shows courses.
+    page_obj = Paginator(courses, settings.COURSES_PAGE_SIZE).get_page(request.GET.get("page"))
+    enrolled_ids = course_ids_enrolled(user=request.user, course_ids=[course.pk for course in page_obj])
+    for course in page_obj:
+        course.is_enrolled = course.pk in enrolled_ids
+    return render(
+        request,
+        "courses/catalogue.html",
+        {
+            "page_obj": page_obj,
+            "courses": page_obj.object_list,
+            "filters": filters,
+            "filter_groups": _filter_groups(filters, categories),
+            "sorts": SORT_CHOICES.items(),
+            "page_query": filters.querystring(),
+        },
+    )
 
 
+@require_GET
 def course_detail(request, slug):
-    return HttpResponse("course")
+    try:
+        course = course_get_for_page(slug=slug, user=request.user)
+    except Course.DoesNotExist:
+        raise Http404("No such course") from None
+    enrollment = enrollment_for_course(user=request.user, course=course)
+    return render(
+        request,
+        "courses/detail.html",
+        {
+            "course": course,
+            "description_html": render_markdown(course.description),
+            "modules": course.modules.all(),
+            "enrollment": enrollment,
+            "has_access": bool(enrollment and enrollment.has_access),
+        },
+    )

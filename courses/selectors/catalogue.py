@@ -1,0 +1,194 @@
+"""Reads behind the public catalogue, the course page and the catalogue API.
+
+Every list is annotated in SQL (lesson count, total minutes, popularity) so a page
+of courses costs the same number of queries whether the catalogue holds 3 or 3,000.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from courses.models import Category, Course, Enrollment, Lesson, Module
+
+SORT_NEWEST = "newest"
+SORT_PRICE_ASC = "price_asc"
+SORT_PRICE_DESC = "price_desc"
+SORT_POPULAR = "popular"
+SORT_CHOICES = {
+    SORT_NEWEST: "Newest",
+    SORT_PRICE_ASC: "Price: low to high",
+    SORT_PRICE_DESC: "Price: high to low",
+    SORT_POPULAR: "Most popular",
+}
+# The trailing "-id" keeps pages stable when the leading keys tie (pagination never repeats a course).
+_ORDERINGS = {
+    SORT_NEWEST: ("-published_at", "-id"),
+    SORT_PRICE_ASC: ("price_amount", "-published_at", "-id"),
+    SORT_PRICE_DESC: ("-price_amount", "-published_at", "-id"),
+    SORT_POPULAR: ("-popularity", "-published_at", "-id"),
+}
+
+PRICE_FREE = "free"
+PRICE_PAID = "paid"
+PRICE_CHOICES = {PRICE_FREE: "Free", PRICE_PAID: "Paid"}
+
+SEARCH_MAX_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """What the visitor asked the catalogue for; every field is already valid or empty."""
+
+    search: str = ""
+    category: str = ""  # a Category slug
+    level: str = ""  # a Course.Level value
+    price: str = ""  # PRICE_FREE / PRICE_PAID
+    sort: str = SORT_NEWEST
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str], *, category_slugs: Iterable[str]) -> "CatalogueFilters":
+        """Read filters from a query string, silently dropping values we do not know.
+
+        A stale bookmark (`?category=retired-slug&level=expert`) shows the whole
+        catalogue rather than an error page.
+        """
+        search = " ".join((params.get("q") or "").split())[:SEARCH_MAX_LENGTH]
+        category = params.get("category") or ""
+        level = params.get("level") or ""
+        price = params.get("price") or ""
+        sort = params.get("sort") or ""
+        return cls(
+            search=search,
+            category=category if category in set(category_slugs) else "",
+            level=level if level in Course.Level.values else "",
+            price=price if price in PRICE_CHOICES else "",
+            sort=sort if sort in SORT_CHOICES else SORT_NEWEST,
+        )
+
+    @property
+    def is_narrowed(self) -> bool:
+        """True when anything but the sort order limits the results."""
+        return bool(self.search or self.category or self.level or self.price)
+
+    def querystring(self, **overrides: str) -> str:
+        """The filters as a query string (defaults omitted), e.g. for pagination links."""
+        values = replace(self, **overrides)
+        params = {
+            "q": values.search,
+            "category": values.category,
+            "level": values.level,
+            "price": values.price,
+            "sort": "" if values.sort == SORT_NEWEST else values.sort,
+        }
+        return urlencode({key: value for key, value in params.items() if value})
+
+
+def _lessons_subquery(expression) -> Subquery:
+    return Subquery(
+        Lesson.objects.filter(module__course=OuterRef("pk"))
+        .order_by()
+        .values("module__course")
+        .annotate(value=expression)
+        .values("value"),
+        output_field=IntegerField(),
+    )
+
+
+def _with_card_figures(queryset: QuerySet[Course]) -> QuerySet[Course]:
+    """Annotate `lessons_count`, `total_minutes` and `popularity` with one SQL statement.
+
+    Correlated subqueries rather than joins: joining lessons and enrollments at once
+    would multiply the rows and inflate every sum.
+    """
+    popularity = Subquery(
+        Enrollment.objects.filter(course=OuterRef("pk"), status__in=Enrollment.HAS_ACCESS)
+        .order_by()
+        .values("course")
+        .annotate(value=Count("id"))
+        .values("value"),
+        output_field=IntegerField(),
+    )
+    return queryset.select_related("category", "instructor").annotate(
+        lessons_count=Coalesce(_lessons_subquery(Count("id")), Value(0)),
+        total_minutes=Coalesce(_lessons_subquery(Sum("duration_minutes")), Value(0)),
+        popularity=Coalesce(popularity, Value(0)),
+    )
+
+
+def _search_condition(search: str) -> Q:
+    """Every word must appear in the title, subtitle, description or instructor's name."""
+    condition = Q()
+    for word in search.split():
+        condition &= (
+            Q(title__icontains=word)
+            | Q(subtitle__icontains=word)
+            | Q(description__icontains=word)
+            | Q(instructor__full_name__icontains=word)
+        )
+    return condition
+
+
+def course_catalogue(*, filters: CatalogueFilters, user) -> QuerySet[Course]:
+    """Courses the user may see that match `filters`, in the requested order, with card figures."""
+    courses = Course.objects.visible_to(user)
+    if filters.search:
+        courses = courses.filter(_search_condition(filters.search))
+    if filters.category:
+        courses = courses.filter(category__slug=filters.category)
+    if filters.level:
+        courses = courses.filter(level=filters.level)
+    if filters.price == PRICE_FREE:
+        courses = courses.filter(price_amount=0)
+    elif filters.price == PRICE_PAID:
+        courses = courses.filter(price_amount__gt=0)
+    return _with_card_figures(courses).order_by(*_ORDERINGS[filters.sort])
+
+
+def catalogue_categories() -> list[Category]:
+    """Categories that hold at least one published course, each with `course_count`."""
+    return list(
+        Category.objects.annotate(course_count=Count("courses", filter=Q(courses__is_published=True))).filter(
+            course_count__gt=0
+        )
+    )
+
+
+def course_ids_enrolled(*, user, course_ids: Iterable[int]) -> set[int]:
+    """Which of these courses the user can currently learn in (active or completed enrollment)."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Enrollment.objects.filter(
+            user=user, course_id__in=list(course_ids), status__in=Enrollment.HAS_ACCESS
+        ).values_list("course_id", flat=True)
+    )
+
+
+def course_get_for_page(*, slug: str, user) -> Course:
+    """One course with card figures and its syllabus (`course.modules.all()` → `module.lessons.all()`).
+
+    Raises Course.DoesNotExist when the slug is unknown or the course is a draft the
+    user may not see (only staff see drafts).
+    """
+    syllabus = Prefetch(
+        "modules",
+        queryset=Module.objects.order_by("position", "id").prefetch_related(
+            Prefetch(
+                "lessons",
+                queryset=Lesson.objects.order_by("position", "id").only(
+                    "id", "module_id", "title", "duration_minutes", "position", "is_preview"
+                ),
+            )
+        ),
+    )
+    return _with_card_figures(Course.objects.visible_to(user)).prefetch_related(syllabus).get(slug=slug)
+
+
+def enrollment_for_course(*, user, course: Course) -> Enrollment | None:
+    """The user's enrollment in the course, whatever its status; None for visitors and strangers."""
+    if not user.is_authenticated:
+        return None
+    return Enrollment.objects.filter(user=user, course=course).first()
