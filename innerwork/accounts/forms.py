@@ -1,0 +1,23 @@
+from django import forms
+
+from innerwork.accounts.services import INVALID_TIME_ZONE
+from innerwork.accounts.time_zones import time_zone_choices
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        required=False,
+        help_text="Shown to your coaches and mentors and printed on your certificates.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        error_messages={"invalid_choice": INVALID_TIME_ZONE},
+        widget=forms.Select(attrs={"data-time-zone-select": ""}),
+    )
+
+    def __init__(self, *args, current_time_zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices(include=current_time_zone)
