@@ -1,0 +1,237 @@
+"""Every write of the learning side: enrollments, their status, lesson progress, certificates.
+
+Enrollment status changes only in `enrollment_set_status`. Each function locks the
+enrollment row it changes (`SELECT … FOR UPDATE`), so concurrent calls for the same
+learner and course are serialised: two simultaneous completions of the last lesson
+give one completion and one certificate. Other apps (commerce, admin) call these
+functions; none of them assigns `Enrollment.status` itself.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses.models import Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress
+from innerwork.accounts.models import User
+
+ENROLLMENT_TRANSITION_NOT_ALLOWED = "An enrollment cannot go from {from_status} to {to_status}."
+COURSE_NOT_AVAILABLE = "This course is not available."
+COURSE_NOT_FREE = "This course is not free: add it to your cart to buy it."
+REVOKE_REASON_REQUIRED = "Say why the enrollment is revoked; the learner's record keeps it."
+LESSON_NOT_IN_COURSE = "This lesson is not part of the enrolled course."
+ENROLLMENT_HAS_NO_ACCESS = "This enrollment no longer gives access to the course."
+CERTIFICATE_NOT_EARNED = "A certificate is issued only when every lesson is complete."
+
+# Losing access to a course also withdraws the certificate earned in it.
+_INVALIDATES_CERTIFICATE = {Enrollment.Status.REFUNDED, Enrollment.Status.REVOKED}
+
+
+def _lock(enrollment: Enrollment) -> Enrollment:
+    """A fresh copy of the row, locked until the surrounding transaction ends."""
+    return Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+
+
+def _sync(target: Enrollment, source: Enrollment) -> Enrollment:
+    """Copy the saved state of a locked copy back onto the caller's instance."""
+    for field in (
+        "status",
+        "type",
+        "completed_at",
+        "last_lesson_id",
+        "last_activity_at",
+        "status_reason",
+        "granted_by_id",
+    ):
+        setattr(target, field, getattr(source, field))
+    target.updated_at = source.updated_at
+    return target
+
+
+def enrollment_set_status(
+    *, enrollment: Enrollment, status: str, actor: User | None = None, reason: str = ""
+) -> Enrollment:
+    """Move an enrollment to `status`; the only place an enrollment's status changes.
+
+    Guarantees: the transition is checked against `Enrollment.TRANSITIONS` (ValidationError
+    with ENROLLMENT_TRANSITION_NOT_ALLOWED otherwise); the change and its EnrollmentEvent
+    are saved together; moving to refunded or revoked invalidates the certificate.
+    Idempotent: asking for the status it already has changes nothing and records no event,
+    so a replayed refund is harmless.
+    """
+    status = Enrollment.Status(status)
+    with transaction.atomic():
+        locked = _lock(enrollment)
+        if locked.status == status:
+            return _sync(enrollment, locked)
+        if status not in Enrollment.TRANSITIONS[locked.status]:
+            raise ValidationError(
+                ENROLLMENT_TRANSITION_NOT_ALLOWED.format(from_status=locked.status, to_status=status),
+                code="transition",
+            )
+        from_status = locked.status
+        locked.status = status
+        locked.status_reason = reason[:255]
+        locked.completed_at = timezone.now() if status == Enrollment.Status.COMPLETED else None
+        locked.save(update_fields=["status", "status_reason", "completed_at", "updated_at"])
+        EnrollmentEvent.objects.create(
+            enrollment=locked, from_status=from_status, to_status=status, reason=reason[:255], actor=actor
+        )
+        if status in _INVALIDATES_CERTIFICATE:
+            Certificate.objects.filter(enrollment=locked).update(is_valid=False)
+    return _sync(enrollment, locked)
+
+
+def enrollment_create(
+    *, user: User, course: Course, type: str, actor: User | None = None, reason: str = ""
+) -> Enrollment:
+    """Give `user` access to `course`, as a `type` (paid, free, gifted) enrollment.
+
+    Guarantees: one enrollment per (user, course), even under concurrent calls (the
+    unique constraint decides, the loser reads the winner's row). An existing active or
+    completed enrollment is returned unchanged. A refunded or revoked one is reactivated
+    with the new type, keeping its lesson progress; if that progress is already complete
+    it goes straight back to completed and its certificate becomes valid again.
+    The creation is recorded as an EnrollmentEvent ("" → active).
+    """
+    type = Enrollment.Type(type)
+    granted_by = actor if type == Enrollment.Type.GIFTED else None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                enrollment = Enrollment.objects.create(
+                    user=user,
+                    course=course,
+                    type=type,
+                    status=Enrollment.Status.ACTIVE,
+                    status_reason=reason[:255],
+                    granted_by=granted_by,
+                )
+        except IntegrityError:
+            enrollment = Enrollment.objects.select_for_update().get(user=user, course=course)
+        else:
+            EnrollmentEvent.objects.create(
+                enrollment=enrollment, from_status="", to_status=enrollment.status, reason=reason[:255], actor=actor
+            )
+            return enrollment
+
+        if enrollment.has_access:
+            return enrollment
+        enrollment.type = type
+        enrollment.granted_by = granted_by
+        enrollment.save(update_fields=["type", "granted_by", "updated_at"])
+        enrollment = enrollment_set_status(
+            enrollment=enrollment, status=Enrollment.Status.ACTIVE, actor=actor, reason=reason
+        )
+        _complete_if_finished(enrollment=enrollment)
+    return enrollment
+
+
+def enrollment_enroll_free(*, user: User, course: Course) -> Enrollment:
+    """Self-service enrollment in a free course.
+
+    Guarantees: only a published course whose price is 0 (ValidationError with
+    COURSE_NOT_AVAILABLE or COURSE_NOT_FREE otherwise); idempotent like `enrollment_create`.
+    """
+    if not course.is_published:
+        raise ValidationError(COURSE_NOT_AVAILABLE, code="not_available")
+    if not course.is_free:
+        raise ValidationError(COURSE_NOT_FREE, code="not_free")
+    return enrollment_create(user=user, course=course, type=Enrollment.Type.FREE, actor=user)
+
+
+def enrollment_grant(*, user: User, course: Course, actor: User, reason: str = "") -> Enrollment:
+    """Staff gift: a `gifted` enrollment granted by `actor` (recorded as granted_by and in the event).
+
+    Idempotent: a learner who already has access keeps their enrollment as it is.
+    """
+    return enrollment_create(user=user, course=course, type=Enrollment.Type.GIFTED, actor=actor, reason=reason)
+
+
+def enrollment_revoke(*, enrollment: Enrollment, actor: User, reason: str) -> Enrollment:
+    """Staff action: close the course to the learner and invalidate the certificate.
+
+    A reason is required (ValidationError REVOKE_REASON_REQUIRED); revoking a revoked
+    enrollment changes nothing.
+    """
+    if not reason.strip():
+        raise ValidationError(REVOKE_REASON_REQUIRED, code="reason_required")
+    return enrollment_set_status(
+        enrollment=enrollment, status=Enrollment.Status.REVOKED, actor=actor, reason=reason.strip()
+    )
+
+
+def enrollment_record_visit(*, enrollment: Enrollment, lesson: Lesson) -> None:
+    """Remember the lesson the learner opened last, for "Continue" (one UPDATE, no lock)."""
+    now = timezone.now()
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson, last_activity_at=now)
+    enrollment.last_lesson = lesson
+    enrollment.last_activity_at = now
+
+
+def _complete_if_finished(*, enrollment: Enrollment) -> None:
+    """Inside the caller's transaction (enrollment row locked): complete at 100 %, issue the certificate."""
+    total = Lesson.objects.filter(module__course_id=enrollment.course_id).count()
+    done = LessonProgress.objects.filter(enrollment=enrollment, lesson__module__course_id=enrollment.course_id).count()
+    if total == 0 or done < total:
+        return
+    if enrollment.status == Enrollment.Status.ACTIVE:
+        enrollment_set_status(enrollment=enrollment, status=Enrollment.Status.COMPLETED, reason="All lessons complete")
+    certificate_issue(enrollment=enrollment)
+
+
+def lesson_complete(*, enrollment: Enrollment, lesson: Lesson) -> LessonProgress:
+    """Mark `lesson` complete for this enrollment.
+
+    Guarantees: idempotent (one LessonProgress per lesson; a repeat keeps the first
+    completion time); the enrollment must give access (ValidationError
+    ENROLLMENT_HAS_NO_ACCESS) and the lesson must belong to its course
+    (LESSON_NOT_IN_COURSE). Updates last_lesson and last_activity_at. When every lesson
+    of the course is complete the enrollment becomes completed and its certificate is
+    issued, exactly once even when the last lessons are completed concurrently (the
+    enrollment row is locked for the whole check).
+    """
+    if lesson.module.course_id != enrollment.course_id:
+        raise ValidationError(LESSON_NOT_IN_COURSE, code="wrong_course")
+    now = timezone.now()
+    with transaction.atomic():
+        locked = _lock(enrollment)
+        if not locked.has_access:
+            raise ValidationError(ENROLLMENT_HAS_NO_ACCESS, code="no_access")
+        progress, _ = LessonProgress.objects.get_or_create(
+            enrollment=locked, lesson=lesson, defaults={"completed_at": now}
+        )
+        locked.last_lesson = lesson
+        locked.last_activity_at = now
+        locked.save(update_fields=["last_lesson", "last_activity_at", "updated_at"])
+        _complete_if_finished(enrollment=locked)
+    _sync(enrollment, locked)
+    return progress
+
+
+def certificate_issue(*, enrollment: Enrollment) -> Certificate:
+    """The certificate of a completed enrollment, created on first call.
+
+    Guarantees: one certificate per enrollment (idempotent, and the OneToOne constraint
+    settles concurrent calls); learner name, course title and instructor name are frozen
+    at issue time. Issuing again after a reactivation makes the same certificate (same
+    code) valid again. ValidationError CERTIFICATE_NOT_EARNED unless the enrollment is
+    completed.
+    """
+    if enrollment.status != Enrollment.Status.COMPLETED:
+        raise ValidationError(CERTIFICATE_NOT_EARNED, code="not_completed")
+    course = Course.objects.select_related("instructor").get(pk=enrollment.course_id)
+    user = User.objects.get(pk=enrollment.user_id)
+    with transaction.atomic():
+        certificate, created = Certificate.objects.get_or_create(
+            enrollment=enrollment,
+            defaults={
+                "learner_name": user.get_full_name(),
+                "course_title": course.title,
+                "instructor_name": course.instructor.get_full_name(),
+                "issued_at": enrollment.completed_at or timezone.now(),
+            },
+        )
+        if not created and not certificate.is_valid:
+            certificate.is_valid = True
+            certificate.save(update_fields=["is_valid"])
+    return certificate
