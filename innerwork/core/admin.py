@@ -1,0 +1,91 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from innerwork.core.emails import email_retry
+from innerwork.core.models import OutboxEmail
+
+RETRY_DONE = "%(count)d e-mail(s) queued again."
+RETRY_SKIPPED_SENT = "%(count)d e-mail(s) were already sent and were left alone."
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    """Staff read the outbox; nothing in it is edited by hand, failed rows can be retried."""
+
+    list_display = ("subject", "recipients", "kind", "status", "attempts", "created_at", "sent_at", "next_attempt_at")
+    list_filter = ("status", "kind", "sent_at")
+    search_fields = ("subject", "to", "dedup_key", "kind")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    list_per_page = 50
+    actions = ["retry"]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    fieldsets = (
+        (None, {"fields": ("subject", "recipients", "kind", "status", "dedup_key")}),
+        ("Delivery", {"fields": ("attempts", "last_error", "next_attempt_at", "sent_at", "created_at", "updated_at")}),
+        ("Message", {"fields": ("html_preview", "body_text", "attachment_names")}),
+    )
+    readonly_fields = (
+        "subject",
+        "recipients",
+        "kind",
+        "status",
+        "dedup_key",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+        "created_at",
+        "updated_at",
+        "html_preview",
+        "body_text",
+        "attachment_names",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Viewing is allowed through has_view_permission; the row is a record of what was sent.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="to")
+    def recipients(self, obj):
+        return ", ".join(obj.to)
+
+    @admin.display(description="attachments")
+    def attachment_names(self, obj):
+        return ", ".join(item["filename"] for item in obj.attachments) or "—"
+
+    @admin.display(description="HTML preview")
+    def html_preview(self, obj):
+        if not obj.body_html:
+            return "— (text only)"
+        # An empty sandbox: the stored HTML can neither run scripts nor reach this admin's origin.
+        return format_html(
+            '<iframe class="outbox-preview" sandbox="" referrerpolicy="no-referrer" title="E-mail preview" '
+            'srcdoc="{}"></iframe>',
+            obj.body_html,
+        )
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("core.change_outboxemail")
+
+    @admin.action(description="Retry delivery of the selected e-mails", permissions=["retry"])
+    def retry(self, request, queryset):
+        # A sent e-mail is never sent twice, so only pending and failed rows go back in the queue.
+        sent = queryset.filter(status=OutboxEmail.Status.SENT).count()
+        retried = 0
+        for email in queryset.exclude(status=OutboxEmail.Status.SENT):
+            email_retry(email=email)
+            retried += 1
+        if retried:
+            self.message_user(request, RETRY_DONE % {"count": retried}, messages.SUCCESS)
+        if sent:
+            self.message_user(request, RETRY_SKIPPED_SENT % {"count": sent}, messages.WARNING)
