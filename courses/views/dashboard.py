@@ -1,5 +1,143 @@
-from django.http import HttpResponse
+"""`/dashboard/`: the signed-in learner's courses, progress, totals and weekly activity."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from courses.selectors.learning import (
+    DASHBOARD_STATUS_FILTERS,
+    WeekCount,
+    dashboard_categories,
+    dashboard_enrollments,
+    learning_totals,
+    lessons_completed_per_week,
+)
+
+DASHBOARD_PAGE_SIZE = 12
+STATUS_LABELS = {"": "All", "in-progress": "In progress", "completed": "Completed"}
+
+# Chart geometry, in SVG user units; the SVG scales to its container.
+CHART_WIDTH = 640
+CHART_HEIGHT = 220
+CHART_PADDING_TOP = 24
+CHART_PADDING_BOTTOM = 32
+CHART_PADDING_LEFT = 28
+BAR_GAP_RATIO = 0.35
 
 
+@dataclass(frozen=True)
+class ChartBar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label_x: float
+    week: WeekCount
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class ChartGridLine:
+    y: float
+    value: int
+
+
+@dataclass(frozen=True)
+class WeeklyChart:
+    """Bars of lessons completed per week, laid out on the server (no chart library)."""
+
+    width: int
+    height: int
+    left: int
+    baseline: float
+    bars: list[ChartBar]
+    grid: list[ChartGridLine]
+    total: int
+    busiest: WeekCount | None
+
+
+def _nice_ceiling(value: int) -> int:
+    """A round axis maximum ≥ value: 4, 8, 10, 20, 40, 50, 100…"""
+    for step in (4, 8, 10, 20, 40, 50):
+        if value <= step:
+            return step
+    magnitude = 10 ** (len(str(value)) - 1)
+    return -(-value // magnitude) * magnitude
+
+
+def weekly_chart(weeks: list[WeekCount]) -> WeeklyChart:
+    scale_max = _nice_ceiling(max((week.lessons for week in weeks), default=0))
+    plot_height = CHART_HEIGHT - CHART_PADDING_TOP - CHART_PADDING_BOTTOM
+    baseline = CHART_PADDING_TOP + plot_height
+    slot = (CHART_WIDTH - CHART_PADDING_LEFT) / max(len(weeks), 1)
+    bar_width = slot * (1 - BAR_GAP_RATIO)
+    bars = []
+    for index, week in enumerate(weeks):
+        height = plot_height * week.lessons / scale_max
+        x = CHART_PADDING_LEFT + index * slot + (slot - bar_width) / 2
+        bars.append(
+            ChartBar(
+                x=round(x, 1),
+                y=round(baseline - height, 1),
+                width=round(bar_width, 1),
+                height=round(height, 1),
+                label_x=round(x + bar_width / 2, 1),
+                week=week,
+                is_current=index == len(weeks) - 1,
+            )
+        )
+    grid = [
+        ChartGridLine(y=round(baseline - plot_height * fraction, 1), value=round(scale_max * fraction))
+        for fraction in (0.5, 1)
+    ]
+    busiest = max(weeks, key=lambda week: week.lessons, default=None)
+    return WeeklyChart(
+        width=CHART_WIDTH,
+        height=CHART_HEIGHT,
+        left=CHART_PADDING_LEFT,
+        baseline=baseline,
+        bars=bars,
+        grid=grid,
+        total=sum(week.lessons for week in weeks),
+        busiest=busiest if busiest is not None and busiest.lessons else None,
+    )
+
+
+@require_GET
+@login_required
 def dashboard(request):
-    return HttpResponse("dashboard")
+    status = request.GET.get("status", "")
+    status = status if status in DASHBOARD_STATUS_FILTERS else ""
+    categories = list(dashboard_categories(user=request.user))
+    category = request.GET.get("category", "")
+    category = category if category in {c.slug for c in categories} else ""
+
+    rows = dashboard_enrollments(user=request.user, status=status or None, category_slug=category or None)
+    page_obj = Paginator(rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    filter_query = urlencode({key: value for key, value in {"status": status, "category": category}.items() if value})
+
+    def link(**changes) -> str:
+        params = {"status": status, "category": category, **changes}
+        return urlencode({key: value for key, value in params.items() if value})
+
+    return render(
+        request,
+        "courses/dashboard.html",
+        {
+            "page_obj": page_obj,
+            "enrollments": page_obj.object_list,
+            "totals": learning_totals(user=request.user),
+            "chart": weekly_chart(lessons_completed_per_week(user=request.user)),
+            "status": status,
+            "category": category,
+            "status_links": [(label, link(status=value), value == status) for value, label in STATUS_LABELS.items()],
+            "category_links": [("All categories", link(category=""), not category)]
+            + [(c.name, link(category=c.slug), c.slug == category) for c in categories],
+            "is_filtered": bool(status or category),
+            "page_query": filter_query,
+        },
+    )
