@@ -1,0 +1,392 @@
+"""The hosted Checkout page (`session.url`), the 3-D Secure challenge page and charge receipts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs
+
+from stripe_emulator import payflow
+from stripe_emulator.context import Ctx
+from stripe_emulator.http import Request, Response, html_response, redirect
+from stripe_emulator.money import format_amount
+from stripe_emulator.objects.core import ACCOUNT_NAME
+from stripe_emulator.pages import router
+from stripe_emulator.pages.layout import STYLESHEET, STYLESHEET_URL, h, message_page, page, test_mode_badge
+
+if TYPE_CHECKING:
+    from stripe_emulator.app import Emulator
+
+MERCHANT = ACCOUNT_NAME.split(" (")[0]
+SUBMIT_LABELS = {"book": "Book", "donate": "Donate", "pay": "Pay", "subscribe": "Subscribe", "auto": "Pay", None: "Pay"}
+COUNTRIES = (
+    ("US", "United States"),
+    ("GB", "United Kingdom"),
+    ("DE", "Germany"),
+    ("FR", "France"),
+    ("NL", "Netherlands"),
+    ("ES", "Spain"),
+    ("IT", "Italy"),
+    ("IE", "Ireland"),
+    ("BE", "Belgium"),
+    ("AT", "Austria"),
+    ("CH", "Switzerland"),
+    ("SE", "Sweden"),
+    ("CA", "Canada"),
+    ("AU", "Australia"),
+    ("NZ", "New Zealand"),
+    ("JP", "Japan"),
+)
+TEST_CARD_HINTS = (
+    ("4242 4242 4242 4242", "succeeds"),
+    ("4000 0000 0000 0002", "is declined"),
+    ("4000 0000 0000 9995", "is declined: insufficient funds"),
+    ("4000 0000 0000 0069", "is declined: expired card"),
+    ("4000 0000 0000 0127", "is declined: incorrect CVC"),
+    ("4000 0025 0000 3155", "asks for 3-D Secure"),
+)
+
+
+def _form(request: Request) -> dict[str, str]:
+    return {key: values[-1] for key, values in parse_qs(request.text, keep_blank_values=True).items()}
+
+
+@router.get(STYLESHEET_URL)
+def stylesheet(emulator: Emulator, request: Request) -> Response:
+    return Response(200, STYLESHEET.encode(), "text/css; charset=utf-8", {"Cache-Control": "max-age=300"})
+
+
+@router.get("/c/pay/{session_id}")
+def checkout_page(emulator: Emulator, request: Request, session_id: str) -> Response:
+    session = emulator.store.get("checkout.session", session_id)
+    if session is None:
+        return _missing()
+    with emulator.store.tx():
+        emulator.run_due_work()
+        session = emulator.store.get("checkout.session", session_id)
+    return _render_state(emulator, session, values={})
+
+
+@router.post("/c/pay/{session_id}")
+def checkout_submit(emulator: Emulator, request: Request, session_id: str) -> Response:
+    form = _form(request)
+    store = emulator.store
+    with store.tx():
+        emulator.run_due_work()
+        session = store.get("checkout.session", session_id)
+        if session is None:
+            return _missing()
+        ctx = Ctx(emulator)
+        action = form.get("action", "pay")
+        if session["status"] != "open":
+            return redirect(f"/c/pay/{session_id}")
+        if action == "apply_code":
+            message = payflow.apply_code(ctx, session, form.get("promotion_code", ""))
+            return _render_state(emulator, session, values=form, promo_error=message)
+        if action == "remove_code":
+            payflow.remove_code(ctx, session)
+            return _render_state(emulator, session, values=form)
+        buyer = payflow.Buyer(
+            email=form.get("email"),
+            name=form.get("name"),
+            country=form.get("country") or None,
+            postal_code=form.get("postal_code") or None,
+        )
+        result = payflow.pay(
+            ctx,
+            session,
+            buyer=buyer,
+            number=form.get("card_number", ""),
+            expiry=form.get("card_expiry", ""),
+            cvc=form.get("card_cvc", ""),
+        )
+    if result.status in ("succeeded", "requires_action") and result.redirect:
+        return redirect(result.redirect)
+    if result.status == "closed":
+        return redirect(f"/c/pay/{session_id}")
+    return _render_state(emulator, result.session, values=form, error=result.message, field_errors=result.field_errors)
+
+
+def _missing() -> Response:
+    from stripe_emulator.pages.layout import not_found
+
+    return html_response(not_found(), status=404)
+
+
+def _render_state(emulator: Emulator, session: dict, **kwargs) -> Response:
+    if session["status"] == "expired":
+        html = message_page(
+            title=f"{MERCHANT} – session expired",
+            heading="This checkout session has expired",
+            text="Your order was not paid and no money was taken. Return to the store to start again.",
+            link=session["cancel_url"],
+            link_label=f"Return to {MERCHANT}",
+            icon="clock",
+        )
+        return html_response(html)
+    if session["status"] == "complete":
+        amount = format_amount(session["amount_total"], session["currency"])
+        html = message_page(
+            title=f"{MERCHANT} – payment complete",
+            heading="Thanks for your payment",
+            text=f"This checkout session is already complete: {amount} was paid to {MERCHANT}.",
+            link=payflow.success_url(Ctx(emulator), session),
+            link_label=f"Continue to {MERCHANT}",
+            icon="success",
+        )
+        return html_response(html)
+    return html_response(_checkout_html(emulator, session, **kwargs))
+
+
+def _checkout_html(
+    emulator: Emulator,
+    session: dict,
+    *,
+    values: dict[str, str],
+    error: str | None = None,
+    field_errors: dict[str, str] | None = None,
+    promo_error: str | None = None,
+) -> str:
+    field_errors = field_errors or {}
+    items = emulator.store.all("item", parent=session["id"], oldest_first=True)
+    currency = session["currency"]
+    total = format_amount(session["amount_total"], currency)
+    back = (
+        f'<a class="back" href="{h(session["cancel_url"])}" aria-label="Back to {h(MERCHANT)}">'
+        f'<span class="back-arrow">←</span><span class="merchant-logo">{h(MERCHANT[:1])}</span>{h(MERCHANT)}</a>'
+        if session["cancel_url"]
+        else f'<span class="merchant-logo">{h(MERCHANT[:1])}</span>{h(MERCHANT)}'
+    )
+    summary = (
+        f'<section class="summary" aria-label="Order summary"><div class="merchant">{back}{test_mode_badge()}</div>'
+        f'<div class="pay-label">Pay {h(MERCHANT)}</div>'
+        f'<div class="amount-due" data-testid="amount-due">{h(total)}</div>'
+        f'<ul class="line-items">{"".join(_line_html(item) for item in items)}</ul>'
+        f"{_totals_html(emulator, session, values, promo_error)}</section>"
+    )
+    return page(
+        f"{MERCHANT} – Checkout",
+        f'<main class="checkout"><div class="checkout-grid">{summary}'
+        f"{_form_html(emulator, session, values, error, field_errors)}</div></main>",
+    )
+
+
+def _line_html(item: dict) -> str:
+    currency = item["currency"]
+    quantity = item["quantity"]
+    meta = f"Qty {quantity}, {h(format_amount(item['price']['unit_amount'], currency))} each" if quantity > 1 else ""
+    was = (
+        f'<span class="was">{h(format_amount(item["amount_subtotal"], currency))}</span>'
+        if item["amount_discount"]
+        else ""
+    )
+    return (
+        f'<li class="line-item"><span class="thumb" aria-hidden="true">{h(item["description"][:1].upper())}</span>'
+        f'<div><div class="item-name">{h(item["description"])}</div><div class="item-meta">{meta}</div></div>'
+        f'<div class="item-amount">{was}{h(format_amount(item["amount_total"], currency))}</div></li>'
+    )
+
+
+def _totals_html(emulator: Emulator, session: dict, values: dict[str, str], promo_error: str | None) -> str:
+    currency = session["currency"]
+    rows = [
+        f'<div class="totals-row"><span>Subtotal</span>'
+        f"<span>{h(format_amount(session['amount_subtotal'], currency))}</span></div>"
+    ]
+    applied = session["discounts"][0] if session["discounts"] else None
+    if applied:
+        coupon = emulator.store.get("coupon", applied["coupon"]) or {}
+        promo = emulator.store.get("promotion_code", applied["promotion_code"]) if applied["promotion_code"] else None
+        label = promo["code"] if promo else (coupon.get("name") or coupon.get("id", "Discount"))
+        off = f"{coupon['percent_off']:g}% off" if coupon.get("percent_off") else ""
+        remove = (
+            '<button class="link-button" type="submit" name="action" value="remove_code" formnovalidate '
+            'form="payment-form">Remove</button>'
+            if promo and session["allow_promotion_codes"]
+            else ""
+        )
+        amount = format_amount(-session["total_details"]["amount_discount"], currency)
+        rows.append(
+            f'<div class="totals-row discount"><span><span class="chip">{h(label)}</span> {h(off)} {remove}</span>'
+            f'<span data-testid="discount">{h(amount)}</span></div>'
+        )
+    elif session["allow_promotion_codes"]:
+        error = f'<div class="promo-error" role="alert">{h(promo_error)}</div>' if promo_error else ""
+        rows.append(
+            '<div class="promo"><label class="label" for="promotion_code" hidden>Promotion code</label>'
+            '<input type="text" id="promotion_code" name="promotion_code" placeholder="Add promotion code" '
+            f'form="payment-form" value="{h(values.get("promotion_code", ""))}" aria-label="Promotion code" '
+            f'class="{"invalid" if promo_error else ""}">'
+            '<button class="apply" type="submit" name="action" value="apply_code" formnovalidate '
+            'form="payment-form">Apply</button></div>'
+            f"{error}"
+        )
+    rows.append(
+        f'<div class="totals-row total"><span>Total due</span>'
+        f"<span>{h(format_amount(session['amount_total'], currency))}</span></div>"
+    )
+    return f'<div class="totals">{"".join(rows)}</div>'
+
+
+def _input(
+    name: str, label: str, values: dict, errors: dict, *, kind: str = "text", extra: str = "", placeholder: str = ""
+) -> str:
+    error = errors.get(name)
+    invalid = ' class="invalid" aria-invalid="true"' if error else ""
+    return (
+        f'<div class="field"><label for="{name}">{h(label)}</label>'
+        f'<input type="{kind}" id="{name}" name="{name}" value="{h(values.get(name, ""))}" '
+        f'placeholder="{h(placeholder)}"{invalid} {extra}>'
+        + (f'<div class="field-error" role="alert">{h(error)}</div>' if error else "")
+        + "</div>"
+    )
+
+
+def _form_html(emulator: Emulator, session: dict, values: dict, error: str | None, field_errors: dict) -> str:
+    email = session["customer_email"]
+    if session["customer"]:
+        email = (emulator.store.get("customer", session["customer"]) or {}).get("email") or email
+    contact_values = {**values, "email": email} if email else values
+    readonly = "readonly" if email else 'required autocomplete="email"'
+    parts = [
+        '<section class="payment" aria-label="Payment"><form id="payment-form" method="post" novalidate>',
+        '<div class="section"><h2>Contact information</h2>',
+        _input(
+            "email", "Email", contact_values, field_errors, kind="email", extra=readonly, placeholder="you@example.com"
+        ),
+        "</div>",
+    ]
+    label = SUBMIT_LABELS.get(session["submit_type"], "Pay")
+    if session["amount_total"] == 0:
+        parts.append('<p class="item-meta">Your discount covers the whole order: no payment details are needed.</p>')
+        button = f"Complete order – {format_amount(0, session['currency'])}"
+    else:
+        parts.append(_card_html(values, error, field_errors))
+        button = f"{label} {format_amount(session['amount_total'], session['currency'])}"
+    parts.append(
+        '<button class="pay" type="submit" name="action" value="pay">'
+        f'<span class="lock" aria-hidden="true">🔒</span>{h(button)}</button>'
+    )
+    parts.append(
+        f'<p class="fine-print">By paying you allow {h(MERCHANT)} to charge your card for this payment. '
+        "This is the Stripe emulator: no real money moves.</p>"
+        '<div class="powered">Powered by <strong>stripe</strong> emulator<span>Terms</span><span>Privacy</span></div>'
+        "</form></section>"
+    )
+    return "".join(parts)
+
+
+def _card_html(values: dict, error: str | None, field_errors: dict) -> str:
+    card_errors = [field_errors[key] for key in ("card_number", "card_expiry", "card_cvc") if key in field_errors]
+    alert = f'<div class="alert" role="alert" data-testid="payment-error">{h(error)}</div>' if error else ""
+    hints = "".join(f"<li><code>{number}</code> {text}</li>" for number, text in TEST_CARD_HINTS)
+
+    def card_input(name: str, label: str, placeholder: str, autocomplete: str) -> str:
+        invalid = ' class="invalid" aria-invalid="true"' if name in field_errors else ""
+        return (
+            f'<input type="text" id="{name}" name="{name}" aria-label="{h(label)}" placeholder="{h(placeholder)}" '
+            f'value="{h(values.get(name, ""))}" inputmode="numeric" autocomplete="{autocomplete}" required{invalid}>'
+        )
+
+    country = values.get("country") or "US"
+    options = "".join(
+        f'<option value="{code}"{" selected" if code == country else ""}>{h(name)}</option>' for code, name in COUNTRIES
+    )
+    return (
+        '<div class="section"><h2>Payment method</h2>'
+        f'<details class="test-cards"><summary>Test mode: use a test card</summary><ul>{hints}</ul>'
+        "<p>Any future expiry date and any 3-digit CVC.</p></details>"
+        f"{alert}"
+        '<div class="field"><span class="label">Card information</span><div class="card-group">'
+        '<div class="card-number-row">'
+        + card_input("card_number", "Card number", "1234 1234 1234 1234", "cc-number")
+        + '<span class="brands" aria-hidden="true"><span class="brand visa">VISA</span><span class="brand mc">MC</span>'
+        '<span class="brand amex">AMEX</span></span></div><div class="card-split">'
+        + card_input("card_expiry", "Expiration", "MM / YY", "cc-exp")
+        + card_input("card_cvc", "CVC", "CVC", "cc-csc")
+        + "</div></div>"
+        + "".join(f'<div class="field-error" role="alert">{h(message)}</div>' for message in card_errors)
+        + "</div>"
+        + _input(
+            "name",
+            "Cardholder name",
+            values,
+            field_errors,
+            extra='required autocomplete="cc-name"',
+            placeholder="Full name on card",
+        )
+        + '<div class="field"><label for="country">Country or region</label>'
+        + f'<select id="country" name="country">{options}</select></div>'
+        "</div>"
+    )
+
+
+@router.get("/c/3ds/{intent_id}")
+def three_d_secure_page(emulator: Emulator, request: Request, intent_id: str) -> Response:
+    intent = emulator.store.get("payment_intent", intent_id)
+    if intent is None:
+        return _missing()
+    internal = emulator.store.internal("payment_intent", intent_id)
+    if intent["status"] != "requires_action":
+        return redirect(f"/c/pay/{internal.get('session', '')}")
+    method = emulator.store.get("payment_method", intent["payment_method"]) or {"card": {}}
+    amount = format_amount(intent["amount"], intent["currency"])
+    details = (
+        f"<dl><dt>Merchant</dt><dd>{h(MERCHANT)}</dd><dt>Amount</dt><dd>{h(amount)}</dd>"
+        f"<dt>Card</dt><dd>{h(method['card'].get('brand', '').upper())} •••• {h(method['card'].get('last4', ''))}</dd>"
+        f"<dt>Date</dt><dd>{datetime.fromtimestamp(emulator.store.now(), UTC):%d %b %Y}</dd></dl>"
+    )
+    body = (
+        '<main class="message-shell"><section class="message-card">'
+        '<div class="message-icon message-icon-info" aria-hidden="true"></div>'
+        f"<h1>3D Secure 2 Test Page</h1><p>Your bank needs to confirm this payment. {test_mode_badge()}</p>"
+        f'<div class="tds-frame"><strong>Authenticate this payment</strong>{details}</div>'
+        f'<form method="post" class="tds-actions">'
+        '<button class="button fail" type="submit" name="action" value="fail">Fail authentication</button>'
+        '<button class="button" type="submit" name="action" value="complete">Complete authentication</button></form>'
+        '<p class="powered">Powered by <strong>stripe</strong> emulator</p></section></main>'
+    )
+    return html_response(page("3D Secure authentication", body, body_class="message"))
+
+
+@router.post("/c/3ds/{intent_id}")
+def three_d_secure_submit(emulator: Emulator, request: Request, intent_id: str) -> Response:
+    approve = _form(request).get("action") == "complete"
+    with emulator.store.tx():
+        intent = emulator.store.get("payment_intent", intent_id)
+        if intent is None:
+            return _missing()
+        session_id = emulator.store.internal("payment_intent", intent_id).get("session", "")
+        if intent["status"] != "requires_action":
+            return redirect(f"/c/pay/{session_id}")
+        result = payflow.authenticate(Ctx(emulator), intent, approve=approve)
+    if result.status == "succeeded" and result.redirect:
+        return redirect(result.redirect)
+    if result.status == "declined":
+        return _render_state(emulator, result.session, values={}, error=result.message)
+    return redirect(f"/c/pay/{session_id}")
+
+
+@router.get("/receipts/payment/{charge_id}")
+def receipt(emulator: Emulator, request: Request, charge_id: str) -> Response:
+    charge = emulator.store.get("charge", charge_id)
+    if charge is None or charge["status"] != "succeeded":
+        return _missing()
+    card = charge["payment_method_details"]["card"]
+    currency = charge["currency"]
+    rows = [
+        ("Date paid", f"{datetime.fromtimestamp(charge['created'], UTC):%B %d, %Y}"),
+        ("Payment method", f"{card['brand'].upper()} – {card['last4']}"),
+        ("Receipt for", charge["billing_details"]["email"] or charge["billing_details"]["name"] or "—"),
+    ]
+    if charge["amount_refunded"]:
+        rows.append(("Refunded", format_amount(-charge["amount_refunded"], currency)))
+    table = "".join(f"<tr><td>{h(label)}</td><td>{h(value)}</td></tr>" for label, value in rows)
+    body = (
+        '<main class="message-shell"><section class="message-card receipt">'
+        f"<h1>Receipt from {h(MERCHANT)}</h1>"
+        f'<div class="amount-due">{h(format_amount(charge["amount"], currency))}</div>'
+        f'<p class="receipt-number">Receipt #{h(charge_id[-8:].upper())}</p><table>{table}</table>'
+        f'<p class="powered">Powered by <strong>stripe</strong> emulator {test_mode_badge()}</p></section></main>'
+    )
+    return html_response(page(f"Receipt from {MERCHANT}", body, body_class="message"))
