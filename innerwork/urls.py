@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(("innerwork.api.urls", "api"), namespace="api")),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
+    path("", include("commerce.urls")),
     path("", include("courses.urls")),
 ]
 

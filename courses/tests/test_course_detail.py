@@ -184,7 +184,7 @@ def test_learner_whose_enrollment_was_revoked_is_offered_to_enroll_again(client)
     assert ">Enroll for free</button>" in html
 
 
-def test_paid_course_shows_price_and_an_honest_disabled_add_to_cart(client):
+def test_paid_course_shows_price_add_to_cart_and_save_to_wishlist(client):
     # given a paid course
     course = CourseFactory(price_amount=4900, currency="usd")
     client.force_login(UserFactory())
@@ -192,10 +192,12 @@ def test_paid_course_shows_price_and_an_honest_disabled_add_to_cart(client):
     # when reading it
     html = _page(client, course).content.decode()
 
-    # then the price is shown, the cart button is disabled and says why
+    # then the price is shown with the commerce buy box (Add to cart, Save to wishlist)
     assert '<p class="price-box__price price">$49.00</p>' in html
-    assert 'type="button" disabled aria-describedby="checkout-note">Add to cart</button>' in html
-    assert "Checkout opens soon." in html
+    assert f'action="{reverse("commerce:cart_add")}"' in html
+    assert f'<input type="hidden" name="ref" value="{course.pk}">' in html
+    assert ">Add to cart</button>" in html
+    assert "Save to wishlist</button>" in html
     assert reverse("courses:enroll", kwargs={"slug": course.slug}) not in html
 
 

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "innerwork.core.context_processors.site",
+                "commerce.context_processors.cart_summary",
             ],
         },
     },

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from commerce.views import cart, wishlist
+
+app_name = "commerce"
+
+urlpatterns = [
+    path("cart/", cart.cart_detail, name="cart"),
+    path("cart/add/", cart.cart_add_item, name="cart_add"),
+    path("cart/items/<int:item_id>/remove/", cart.cart_remove_item, name="cart_remove"),
+    path("cart/items/<int:item_id>/save-for-later/", cart.cart_save_for_later, name="cart_save_for_later"),
+    path("cart/coupon/", cart.cart_coupon_apply, name="cart_coupon_apply"),
+    path("cart/coupon/remove/", cart.cart_coupon_remove, name="cart_coupon_remove"),
+    path("wishlist/", wishlist.wishlist_detail, name="wishlist"),
+    path("wishlist/add/", wishlist.wishlist_add_item, name="wishlist_add"),
+    path("wishlist/items/<int:item_id>/remove/", wishlist.wishlist_remove_item, name="wishlist_remove"),
+    path("wishlist/items/<int:item_id>/move-to-cart/", wishlist.wishlist_move_item, name="wishlist_move_to_cart"),
+]

@@ -1,0 +1,1 @@
+"""Customer pages of commerce, one module per area (cart, wishlist; checkout and orders later)."""
