@@ -15,12 +15,10 @@ def is_valid_time_zone(name: str) -> bool:
 
 
 def utc_offset_label(name: str, *, at: datetime | None = None) -> str:
-    """The zone's offset at `at` (now by default) as "UTC+05:30", or "UTC" when it is zero."""
+    """The zone's offset at `at` (now by default), e.g. "UTC+05:30", "UTC−04:00", "UTC+00:00"."""
     offset = (at or timezone.now()).astimezone(zoneinfo.ZoneInfo(name)).utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset else 0
-    if minutes == 0:
-        return "UTC"
-    sign = "+" if minutes > 0 else "−"
+    sign = "−" if minutes < 0 else "+"
     hours, minutes = divmod(abs(minutes), 60)
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
 

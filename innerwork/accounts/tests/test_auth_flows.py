@@ -235,7 +235,7 @@ def test_allauth_entrance_pages_use_the_site_layout(client, url_name, text):
 @pytest.mark.parametrize(
     ("url_name", "text", "layout"),
     [
-        ("account_email", b"Email Addresses", b"settings-layout"),
+        ("account_email", b"Change your e-mail address", b"settings-layout"),
         ("account_change_password", b"Change Password", b"settings-layout"),
         ("account_reauthenticate", b"Confirm Access", b"auth-card"),
     ],
@@ -264,3 +264,27 @@ def test_staff_get_two_factor_settings_in_the_site_layout(client):
     assert b"Two-Factor Authentication" in response.content
     assert b"settings-layout" in response.content
     assert b'class="panel"' in response.content
+
+
+def test_changing_the_email_takes_effect_once_the_new_address_is_confirmed(client):
+    # given
+    user = VerifiedUserFactory(email="old@example.com")
+    client.force_login(user)
+    # when: the user asks for a new address
+    response = client.post(reverse("account_email"), {"email": "new@example.com", "action_add": ""}, follow=True)
+    # then: the old one still logs in until the new one is confirmed
+    assert b"Waiting for confirmation" in response.content
+    user.refresh_from_db()
+    assert user.email == "old@example.com"
+    # when: the link sent to the new address is opened and confirmed
+    client.post(_path(outbox_link(to="new@example.com", kind="email_confirmation")))
+    # then: the new address replaced the old one, and the old one was told
+    user.refresh_from_db()
+    assert user.email == "new@example.com"
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", "verified", "primary")) == [
+        ("new@example.com", True, True)
+    ]
+    assert (
+        outbox_latest(to="old@example.com", kind="email_changed").subject
+        == "[InnerWork] Your e-mail address was changed"
+    )
