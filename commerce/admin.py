@@ -7,7 +7,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from commerce.coupons import coupon_terms
 from commerce.models import Coupon, CouponRedemption
@@ -294,9 +295,8 @@ class CouponAdmin(admin.ModelAdmin):
         held = coupon.redemptions.filter(status=CouponRedemption.Status.RESERVED).select_related("order", "user")
         if not held:
             return "None."
-        rows = format_html_join(
-            "",
-            "<li>{} · {} · since {}</li>",
+        return format_html_join(
+            mark_safe("<br>"),
+            "{} · {} · since {}",
             ((r.order.number, r.user.email, f"{timezone.localtime(r.created_at):%Y-%m-%d %H:%M}") for r in held[:50]),
         )
-        return format_html("<ul>{}</ul>", rows)

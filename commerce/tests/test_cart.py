@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from commerce.cart import CART_ALREADY_IN_CART, CART_CURRENCY_MIXED, SESSION_CART_TOKEN
-from commerce.coupons import COUPON_EXPIRED, COUPON_MIN_ORDER, COUPON_UNKNOWN, coupon_date
+from commerce.coupons import COUPON_EMPTY_CART, COUPON_EXPIRED, COUPON_MIN_ORDER, COUPON_UNKNOWN, coupon_date
 from commerce.models import Cart, CartItem, WishlistItem
 from commerce.signals import MERGE_ADDED, MERGE_SKIPPED
 from commerce.tests.factories import CartFactory, CartItemFactory, CouponFactory, future, past
@@ -241,6 +241,13 @@ def test_a_minimum_order_refusal_names_the_amount(client):
     response = client.post(reverse("commerce:cart_coupon_apply"), {"code": "BIG"})
     expected = COUPON_MIN_ORDER.format(code="BIG", minimum="$100.00", subtotal="$49.00")
     assert escape(expected) in response.content.decode()
+
+
+def test_a_coupon_without_a_cart_asks_for_items_first_and_creates_nothing(client):
+    CouponFactory(code="TEN")
+    response = client.post(reverse("commerce:cart_coupon_apply"), {"code": "TEN"})
+    assert COUPON_EMPTY_CART in messages_of(client.get(response.url))
+    assert not Cart.objects.exists()
 
 
 def test_removing_the_coupon_restores_the_full_price(client):

@@ -16,6 +16,7 @@ from commerce.cart import (
     cart_remove,
     cart_remove_coupon,
 )
+from commerce.coupons import COUPON_EMPTY_CART
 from commerce.exceptions import CartError, CouponError
 from commerce.models import CartItem
 from commerce.registry import NotPurchasable
@@ -104,7 +105,10 @@ def cart_save_for_later(request, item_id: int):
 @rate_limit(scope="coupon", limit=COUPON_ATTEMPTS_PER_MINUTE, period=60)
 def cart_coupon_apply(request):
     code = request.POST.get("code", "")
-    cart = cart_get_for_request(request)
+    cart = cart_get_for_request(request, create=False)
+    if cart is None:  # nothing to discount; a bare coupon attempt creates no cart
+        messages.error(request, COUPON_EMPTY_CART)
+        return redirect("commerce:cart")
     try:
         coupon = cart_apply_coupon(cart=cart, code=code, user=request.user)
     except CouponError as exc:
