@@ -74,8 +74,6 @@ def _clause_matches(item: dict, clause: re.Match, fields: set[str]) -> bool:
     if clause["key"] is not None:
         value: Any = (item.get("metadata") or {}).get(clause["key"])
     else:
-        if field not in fields:
-            raise StripeError(f"Field `{field}` is an unsupported search field.", param="query")
         value = item
         for part in field.split("."):
             value = value.get(part) if isinstance(value, dict) else None
@@ -111,6 +109,8 @@ def search(ctx: Ctx, items: list[dict], *, url: str, fields: set[str]) -> dict:
         clause = _CLAUSE.match(part)
         if clause is None:
             raise StripeError(INVALID_QUERY.format(query=part.strip()), param="query")
+        if clause["key"] is None and clause["field"] not in fields:
+            raise StripeError(f"Field `{clause['field']}` is an unsupported search field.", param="query")
         clauses.append(clause)
     combine = any if joiner == " OR " else all
     found = [item for item in items if combine(_clause_matches(item, clause, fields) for clause in clauses)]

@@ -28,7 +28,8 @@ class Router:
 
         def decorator(handler):
             regex = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern) + "$")
-            full_schema = {"expand": EXPAND, **(schema or {})}
+            # Stripe accepts `expand` on every request except deletions.
+            full_schema = {**({} if method == "DELETE" else {"expand": EXPAND}), **(schema or {})}
             self.routes.append(Route(method, pattern, regex, handler, full_schema))
             return handler
 

@@ -157,6 +157,7 @@ def make_handler(emulator: Emulator):
         protocol_version = "HTTP/1.1"
         server_version = "stripe-emulator/1"
         sys_version = ""
+        wbufsize = 64 * 1024  # headers and body leave in one write (no Nagle delay on keep-alive connections)
 
         def _serve(self) -> None:
             parts = urlsplit(self.path)

@@ -52,7 +52,6 @@ MIN_LIFETIME, MAX_LIFETIME = 30 * 60, 24 * 3600
 LINE_ITEM = Obj(
     {
         "adjustable_quantity": Unsupported(),
-        "dynamic_tax_rates": Unsupported(),
         "metadata": Metadata(),
         "price": Str(),
         "price_data": Obj(

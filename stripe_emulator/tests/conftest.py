@@ -1,0 +1,15 @@
+"""Fixtures for the emulator's own tests: one emulator per test process, reset before every test."""
+
+import pytest
+import stripe
+
+from stripe_emulator.pytest_plugin import stripe_emulator, stripe_emulator_session  # noqa: F401
+
+
+@pytest.fixture
+def emulator(stripe_emulator):  # noqa: F811 - the plugin's fixture, re-exported under a short name
+    """The emulator with stripe-python pointed at it; stripe-python's own retries are off so faults surface."""
+    saved = stripe.max_network_retries
+    stripe.max_network_retries = 0
+    yield stripe_emulator
+    stripe.max_network_retries = saved

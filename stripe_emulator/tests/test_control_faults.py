@@ -1,0 +1,129 @@
+"""Injected API faults (500, 429, hang past the client timeout), the clock and reset."""
+
+import time
+
+import pytest
+import stripe
+
+from stripe_emulator import errors
+from stripe_emulator.testing import EmulatorError
+from stripe_emulator.tests.factories import make_session
+
+
+def test_api_error_fault_fails_the_next_request_then_clears(emulator):
+    emulator.fault("/v1/customers", "api_error", method="POST")
+
+    with pytest.raises(stripe.APIError) as caught:
+        stripe.Customer.create(email="a@example.com")
+    customer = stripe.Customer.create(email="a@example.com")
+
+    assert caught.value.http_status == 500
+    assert caught.value.json_body["error"]["type"] == "api_error"
+    assert caught.value.user_message == errors.API_ERROR
+    assert [c.id for c in stripe.Customer.list().data] == [customer.id]  # the failed request created nothing
+    assert emulator.state()["faults"] == []
+
+
+def test_rate_limit_fault_is_a_429_rate_limit_error(emulator):
+    emulator.fault("/v1/checkout/sessions", "rate_limit", count=2)
+
+    for _ in range(2):
+        with pytest.raises(stripe.RateLimitError) as caught:
+            stripe.checkout.Session.list()
+
+    assert caught.value.http_status == 429
+    assert caught.value.json_body["error"]["code"] == "rate_limit"
+    assert stripe.checkout.Session.list().data == []
+
+
+def test_fault_paths_are_globs_and_methods_are_optional(emulator):
+    session = make_session()
+    emulator.fault("/v1/checkout/sessions/*", "api_error")
+
+    stripe.checkout.Session.list()  # not matched: no trailing segment
+    with pytest.raises(stripe.APIError):
+        stripe.checkout.Session.retrieve(session.id)
+
+
+def test_stripe_python_retries_a_500_with_the_same_idempotency_key(emulator):
+    # given stripe-python's default retry policy (2 retries) and one failure armed
+    stripe.max_network_retries = 2
+    emulator.fault("/v1/customers", "api_error", method="POST", should_retry=True)
+
+    # when
+    customer = stripe.Customer.create(email="retry@example.com")
+
+    # then one customer exists: the retry went through, the failure created nothing
+    assert [c.id for c in stripe.Customer.list().data] == [customer.id]
+
+
+def test_hang_outlives_the_client_timeout_and_a_retry_replays_the_result(emulator):
+    # given a client that gives up after one second, and a hang of two seconds that still carries the request out
+    stripe.default_http_client = stripe.RequestsClient(timeout=1)
+    emulator.fault("/v1/customers", "timeout", method="POST", seconds=2)
+    try:
+        # when the first attempt times out
+        with pytest.raises(stripe.APIConnectionError):
+            stripe.Customer.create(email="slow@example.com", idempotency_key="slow-1")
+        time.sleep(1.5)  # the emulator finishes the hung request
+        # and the caller retries with the same key
+        retried = stripe.Customer.create(email="slow@example.com", idempotency_key="slow-1")
+    finally:
+        stripe.default_http_client = None
+
+    # then exactly one customer exists and the retry got it
+    assert [c.id for c in stripe.Customer.list().data] == [retried.id]
+    assert retried.last_response.headers["Idempotent-Replayed"] == "true"
+
+
+def test_hang_without_processing_creates_nothing(emulator):
+    stripe.default_http_client = stripe.RequestsClient(timeout=0.5)
+    emulator.fault("/v1/customers", "timeout", method="POST", seconds=1, process=False)
+    try:
+        with pytest.raises(stripe.APIConnectionError):
+            stripe.Customer.create(email="lost@example.com")
+        time.sleep(0.8)
+    finally:
+        stripe.default_http_client = None
+
+    assert stripe.Customer.list().data == []
+
+
+def test_unknown_fault_kind_is_refused(emulator):
+    with pytest.raises(EmulatorError) as caught:
+        emulator.fault("/v1/customers", "explode")
+
+    assert "unknown fault kind" in str(caught.value)
+
+
+def test_clock_moves_forward_only_and_timestamps_follow_it(emulator):
+    before = emulator.now()
+
+    after = emulator.advance_clock(86400)
+    customer = stripe.Customer.create()
+
+    assert after - before >= 86400
+    assert customer.created >= after
+    with pytest.raises(EmulatorError):
+        emulator.advance_clock(-1)
+
+
+def test_reset_forgets_everything_and_restores_the_clock(emulator):
+    stripe.Customer.create(email="a@example.com")
+    emulator.advance_clock(3600)
+    emulator.fault("/v1/customers", "api_error")
+    emulator.webhook_mode(paused=True)
+
+    emulator.reset()
+
+    assert stripe.Customer.list().data == []
+    assert stripe.Event.list().data == []
+    state = emulator.state()
+    assert abs(state["clock_offset"]) < 1
+    assert state["faults"] == []
+    assert state["webhook_mode"]["paused"] is False
+
+
+def test_unknown_webhook_mode_key_is_refused(emulator):
+    with pytest.raises(EmulatorError):
+        emulator.webhook_mode(explode=True)
