@@ -143,7 +143,17 @@ def emails_deliver_due(*, now=None) -> int:
     return sent
 
 
-def email_retry(*, email: OutboxEmail) -> None:
-    """Staff action: put a failed e-mail back in the queue."""
-    OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.PENDING, next_attempt_at=None, attempts=0)
-    _schedule_delivery(email.pk)
+def email_retry(*, email: OutboxEmail) -> bool:
+    """Staff action: put a failed (or stuck pending) e-mail back in the queue.
+
+    A sent e-mail is never re-queued, so a retry can never produce a second copy.
+    Returns whether the row was re-queued.
+    """
+    requeued = (
+        OutboxEmail.objects.filter(pk=email.pk)
+        .exclude(status=OutboxEmail.Status.SENT)
+        .update(status=OutboxEmail.Status.PENDING, next_attempt_at=None, attempts=0)
+    )
+    if requeued:
+        _schedule_delivery(email.pk)
+    return bool(requeued)
