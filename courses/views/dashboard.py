@@ -20,9 +20,11 @@ from courses.selectors.learning import (
 DASHBOARD_PAGE_SIZE = 12
 STATUS_LABELS = {"": "All", "in-progress": "In progress", "completed": "Completed"}
 
-# Chart geometry, in SVG user units; the SVG scales to its container.
-CHART_WIDTH = 640
-CHART_HEIGHT = 220
+# Chart geometry, in SVG user units. Each SVG scales to its container, so the page carries
+# two drawings of the same data: a wide one for laptops and a narrow one for phones,
+# each keeping its text readable at its size (CSS shows one of them).
+CHART_WIDE = (960, 250)
+CHART_NARROW = (360, 230)
 CHART_PADDING_TOP = 24
 CHART_PADDING_BOTTOM = 32
 CHART_PADDING_LEFT = 28
@@ -36,8 +38,10 @@ class ChartBar:
     width: float
     height: float
     label_x: float
+    right: float
     week: WeekCount
     is_current: bool
+    is_labelled: bool
 
 
 @dataclass(frozen=True)
@@ -69,11 +73,13 @@ def _nice_ceiling(value: int) -> int:
     return -(-value // magnitude) * magnitude
 
 
-def weekly_chart(weeks: list[WeekCount]) -> WeeklyChart:
+def weekly_chart(weeks: list[WeekCount], *, size: tuple[int, int] = CHART_WIDE, label_every: int = 1) -> WeeklyChart:
+    """Lay out one bar per week; every `label_every`-th week (counting back from this one) gets a date label."""
+    width, height_total = size
     scale_max = _nice_ceiling(max((week.lessons for week in weeks), default=0))
-    plot_height = CHART_HEIGHT - CHART_PADDING_TOP - CHART_PADDING_BOTTOM
+    plot_height = height_total - CHART_PADDING_TOP - CHART_PADDING_BOTTOM
     baseline = CHART_PADDING_TOP + plot_height
-    slot = (CHART_WIDTH - CHART_PADDING_LEFT) / max(len(weeks), 1)
+    slot = (width - CHART_PADDING_LEFT) / max(len(weeks), 1)
     bar_width = slot * (1 - BAR_GAP_RATIO)
     bars = []
     for index, week in enumerate(weeks):
@@ -86,8 +92,10 @@ def weekly_chart(weeks: list[WeekCount]) -> WeeklyChart:
                 width=round(bar_width, 1),
                 height=round(height, 1),
                 label_x=round(x + bar_width / 2, 1),
+                right=round(x + bar_width, 1),
                 week=week,
                 is_current=index == len(weeks) - 1,
+                is_labelled=(len(weeks) - 1 - index) % label_every == 0,
             )
         )
     grid = [
@@ -96,8 +104,8 @@ def weekly_chart(weeks: list[WeekCount]) -> WeeklyChart:
     ]
     busiest = max(weeks, key=lambda week: week.lessons, default=None)
     return WeeklyChart(
-        width=CHART_WIDTH,
-        height=CHART_HEIGHT,
+        width=width,
+        height=height_total,
         left=CHART_PADDING_LEFT,
         baseline=baseline,
         bars=bars,
@@ -116,6 +124,7 @@ def dashboard(request):
     category = request.GET.get("category", "")
     category = category if category in {c.slug for c in categories} else ""
 
+    weeks = lessons_completed_per_week(user=request.user)
     rows = dashboard_enrollments(user=request.user, status=status or None, category_slug=category or None)
     page_obj = Paginator(rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     filter_query = urlencode({key: value for key, value in {"status": status, "category": category}.items() if value})
@@ -131,7 +140,8 @@ def dashboard(request):
             "page_obj": page_obj,
             "enrollments": page_obj.object_list,
             "totals": learning_totals(user=request.user),
-            "chart": weekly_chart(lessons_completed_per_week(user=request.user)),
+            "chart": weekly_chart(weeks, size=CHART_WIDE),
+            "chart_narrow": weekly_chart(weeks, size=CHART_NARROW, label_every=3),
             "status": status,
             "category": category,
             "status_links": [(label, link(status=value), value == status) for value, label in STATUS_LABELS.items()],

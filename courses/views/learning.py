@@ -115,8 +115,8 @@ def lesson_detail(request, slug, lesson_id):
     return _render_lesson(request, course=course, enrollment=enrollment, outline=outline, item=item)
 
 
-# htmx swaps this region of the lesson page (outline, lesson, progress) in place.
-LESSON_REGION = "#learn"
+# htmx swaps the page's <main> (messages, outline, lesson, progress) in place.
+LESSON_REGION = "#main"
 
 
 @require_POST
@@ -148,14 +148,14 @@ def lesson_complete(request, slug, lesson_id):
             )
         return redirect(url)
 
+    just_completed = not was_complete and enrollment.status == enrollment.Status.COMPLETED
+    messages.success(request, COURSE_COMPLETED if just_completed else LESSON_COMPLETED)
     if request.htmx:
         enrollment = enrollment_for(user=request.user, course=course)
         outline = course_outline(course=course, enrollment=enrollment)
         return _render_lesson(
             request, course=course, enrollment=enrollment, outline=outline, item=outline.get(lesson_id)
         )
-    just_completed = not was_complete and enrollment.status == enrollment.Status.COMPLETED
-    messages.success(request, COURSE_COMPLETED if just_completed else LESSON_COMPLETED)
     return redirect("courses:lesson", slug=course.slug, lesson_id=lesson_id)
 
 
