@@ -299,6 +299,16 @@ def test_mark_complete_with_htmx_on_the_last_lesson_returns_the_completed_page(c
     assertContains(response, "Download certificate")
 
 
+def test_a_lesson_fetched_by_htmx_puts_focus_on_its_title(client, enrollment, course):
+    url = lesson_url(course, lessons(course)[1])
+
+    swapped = client.get(url, headers={"HX-Request": "true"})
+    loaded = client.get(url)
+
+    assertContains(swapped, 'class="learn-lesson__title" tabindex="-1" autofocus')
+    assertNotContains(loaded, "autofocus")
+
+
 def test_user_without_enrollment_cannot_post_progress(client, learner, course):
     response = client.post(complete_url(course, lessons(course)[0]))
 
