@@ -6,18 +6,23 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
-from stripe_emulator import payflow
+from stripe_emulator import errors, payflow
 from stripe_emulator.context import Ctx
 from stripe_emulator.http import Request, Response, html_response, redirect
 from stripe_emulator.money import format_amount
 from stripe_emulator.objects.core import ACCOUNT_NAME
 from stripe_emulator.pages import router
-from stripe_emulator.pages.layout import STYLESHEET, STYLESHEET_URL, h, message_page, page, test_mode_badge
+from stripe_emulator.pages.layout import STYLESHEET, STYLESHEET_URL, h, icon, message_page, page, test_mode_badge
 
 if TYPE_CHECKING:
     from stripe_emulator.app import Emulator
 
 MERCHANT = ACCOUNT_NAME.split(" (")[0]
+LOCK_ICON = (
+    '<svg class="lock" aria-hidden="true" width="12" height="14" viewBox="0 0 12 14"><path fill="currentColor" '
+    'd="M3 6V4a3 3 0 1 1 6 0v2h.5A1.5 1.5 0 0 1 11 7.5v5A1.5 1.5 0 0 1 9.5 14h-7A1.5 1.5 0 0 1 1 12.5v-5A1.5 1.5 0 0 '
+    '1 2.5 6H3Zm1.5 0h3V4a1.5 1.5 0 1 0-3 0v2Z"/></svg>'
+)
 SUBMIT_LABELS = {"book": "Book", "donate": "Donate", "pay": "Pay", "subscribe": "Subscribe", "auto": "Pay", None: "Pay"}
 COUNTRIES = (
     ("US", "United States"),
@@ -64,7 +69,9 @@ def checkout_page(emulator: Emulator, request: Request, session_id: str) -> Resp
     with emulator.store.tx():
         emulator.run_due_work()
         session = emulator.store.get("checkout.session", session_id)
-    return _render_state(emulator, session, values={})
+    # Back from a failed 3-D Secure challenge (a redirect, so reloading does not resubmit anything).
+    failed = parse_qs(request.query).get("failed") == ["authentication"]
+    return _render_state(emulator, session, values={}, error=errors.AUTHENTICATION_FAILED if failed else None)
 
 
 @router.post("/c/pay/{session_id}")
@@ -121,7 +128,7 @@ def _render_state(emulator: Emulator, session: dict, **kwargs) -> Response:
             text="Your order was not paid and no money was taken. Return to the store to start again.",
             link=session["cancel_url"],
             link_label=f"Return to {MERCHANT}",
-            icon="clock",
+            icon_name="clock",
         )
         return html_response(html)
     if session["status"] == "complete":
@@ -132,7 +139,7 @@ def _render_state(emulator: Emulator, session: dict, **kwargs) -> Response:
             text=f"This checkout session is already complete: {amount} was paid to {MERCHANT}.",
             link=payflow.success_url(Ctx(emulator), session),
             link_label=f"Continue to {MERCHANT}",
-            icon="success",
+            icon_name="success",
         )
         return html_response(html)
     return html_response(_checkout_html(emulator, session, **kwargs))
@@ -249,7 +256,8 @@ def _form_html(emulator: Emulator, session: dict, values: dict, error: str | Non
     contact_values = {**values, "email": email} if email else values
     readonly = "readonly" if email else 'required autocomplete="email"'
     parts = [
-        '<section class="payment" aria-label="Payment"><form id="payment-form" method="post" novalidate>',
+        '<section class="payment" aria-label="Payment">'
+        f'<form id="payment-form" method="post" action="/c/pay/{h(session["id"])}" novalidate>',
         '<div class="section"><h2>Contact information</h2>',
         _input(
             "email", "Email", contact_values, field_errors, kind="email", extra=readonly, placeholder="you@example.com"
@@ -263,13 +271,14 @@ def _form_html(emulator: Emulator, session: dict, values: dict, error: str | Non
     else:
         parts.append(_card_html(values, error, field_errors))
         button = f"{label} {format_amount(session['amount_total'], session['currency'])}"
-    parts.append(
-        '<button class="pay" type="submit" name="action" value="pay">'
-        f'<span class="lock" aria-hidden="true">🔒</span>{h(button)}</button>'
+    parts.append(f'<button class="pay" type="submit" name="action" value="pay">{LOCK_ICON}{h(button)}</button>')
+    consent = (
+        "Nothing will be charged."
+        if session["amount_total"] == 0
+        else f"By paying you allow {h(MERCHANT)} to charge your card for this payment."
     )
     parts.append(
-        f'<p class="fine-print">By paying you allow {h(MERCHANT)} to charge your card for this payment. '
-        "This is the Stripe emulator: no real money moves.</p>"
+        f'<p class="fine-print">{consent} This is the Stripe emulator: no real money moves.</p>'
         '<div class="powered">Powered by <strong>stripe</strong> emulator<span>Terms</span><span>Privacy</span></div>'
         "</form></section>"
     )
@@ -338,7 +347,7 @@ def three_d_secure_page(emulator: Emulator, request: Request, intent_id: str) ->
     )
     body = (
         '<main class="message-shell"><section class="message-card">'
-        '<div class="message-icon message-icon-info" aria-hidden="true"></div>'
+        f"{icon('info')}"
         f"<h1>3D Secure 2 Test Page</h1><p>Your bank needs to confirm this payment. {test_mode_badge()}</p>"
         f'<div class="tds-frame"><strong>Authenticate this payment</strong>{details}</div>'
         f'<form method="post" class="tds-actions">'
@@ -363,7 +372,7 @@ def three_d_secure_submit(emulator: Emulator, request: Request, intent_id: str) 
     if result.status == "succeeded" and result.redirect:
         return redirect(result.redirect)
     if result.status == "declined":
-        return _render_state(emulator, result.session, values={}, error=result.message)
+        return redirect(f"/c/pay/{session_id}?failed=authentication")
     return redirect(f"/c/pay/{session_id}")
 
 
