@@ -157,7 +157,7 @@ def test_chart_is_inline_svg_with_accessible_labels(client, learner):
         assert drawing.count('class="chart__bar"') == 12
         assert "<script" not in drawing
     assert wide.count('class="chart__label') == 12
-    assert narrow.count('class="chart__label') == 4
+    assert narrow.count('class="chart__label') == 3
 
 
 def test_dashboard_query_count_is_the_same_for_3_and_300_enrollments(

@@ -141,7 +141,7 @@ def dashboard(request):
             "enrollments": page_obj.object_list,
             "totals": learning_totals(user=request.user),
             "chart": weekly_chart(weeks, size=CHART_WIDE),
-            "chart_narrow": weekly_chart(weeks, size=CHART_NARROW, label_every=3),
+            "chart_narrow": weekly_chart(weeks, size=CHART_NARROW, label_every=4),
             "status": status,
             "category": category,
             "status_links": [(label, link(status=value), value == status) for value, label in STATUS_LABELS.items()],
