@@ -150,9 +150,10 @@ def course_catalogue(*, filters: CatalogueFilters, user) -> QuerySet[Course]:
 def catalogue_categories() -> list[Category]:
     """Categories that hold at least one published course, each with `course_count`."""
     return list(
-        Category.objects.annotate(course_count=Count("courses", filter=Q(courses__is_published=True))).filter(
-            course_count__gt=0
-        )
+        Category.objects.annotate(course_count=Count("courses", filter=Q(courses__is_published=True)))
+        .filter(course_count__gt=0)
+        # Meta.ordering is not applied to aggregate (GROUP BY) queries, so order explicitly.
+        .order_by("position", "name")
     )
 
 

@@ -54,9 +54,8 @@ def test_visitor_sees_published_courses_as_cards_with_their_facts(client):
     assert "Stay steady when everything is urgent." in html
     assert '<p class="course-card__category">Mindfulness &amp; Wellbeing</p>' in html
     assert '<p class="course-card__instructor">Amara Okafor</p>' in html
-    assert "<li>Beginner</li>" in html
-    assert "<li>6 lessons</li>" in html
-    assert "<li>1 h</li>" in html
+    assert '<span class="course-card__level">Beginner</span>' in html
+    assert '<span class="course-card__length">6 lessons · 1 h</span>' in html
     assert '<span class="price">$49.00</span>' in html
     assert '<span class="price price--free">Free</span>' in html
     assert "2 courses" in html
@@ -159,6 +158,20 @@ def test_category_level_and_price_filters_combine(client):
     assert _titles(by_level) == ["Lead Free Advanced"]
     assert _titles(paid) == ["Lead Paid Beginner"]
     assert _titles(combined) == ["Lead Free Beginner"]
+
+
+def test_active_filters_are_shown_as_chips_that_remove_one_filter_each(client):
+    # given a category
+    CourseFactory(category=CategoryFactory(name="Leadership", slug="leadership"), price_amount=0)
+
+    # when the visitor searched and filtered by category and price
+    response = client.get(CATALOGUE, {"q": "course", "category": "leadership", "price": "free"})
+
+    # then each chip links to the same view without that one filter
+    html = response.content.decode()
+    assert 'href="?q=course&amp;price=free" aria-label="Remove filter Leadership"' in html
+    assert 'href="?q=course&amp;category=leadership" aria-label="Remove filter Free"' in html
+    assert 'href="?category=leadership&amp;price=free" aria-label="Clear the search"' in html
 
 
 def test_filter_links_keep_the_other_filters_and_mark_the_active_one(client):
@@ -361,5 +374,4 @@ def test_card_figures_count_lessons_and_minutes_without_enrollments_inflating_th
     # then the figures are per course, not per course × learner
     listed = response.context["page_obj"][0]
     assert (listed.lessons_count, listed.total_minutes, listed.popularity) == (3, 35, 4)
-    assert "3 lessons" in response.content.decode()
-    assert "35 min" in response.content.decode()
+    assert "3 lessons · 35 min" in response.content.decode()

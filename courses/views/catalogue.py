@@ -55,6 +55,20 @@ def _filter_groups(filters: CatalogueFilters, categories) -> list[tuple[str, lis
     ]
 
 
+def _active_filters(filters: CatalogueFilters, categories) -> list[FilterOption]:
+    """One removable chip per filter in use; its query is the current one without that filter."""
+    names = {
+        "category": {category.slug: category.name for category in categories},
+        "level": dict(Course.Level.choices),
+        "price": PRICE_CHOICES,
+    }
+    return [
+        FilterOption(names[field][getattr(filters, field)], filters.querystring(**{field: ""}), True)
+        for field in ("category", "level", "price")
+        if getattr(filters, field)
+    ]
+
+
 @require_GET
 def catalogue(request):
     categories = catalogue_categories()
@@ -73,8 +87,10 @@ def catalogue(request):
             "courses": page_obj.object_list,
             "filters": filters,
             "filter_groups": _filter_groups(filters, categories),
+            "active_filters": _active_filters(filters, categories),
             "sorts": SORT_CHOICES.items(),
             "page_query": filters.querystring(),
+            "filters_without_search": filters.querystring(search=""),
         },
     )
 

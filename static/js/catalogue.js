@@ -6,3 +6,11 @@ document.querySelectorAll("form[data-autosubmit]").forEach((form) => {
     select.addEventListener("change", () => form.submit());
   });
 });
+
+// On a phone each filter is a sideways-scrolling row: bring the chosen option into view.
+document.querySelectorAll(".filter-group__options").forEach((row) => {
+  const active = row.querySelector(".chip--active");
+  if (active && row.scrollWidth > row.clientWidth) {
+    row.scrollLeft = active.parentElement.offsetLeft - row.offsetLeft - 8;
+  }
+});
