@@ -110,8 +110,8 @@ def cart_remove_coupon(*, cart: Cart) -> None:
 
 @dataclass
 class MergeResult:
-    added: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (title or ref, why)
+    added: list[str] = field(default_factory=list)  # refs moved into the user's cart
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (title, why it was left out)
 
 
 def cart_merge(*, source: Cart, target: Cart, user) -> MergeResult:
@@ -130,9 +130,7 @@ def cart_merge(*, source: Cart, target: Cart, user) -> MergeResult:
                 continue
             try:
                 added = cart_add(cart=target, kind=item.kind, ref=item.ref, user=user)
-            except NotPurchasable as exc:
-                result.skipped.append((_title_of(item), exc.message))
-            except CartError as exc:
+            except (NotPurchasable, CartError) as exc:
                 result.skipped.append((_title_of(item), exc.message))
             else:
                 result.added.append(added.ref)
