@@ -1,0 +1,222 @@
+"""`manage.py seed_demo`: a believable demo, the same after every run."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from courses import demo_content
+from courses.models import Category, Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress, Module
+from innerwork.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+SEEDED_MODELS = (
+    User,
+    EmailAddress,
+    Category,
+    Course,
+    Module,
+    Lesson,
+    Enrollment,
+    EnrollmentEvent,
+    LessonProgress,
+    Certificate,
+)
+
+
+def _seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _snapshot() -> dict:
+    """Every field of every seeded row, keyed by model and primary key."""
+    return {model.__name__: {row["id"]: row for row in model.objects.values()} for model in SEEDED_MODELS}
+
+
+def _learner_enrollment(slug: str) -> Enrollment:
+    return Enrollment.objects.get(user__email=demo_content.LEARNER.email, course__slug=slug)
+
+
+def test_seed_builds_a_catalogue_of_at_least_12_courses_in_4_categories():
+    # when seeding
+    _seed()
+
+    # then the catalogue is big and varied enough to demo
+    published = Course.objects.published()
+    assert published.count() >= 12
+    assert Category.objects.filter(courses__is_published=True).distinct().count() >= 4
+    assert published.filter(price_amount=0).exists()
+    assert published.filter(price_amount__gt=0).exists()
+    assert published.values("level").distinct().count() >= 3
+    assert set(published.values_list("currency", flat=True)) == {"usd"}
+    for course in published:
+        assert 3 <= course.modules.count() <= 5, course.slug
+        assert course.outcomes, course.slug
+        assert all(module.lessons.exists() for module in course.modules.all()), course.slug
+        assert Lesson.objects.filter(module__course=course, is_preview=True).exists(), course.slug
+
+
+def test_seeded_lessons_are_believable_markdown_with_durations():
+    _seed()
+
+    lessons = Lesson.objects.filter(module__course__is_published=True)
+    assert lessons.count() >= 12 * 6
+    for lesson in lessons:
+        paragraphs = [block for block in lesson.body.split("\n\n") if block and block[0] not in "#->"]
+        assert len(paragraphs) >= 3, lesson.title
+        assert "\n- " in lesson.body, lesson.title  # a list
+        assert "\n> " in lesson.body, lesson.title  # a quote
+        assert "## " in lesson.body, lesson.title
+        assert 5 <= lesson.duration_minutes <= 20, lesson.title
+    assert len(set(lessons.values_list("body", flat=True))) == lessons.count()  # no copy-paste
+
+
+def test_seed_creates_named_instructors_who_teach():
+    _seed()
+
+    for spec in demo_content.INSTRUCTORS.values():
+        instructor = User.objects.get(email=spec.email)
+        assert instructor.full_name == spec.full_name
+        assert instructor.courses_taught.exists()
+        assert not instructor.is_staff
+    assert User.objects.filter(courses_taught__isnull=False).distinct().count() >= 3
+
+
+def test_demo_accounts_can_sign_in_with_the_published_passwords(client):
+    _seed()
+
+    assert client.login(username="learner@innerwork.test", password="innerwork-demo")
+    client.logout()
+    assert client.login(username="admin@innerwork.test", password="innerwork-admin")
+    admin = User.objects.get(email="admin@innerwork.test")
+    assert admin.is_staff
+    assert admin.is_superuser
+    # verified addresses, so mandatory e-mail verification does not lock the demo out
+    assert EmailAddress.objects.filter(email="learner@innerwork.test", verified=True, primary=True).exists()
+    assert client.get("/admin/").status_code == 200
+
+
+def test_demo_learner_has_enrollments_at_different_stages_consistent_with_progress():
+    # when seeding
+    _seed()
+
+    # then one course is not started
+    not_started = _learner_enrollment("writing-to-think")
+    assert not_started.status == Enrollment.Status.ACTIVE
+    assert not not_started.progress.exists()
+
+    # one is about 40 % done, its last lesson the latest one completed
+    in_progress = _learner_enrollment("calm-under-pressure")
+    done = in_progress.progress.count()
+    total = Lesson.objects.filter(module__course=in_progress.course).count()
+    assert in_progress.status == Enrollment.Status.ACTIVE
+    assert round(100 * done / total) == 40
+    assert in_progress.last_lesson_id == in_progress.progress.latest("completed_at").lesson_id
+    assert not Certificate.objects.filter(enrollment=in_progress).exists()
+
+    # and one is completed, every lesson done, with a certificate issued when the last one was
+    completed = _learner_enrollment("the-weekly-review")
+    lessons = set(Lesson.objects.filter(module__course=completed.course).values_list("id", flat=True))
+    assert completed.status == Enrollment.Status.COMPLETED
+    assert set(completed.progress.values_list("lesson_id", flat=True)) == lessons
+    last_done = completed.progress.latest("completed_at").completed_at
+    assert completed.completed_at == last_done
+    certificate = completed.certificate
+    assert certificate.issued_at == last_done
+    assert certificate.is_valid
+    assert certificate.learner_name == "Jordan Lee"
+    assert certificate.course_title == completed.course.title
+    assert list(completed.events.values_list("from_status", "to_status")) == [("", "active"), ("active", "completed")]
+
+
+def test_learner_progress_is_spread_over_recent_weeks_for_the_dashboard_chart():
+    _seed()
+
+    now = timezone.now()
+    completed_at = LessonProgress.objects.filter(enrollment__user__email=demo_content.LEARNER.email).values_list(
+        "completed_at", flat=True
+    )
+    weeks = {moment.isocalendar()[:2] for moment in completed_at}
+    assert len(weeks) >= 5
+    assert all(now - timedelta(weeks=8) <= moment <= now for moment in completed_at)
+    assert any(now - moment <= timedelta(days=7) for moment in completed_at)
+
+
+def test_popularity_differs_between_courses():
+    _seed()
+
+    counts = {
+        course.slug: course.enrollments.filter(status__in=Enrollment.HAS_ACCESS).count()
+        for course in Course.objects.published()
+    }
+    assert len(set(counts.values())) >= 5
+
+
+def test_running_seed_twice_changes_nothing():
+    # given a seeded database
+    _seed()
+    before = _snapshot()
+
+    # when seeding again
+    output = _seed()
+
+    # then every row of every seeded table is identical, timestamps included
+    assert _snapshot() == before
+    assert "nothing to change" in output
+
+
+def test_reseeding_repairs_edited_content_but_keeps_the_learners_history():
+    # given a seeded demo where the learner moved on and somebody vandalised a title
+    _seed()
+    in_progress = _learner_enrollment("calm-under-pressure")
+    next_lesson = Lesson.objects.filter(module__course=in_progress.course).exclude(
+        id__in=in_progress.progress.values("lesson_id")
+    )[0]
+    LessonProgress.objects.create(enrollment=in_progress, lesson=next_lesson, completed_at=timezone.now())
+    Course.objects.filter(slug="deep-work-weeks").update(title="oops")
+
+    # when seeding again
+    _seed()
+
+    # then the content is back and the learner's progress is untouched
+    assert Course.objects.get(slug="deep-work-weeks").title == "Deep Work Weeks"
+    assert in_progress.progress.count() == 5
+
+
+def test_scale_adds_generated_courses_up_to_n_and_is_idempotent():
+    # given the demo
+    _seed()
+    demo_courses = Course.objects.count()
+
+    # when scaling to 40 courses, twice
+    _seed("--scale", "40")
+    after_first = _snapshot()
+    _seed("--scale", "40")
+
+    # then there are 40 courses, the generated ones with 10 lessons each, and the second run changed nothing
+    assert Course.objects.count() == 40
+    generated = Course.objects.filter(slug__startswith="practice-")
+    assert generated.count() == 40 - demo_courses
+    assert all(course.is_published for course in generated)
+    assert {Lesson.objects.filter(module__course=course).count() for course in generated} == {10}
+    assert _snapshot() == after_first
+
+
+def test_scale_below_the_demo_size_adds_nothing():
+    _seed()
+    before = _snapshot()
+
+    _seed("--scale", "5")
+
+    assert _snapshot() == before
+
+
+def test_negative_scale_is_refused():
+    with pytest.raises(CommandError, match="--scale"):
+        _seed("--scale", "-1")
