@@ -207,8 +207,9 @@ SPECTACULAR_SETTINGS = {
 # Stripe through dj-stripe. STRIPE_API_HOST points stripe-python at the local
 # emulator; outside DEBUG it is refused unless explicitly allowed.
 STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
-STRIPE_TEST_SECRET_KEY = env.str("STRIPE_TEST_SECRET_KEY", default="sk_test_innerwork_emulator")
-STRIPE_TEST_PUBLIC_KEY = env.str("STRIPE_TEST_PUBLIC_KEY", default="pk_test_innerwork_emulator")
+# dj-stripe only accepts keys shaped like Stripe's (`sk_test_` + at least 24 letters or digits).
+STRIPE_TEST_SECRET_KEY = env.str("STRIPE_TEST_SECRET_KEY", default="sk_test_InnerWorkStripeEmulatorDemo0000")
+STRIPE_TEST_PUBLIC_KEY = env.str("STRIPE_TEST_PUBLIC_KEY", default="pk_test_InnerWorkStripeEmulatorDemo0000")
 STRIPE_LIVE_SECRET_KEY = env.str("STRIPE_LIVE_SECRET_KEY", default="")
 STRIPE_LIVE_PUBLIC_KEY = env.str("STRIPE_LIVE_PUBLIC_KEY", default="")
 _stripe_api_host = env.str("STRIPE_API_HOST", default="http://127.0.0.1:12111" if DEBUG else "")
