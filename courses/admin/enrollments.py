@@ -1,0 +1,206 @@
+"""Staff console for enrollments: list, search and filter them; grant and revoke them.
+
+Enrollment status never changes here directly: grant and revoke go through
+`courses.services`, which checks the transition and records who did it and why.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from courses import services
+from courses.models import Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress
+
+
+class GrantForm(forms.Form):
+    """Gift a course to a learner (a `gifted` enrollment)."""
+
+    user = forms.ModelChoiceField(queryset=get_user_model().objects.all(), label="Learner")
+    course = forms.ModelChoiceField(queryset=Course.objects.all())
+    reason = forms.CharField(
+        max_length=255, required=False, help_text="Kept on the enrollment's history, e.g. “Support ticket #4211”."
+    )
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Search-as-you-type pickers (there may be thousands of learners and courses).
+        for name in ("user", "course"):
+            field = self.fields[name]
+            field.widget = AutocompleteSelect(Enrollment._meta.get_field(name), admin_site)
+            field.queryset = field.queryset  # re-binds the choices to the new widget
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=255, widget=forms.TextInput(attrs={"size": 60}))
+
+    def __init__(self, *args, required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = required
+
+
+class EnrollmentEventInline(admin.TabularInline):
+    model = EnrollmentEvent
+    fields = ("created_at", "from_status", "to_status", "actor", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ("user", "course", "status", "type", "progress", "created_at", "completed_at")
+    list_filter = ("status", "type", "course__category", ("course", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("user", "course")
+    search_fields = ("user__email", "user__full_name", "course__title", "course__slug")
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "user",
+        "course",
+        "status",
+        "type",
+        "status_reason",
+        "granted_by",
+        "completed_at",
+        "last_lesson",
+        "last_activity_at",
+        "created_at",
+        "updated_at",
+    )
+    fields = readonly_fields
+    inlines = (EnrollmentEventInline,)
+    actions = ("grant_selected", "revoke_selected")
+
+    def get_queryset(self, request):
+        lessons = Subquery(
+            Lesson.objects.filter(module__course=OuterRef("course"))
+            .order_by()
+            .values("module__course")
+            .annotate(n=Count("id"))
+            .values("n"),
+            output_field=IntegerField(),
+        )
+        done = Subquery(
+            LessonProgress.objects.filter(enrollment=OuterRef("pk"))
+            .order_by()
+            .values("enrollment")
+            .annotate(n=Count("id"))
+            .values("n"),
+            output_field=IntegerField(),
+        )
+        queryset = super().get_queryset(request)
+        return queryset.annotate(lessons_total=Coalesce(lessons, 0), lessons_done=Coalesce(done, 0))
+
+    def has_add_permission(self, request):
+        return False  # new enrollments come from learners, payments or "Grant an enrollment"
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the history must survive: revoke instead
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Every field is read-only: status changes only through the grant and revoke actions.
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="progress")
+    def progress(self, enrollment):
+        done, total = enrollment.lessons_done, enrollment.lessons_total
+        if not total:
+            return "—"
+        return f"{round(100 * done / total)} % ({done}/{total})"
+
+    def get_urls(self):
+        grant = path("grant/", self.admin_site.admin_view(self.grant_view), name="courses_enrollment_grant")
+        return [grant, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "grant_url": reverse("admin:courses_enrollment_grant")}
+        return super().changelist_view(request, extra_context)
+
+    def grant_view(self, request):
+        """Gift a course to anyone: choose the learner, the course and say why."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        form = GrantForm(request.POST or None, admin_site=self.admin_site)
+        if request.method == "POST" and form.is_valid():
+            enrollment = services.enrollment_grant(
+                user=form.cleaned_data["user"],
+                course=form.cleaned_data["course"],
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+            granted = f"{enrollment.user} now has {enrollment.course} ({enrollment.get_type_display()})."
+            self.message_user(request, granted)
+            return HttpResponseRedirect(reverse("admin:courses_enrollment_change", args=[enrollment.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Grant an enrollment",
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/courses/enrollment/grant.html", context)
+
+    @admin.action(description="Grant (gifted) to the selected learners…", permissions=["change"])
+    def grant_selected(self, request, queryset):
+        """Re-open or re-gift the selected enrollments; those with access are left as they are."""
+        return self._with_reason(
+            request,
+            queryset,
+            action="grant_selected",
+            title="Grant these enrollments as gifts",
+            required=False,
+            apply=lambda enrollment, reason: services.enrollment_grant(
+                user=enrollment.user, course=enrollment.course, actor=request.user, reason=reason
+            ),
+            done="Granted {count} enrollment{s}.",
+        )
+
+    @admin.action(description="Revoke selected enrollments with a reason…", permissions=["change"])
+    def revoke_selected(self, request, queryset):
+        return self._with_reason(
+            request,
+            queryset,
+            action="revoke_selected",
+            title="Revoke these enrollments",
+            required=True,
+            apply=lambda enrollment, reason: services.enrollment_revoke(
+                enrollment=enrollment, actor=request.user, reason=reason
+            ),
+            done="Revoked {count} enrollment{s}.",
+        )
+
+    def _with_reason(self, request, queryset, *, action, title, required, apply, done):
+        """An intermediate page asking for a reason, then `apply` to each selected enrollment."""
+        form = ReasonForm(request.POST if "apply" in request.POST else None, required=required)
+        if "apply" in request.POST and form.is_valid():
+            count = 0
+            for enrollment in queryset:
+                try:
+                    apply(enrollment, form.cleaned_data["reason"])
+                    count += 1
+                except ValidationError as error:
+                    self.message_user(request, f"{enrollment}: {' '.join(error.messages)}", messages.ERROR)
+            self.message_user(request, done.format(count=count, s="" if count == 1 else "s"))
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "form": form,
+            "enrollments": queryset,
+            "action": action,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "admin/courses/enrollment/action_reason.html", context)
