@@ -9,7 +9,6 @@ from many addresses.
 
 from __future__ import annotations
 
-import time
 from functools import wraps
 
 from django.core.cache import cache
@@ -17,15 +16,18 @@ from django.shortcuts import render
 
 
 def ratelimit_hit(*, scope: str, key: str, limit: int, period: int) -> bool:
-    """Count one attempt for (scope, key) in the current window; True when this one is over `limit`."""
-    window = int(time.time() // period)
-    cache_key = f"ratelimit:{scope}:{key}:{window}"
-    # add() is atomic on Redis and locmem; incr() then counts without a read-modify-write race.
-    cache.add(cache_key, 0, timeout=period + 1)
+    """Count one attempt for (scope, key); True when this one is over `limit`.
+
+    The window opens at the first attempt and lasts `period` seconds (the counter's
+    expiry), so a burst cannot straddle a clock-aligned boundary to get twice the limit.
+    """
+    cache_key = f"ratelimit:{scope}:{key}"
+    # add() is atomic on Redis and locmem and only sets the expiry once; incr() keeps it.
+    cache.add(cache_key, 0, timeout=period)
     try:
         count = cache.incr(cache_key)
-    except ValueError:  # the key expired between add() and incr()
-        cache.add(cache_key, 1, timeout=period + 1)
+    except ValueError:  # the window expired between add() and incr(): this attempt opens a new one
+        cache.add(cache_key, 1, timeout=period)
         count = 1
     return count > limit
 
