@@ -27,6 +27,7 @@ __all__ = [
     "PersonSpec",
     "Quote",
     "lesson_body",
+    "unwrap",
 ]
 
 DEMO_PASSWORD = "innerwork-demo"  # noqa: S105 - published in the README on purpose
@@ -105,12 +106,28 @@ QUOTES = (
 )
 
 
+_BLOCK_MARKERS = ("- ", "* ", "> ", "#")
+
+
+def unwrap(text: str) -> str:
+    """Join the hard-wrapped lines of each paragraph (the source is wrapped to fit the code width),
+    leaving list items, quotes and headings on their own lines."""
+    paragraphs = []
+    for block in text.strip().split("\n\n"):
+        lines = block.split("\n")
+        if any(line.lstrip().startswith(_BLOCK_MARKERS) or line[:1].isdigit() for line in lines):
+            paragraphs.append(block)
+        else:
+            paragraphs.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(paragraphs) + "\n"
+
+
 def lesson_body(lesson: LessonSpec, *, quote: Quote) -> str:
     """A lesson's Markdown: the opening paragraphs, key ideas, an exercise and a quote."""
     points = "\n".join(f"- {point}" for point in lesson.points)
     return (
-        f"{lesson.intro.strip()}\n\n"
+        f"{unwrap(lesson.intro)}\n"
         f"## Key ideas\n\n{points}\n\n"
-        f"## Try it\n\n{lesson.practice.strip()}\n\n"
+        f"## Try it\n\n{unwrap(lesson.practice)}\n"
         f"> {quote.text}\n>\n> — {quote.author}\n"
     )

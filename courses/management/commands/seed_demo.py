@@ -107,7 +107,7 @@ class Command(BaseCommand):
                 {
                     "title": spec.title,
                     "subtitle": spec.subtitle,
-                    "description": spec.description,
+                    "description": demo_content.unwrap(spec.description),
                     "category": categories[spec.category],
                     "instructor": instructors[spec.instructor],
                     "level": spec.level,
