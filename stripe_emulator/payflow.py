@@ -220,9 +220,10 @@ def _succeed(
     now = ctx.now()
     customer_id = _customer_for(ctx, session, buyer)
     intent["customer"] = customer_id
-    if customer_id and intent["setup_future_usage"]:
+    if customer_id and intent["setup_future_usage"]:  # saved for later: attached to the customer
         method["customer"] = customer_id
         ctx.store.update("payment_method", method)
+        events.emit(ctx, "payment_method.attached", method)
     charge_id = new_id("ch")
     txn = core.balance_transaction(
         txn_id=new_id("txn"),

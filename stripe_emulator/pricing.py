@@ -31,7 +31,7 @@ def coupon_check(ctx: Ctx, coupon: dict, lines: list[dict], currency: str, *, pa
             COUPON_CURRENCY.format(coupon=coupon["id"], coupon_currency=coupon["currency"], currency=currency),
             param=param,
         )
-    if not any(weight for weight in eligible_weights(coupon, lines)):
+    if not any(weight for weight in eligible_weights(ctx, coupon, lines)):
         raise StripeError(COUPON_NOT_APPLICABLE.format(coupon=coupon["id"]), param=param)
 
 
@@ -58,20 +58,20 @@ def _has_paid_before(ctx: Ctx, customer_id: str) -> bool:
     return any(c["customer"] == customer_id and c["status"] == "succeeded" for c in ctx.store.all("charge"))
 
 
-def eligible_weights(coupon: dict, lines: list[dict]) -> list[int]:
-    """Each line's subtotal if the coupon applies to it, else 0."""
-    products = (coupon.get("applies_to") or {}).get("products")
+def eligible_weights(ctx: Ctx, coupon: dict, lines: list[dict]) -> list[int]:
+    """Each line's subtotal if the coupon applies to it (`applies_to[products]`), else 0."""
+    products = ctx.store.internal("coupon", coupon["id"]).get("applies_to_products")
     return [
         line["unit_amount"] * line["quantity"] if products is None or line["product"] in products else 0
         for line in lines
     ]
 
 
-def line_discounts(coupon: dict | None, lines: list[dict]) -> list[int]:
+def line_discounts(ctx: Ctx, coupon: dict | None, lines: list[dict]) -> list[int]:
     """The discount on each line: percent-off rounds on the eligible subtotal, amount-off caps at it."""
     if coupon is None:
         return [0] * len(lines)
-    weights = eligible_weights(coupon, lines)
+    weights = eligible_weights(ctx, coupon, lines)
     eligible = sum(weights)
     if coupon["percent_off"] is not None:
         total = percent_of(eligible, coupon["percent_off"])

@@ -180,6 +180,10 @@ class Store:
         row = self.execute("SELECT internal FROM objects WHERE type = ? AND id = ?", (type_, object_id)).fetchone()
         return json.loads(row["internal"]) if row else {}
 
+    def parent_of(self, type_: str, object_id: str) -> str | None:
+        row = self.execute("SELECT parent FROM objects WHERE type = ? AND id = ?", (type_, object_id)).fetchone()
+        return row["parent"] if row else None
+
     def update(self, type_: str, data: dict, *, internal: dict | None = None) -> dict:
         if internal is None:
             self.execute("UPDATE objects SET data = ? WHERE type = ? AND id = ?", (json.dumps(data), type_, data["id"]))

@@ -30,7 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-DEFAULT_API_KEY = "sk_test_innerwork_emulator"
+# dj-stripe refuses keys that do not look like Stripe's (`sk_test_` + 24 or more letters and digits).
+DEFAULT_API_KEY = "sk_test_InnerWorkStripeEmulatorDemo0000"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -193,7 +194,7 @@ def _start(data_dir: Path, *, port: int, in_process: bool, **options: Any) -> Em
     if in_process:
         from stripe_emulator.app import Config, Emulator
 
-        emulator = Emulator(Config(data_dir=data_dir, port=port, quiet=True, **options))
+        emulator = Emulator(Config(data_dir=data_dir, port=port, **{"quiet": True, **options}))
         emulator.start()
         return EmulatorHandle(url=emulator.url, data_dir=data_dir, emulator=emulator, options=options)
     ready = data_dir / "ready.json"

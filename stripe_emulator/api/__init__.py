@@ -60,13 +60,25 @@ def live(objects: list[dict]) -> list[dict]:
 
 from stripe_emulator.api import (  # noqa: E402  (registers the routes)
     account,
-    catalog,
     checkout,
     customers,
     discounts,
     events,
     payments,
+    prices,
+    products,
     refunds,
 )
 
-__all__ = ["account", "catalog", "checkout", "customers", "discounts", "events", "payments", "refunds", "router"]
+__all__ = [
+    "account",
+    "checkout",
+    "customers",
+    "discounts",
+    "events",
+    "payments",
+    "prices",
+    "products",
+    "refunds",
+    "router",
+]

@@ -7,25 +7,13 @@ from urllib.parse import urlsplit
 
 from stripe_emulator import errors, events, listing, pricing
 from stripe_emulator.api import load, load_related, router
-from stripe_emulator.api.catalog import PRODUCT_DATA, RECURRING, check_currency, price_create, product_create
+from stripe_emulator.api.catalog import check_currency, price_create, product_create
+from stripe_emulator.api.checkout_params import CREATE, LIST, UPDATE
 from stripe_emulator.errors import StripeError
 from stripe_emulator.expand import virtual
 from stripe_emulator.ids import new_id
 from stripe_emulator.objects import checkout, core, list_object
-from stripe_emulator.params import (
-    LIST_PARAMS,
-    Arr,
-    Bool,
-    Dec,
-    Enum,
-    Int,
-    Metadata,
-    Obj,
-    Str,
-    Timestamps,
-    Unsupported,
-    merge_metadata,
-)
+from stripe_emulator.params import LIST_PARAMS, merge_metadata
 
 if TYPE_CHECKING:
     from stripe_emulator.context import Ctx
@@ -48,121 +36,6 @@ ONLY_OPEN_CAN_EXPIRE = 'Only Checkout Sessions with a status in ["open"] can be 
 MANUAL_CAPTURE = "The Stripe emulator supports automatic capture only."
 
 MIN_LIFETIME, MAX_LIFETIME = 30 * 60, 24 * 3600
-
-LINE_ITEM = Obj(
-    {
-        "adjustable_quantity": Unsupported(),
-        "metadata": Metadata(),
-        "price": Str(),
-        "price_data": Obj(
-            {
-                "currency": Str(required=True),
-                "product": Str(),
-                "product_data": PRODUCT_DATA,
-                "recurring": RECURRING,
-                "tax_behavior": Enum("exclusive", "inclusive", "unspecified"),
-                "unit_amount": Int(minimum=0),
-                "unit_amount_decimal": Dec(),
-            }
-        ),
-        "quantity": Int(minimum=1, maximum=999999),
-        "tax_rates": Unsupported(),
-    }
-)
-PAYMENT_INTENT_DATA = Obj(
-    {
-        "application_fee_amount": Unsupported(),
-        "capture_method": Enum("automatic", "automatic_async", "manual"),
-        "description": Str(max_length=1000),
-        "metadata": Metadata(),
-        "on_behalf_of": Unsupported(),
-        "receipt_email": Str(),
-        "setup_future_usage": Enum("off_session", "on_session"),
-        "shipping": Unsupported(),
-        "statement_descriptor": Str(max_length=22),
-        "statement_descriptor_suffix": Str(max_length=22),
-        "transfer_data": Unsupported(),
-        "transfer_group": Str(),
-    }
-)
-_TEXT = Obj({"message": Str(max_length=1200, required=True)})
-_STORED = {
-    "billing_address_collection": Enum("auto", "required"),
-    "custom_text": Obj(
-        {name: _TEXT for name in ("after_submit", "shipping_address", "submit", "terms_of_service_acceptance")}
-    ),
-    "locale": Str(),
-    "phone_number_collection": Obj({"enabled": Bool(required=True)}),
-    "submit_type": Enum("auto", "book", "donate", "pay", "subscribe"),
-}
-_NOT_IMPLEMENTED = [
-    "adaptive_pricing",
-    "after_expiration",
-    "automatic_tax",
-    "branding_settings",
-    "consent_collection",
-    "currency",
-    "custom_fields",
-    "customer_account",
-    "customer_update",
-    "excluded_payment_method_types",
-    "integration_identifier",
-    "invoice_creation",
-    "managed_payments",
-    "name_collection",
-    "optional_items",
-    "origin_context",
-    "payment_method_collection",
-    "payment_method_configuration",
-    "payment_method_data",
-    "payment_method_options",
-    "permissions",
-    "redirect_on_completion",
-    "return_url",
-    "saved_payment_method_options",
-    "setup_intent_data",
-    "shipping_address_collection",
-    "shipping_options",
-    "subscription_data",
-    "tax_id_collection",
-    "wallet_options",
-]
-CREATE = {
-    **{name: Unsupported() for name in _NOT_IMPLEMENTED},
-    **_STORED,
-    "allow_promotion_codes": Bool(),
-    "cancel_url": Str(),
-    "client_reference_id": Str(max_length=200),
-    "customer": Str(),
-    "customer_creation": Enum("always", "if_required"),
-    "customer_email": Str(),
-    "discounts": Arr(Obj({"coupon": Str(), "promotion_code": Str()})),
-    "expires_at": Int(),
-    "line_items": Arr(LINE_ITEM),
-    "metadata": Metadata(),
-    "mode": Enum("payment", "setup", "subscription"),
-    "payment_intent_data": PAYMENT_INTENT_DATA,
-    "payment_method_types": Arr(Str()),
-    "success_url": Str(),
-    "ui_mode": Enum("elements", "embedded_page", "form", "hosted_page"),
-}
-UPDATE = {
-    "collected_information": Unsupported(),
-    "line_items": Unsupported(),
-    "metadata": Metadata(),
-    "shipping_options": Unsupported(),
-}
-LIST = {
-    **LIST_PARAMS,
-    "created": Timestamps(),
-    "customer": Str(),
-    "customer_account": Str(),
-    "customer_details": Obj({"email": Str(required=True)}),
-    "payment_intent": Str(),
-    "payment_link": Str(),
-    "status": Enum("complete", "expired", "open"),
-    "subscription": Str(),
-}
 
 
 def _check_url(value: str | None, param: str) -> None:
@@ -312,7 +185,7 @@ def apply_discount(ctx: Ctx, session: dict, coupon: dict | None, promo: dict | N
         {"unit_amount": i["price"]["unit_amount"], "quantity": i["quantity"], "product": i["price"]["product"]}
         for i in items
     ]
-    shares = pricing.line_discounts(coupon, lines)
+    shares = pricing.line_discounts(ctx, coupon, lines)
     for item, share in zip(items, shares, strict=True):
         item["amount_discount"] = share
         item["amount_total"] = item["amount_subtotal"] - share
@@ -408,18 +281,35 @@ def _expanded_line_items(ctx: Ctx, session: dict) -> dict:
     return list_object(items[:10], url, has_more=len(items) > 10)
 
 
+def _discount_of(ctx: Ctx, session: dict) -> dict | None:
+    """The session's Discount object (Stripe creates one per applied coupon or promotion code)."""
+    if not session["discounts"]:
+        return None
+    applied = session["discounts"][0]
+    return core.discount(
+        discount_id=ctx.store.internal("checkout.session", session["id"])["discount_id"],
+        coupon_id=applied["coupon"],
+        promotion_code_id=applied["promotion_code"],
+        start=session["created"],
+        checkout_session=session["id"],
+        customer_id=session["customer"],
+    )
+
+
 @virtual("checkout.session", "total_details.breakdown")
 def _breakdown(ctx: Ctx, session: dict) -> dict:
-    discounts = []
-    if session["discounts"]:
-        applied = session["discounts"][0]
-        discount = core.discount(
-            discount_id=ctx.store.internal("checkout.session", session["id"])["discount_id"],
-            coupon_id=applied["coupon"],
-            promotion_code_id=applied["promotion_code"],
-            start=session["created"],
-            checkout_session=session["id"],
-            customer_id=session["customer"],
-        )
-        discounts.append({"amount": session["total_details"]["amount_discount"], "discount": discount})
-    return {"discounts": discounts, "taxes": []}
+    discount = _discount_of(ctx, session)
+    amount = session["total_details"]["amount_discount"]
+    return {"discounts": [{"amount": amount, "discount": discount}] if discount else [], "taxes": []}
+
+
+@virtual("item", "discounts")
+def _line_discounts(ctx: Ctx, item: dict) -> list[dict]:
+    session = ctx.store.get("checkout.session", ctx.store.parent_of("item", item["id"]) or "")
+    discount = _discount_of(ctx, session) if session else None
+    return [{"amount": item["amount_discount"], "discount": discount}] if discount and item["amount_discount"] else []
+
+
+@virtual("item", "taxes")
+def _line_taxes(ctx: Ctx, item: dict) -> list[dict]:
+    return []

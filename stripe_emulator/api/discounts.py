@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from stripe_emulator import errors, events, listing
 from stripe_emulator.api import live, load, load_related, render, router
 from stripe_emulator.api.catalog import check_currency
+from stripe_emulator.expand import virtual
 from stripe_emulator.ids import coupon_id as random_coupon_id
 from stripe_emulator.ids import new_id
 from stripe_emulator.ids import promotion_code as random_code
@@ -119,9 +120,9 @@ def coupon_create(ctx: Ctx) -> dict:
         metadata=params.get("metadata"),
         name=params.get("name"),
         redeem_by=params.get("redeem_by"),
-        applies_to_products=(params.get("applies_to") or {}).get("products"),
     )
-    ctx.store.insert("coupon", coupon)
+    products = (params.get("applies_to") or {}).get("products")
+    ctx.store.insert("coupon", coupon, internal={"applies_to_products": products})
     events.emit(ctx, "coupon.created", coupon)
     return render(ctx, coupon)
 
@@ -157,6 +158,11 @@ def coupon_delete(ctx: Ctx, coupon_id: str) -> dict:
 def coupon_list(ctx: Ctx) -> dict:
     items = [render(ctx, item) for item in live(ctx.store.all("coupon", created=ctx.params.get("created")))]
     return listing.paginate(ctx, items, url="/v1/coupons", noun="coupon")
+
+
+@virtual("coupon", "applies_to")
+def _expanded_applies_to(ctx: Ctx, coupon: dict) -> dict:
+    return {"products": ctx.store.internal("coupon", coupon["id"]).get("applies_to_products") or []}
 
 
 # -- promotion codes ---------------------------------------------------------------------------

@@ -108,13 +108,12 @@ def coupon(
     metadata: dict | None = None,
     name: str | None = None,
     redeem_by: int | None = None,
-    applies_to_products: list[str] | None = None,
 ) -> dict:
     return {
         "id": coupon_id,
         "object": "coupon",
         "amount_off": amount_off,
-        "applies_to": {"products": applies_to_products} if applies_to_products is not None else None,
+        "applies_to": None,  # only filled when expanded, as on Stripe
         "created": created,
         "currency": currency,
         "currency_options": None,

@@ -3,7 +3,8 @@
 import pytest
 import stripe
 
-from stripe_emulator.api.catalog import LOOKUP_KEY_TAKEN, PRODUCT_HAS_PRICES
+from stripe_emulator.api.catalog import LOOKUP_KEY_TAKEN
+from stripe_emulator.api.products import PRODUCT_HAS_PRICES
 from stripe_emulator.tests.factories import event_types
 
 

@@ -43,6 +43,7 @@ REFERENCE = {
     ("DELETE", "/v1/products/{product_id}"): ("_product_delete_params", "ProductDeleteParams"),
     ("GET", "/v1/products"): ("_product_list_params", "ProductListParams"),
     ("GET", "/v1/products/search"): ("_product_search_params", "ProductSearchParams"),
+    ("GET", "/v1/products/{product_id}/features"): ("_product_feature_list_params", "ProductFeatureListParams"),
     ("POST", "/v1/prices"): ("_price_create_params", "PriceCreateParams"),
     ("GET", "/v1/prices/{price_id}"): ("_price_retrieve_params", "PriceRetrieveParams"),
     ("POST", "/v1/prices/{price_id}"): ("_price_modify_params", "PriceModifyParams"),

@@ -129,6 +129,26 @@ def test_customer_creation_always_creates_a_customer_on_payment(emulator):
     assert "customer.created" in event_types()
 
 
+def test_setup_future_usage_attaches_the_card_to_the_customer(emulator):
+    customer = stripe.Customer.create(email="known@example.com")
+    session = make_session(customer=customer.id, payment_intent_data={"setup_future_usage": "off_session"})
+
+    emulator.pay_checkout_session(session.id)
+
+    [method] = stripe.Customer.list_payment_methods(customer.id).data
+    assert method.customer == customer.id
+    assert "payment_method.attached" in event_types()
+
+
+def test_without_setup_future_usage_the_card_is_not_saved(emulator):
+    customer = stripe.Customer.create(email="known@example.com")
+    session = make_session(customer=customer.id)
+
+    emulator.pay_checkout_session(session.id)
+
+    assert stripe.Customer.list_payment_methods(customer.id).data == []
+
+
 def test_if_required_creates_no_customer(emulator):
     session = make_session()
 
