@@ -229,6 +229,19 @@ def refund_fail(emulator: Emulator, body: dict, request: Request, refund_id: str
         return refunds.refund_fail(Ctx(emulator), refund, reason=reason)
 
 
+@router.post("/_emulator/charges/{charge_id}/refund")
+def dashboard_refund(emulator: Emulator, body: dict, request: Request, charge_id: str) -> dict:
+    """Refund from "the Stripe dashboard": the same refund and events as the API, made outside the product."""
+    params: dict[str, Any] = {"charge": charge_id}
+    if body.get("amount") not in (None, ""):
+        params["amount"] = int(body["amount"])
+    if body.get("reason"):
+        params["reason"] = body["reason"]
+    with emulator.store.tx():
+        _load(emulator, "charge", charge_id)
+        return refunds.create(Ctx(emulator, params=params))
+
+
 @router.post("/_emulator/checkout/sessions/{session_id}/pay")
 def pay(emulator: Emulator, body: dict, request: Request, session_id: str) -> dict:
     """Pay a session as a customer on the hosted page would (same code path as the form)."""

@@ -152,6 +152,10 @@ class EmulatorHandle:
         body = {"failure_reason": failure_reason, "after_seconds": after_seconds}
         return self.control("POST", f"/_emulator/refunds/{refund_id}/fail", body)
 
+    def dashboard_refund(self, charge_id: str, *, amount: int | None = None, reason: str | None = None) -> dict:
+        """Refund as staff would in Stripe's dashboard (outside the product): same refund and events as the API."""
+        return self.control("POST", f"/_emulator/charges/{charge_id}/refund", {"amount": amount, "reason": reason})
+
     # -- pointing stripe-python at it ----------------------------------------------------------
     @contextmanager
     def configure_stripe(self) -> Iterator[None]:

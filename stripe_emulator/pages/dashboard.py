@@ -47,6 +47,17 @@ def _table(title: str, headers: list[str], rows: list[list[str]]) -> str:
     )
 
 
+def _refund_button(charge: dict) -> str:
+    """A dashboard refund: what a staff member doing it in Stripe's dashboard would cause."""
+    if charge["status"] != "succeeded" or charge["refunded"]:
+        return ""
+    return (
+        f'<form class="inline-form" method="post" action="/_emulator/charges/{h(charge["id"])}/refund">'
+        '<input type="hidden" name="reason" value="requested_by_customer">'
+        '<button class="small-button" type="submit">Refund</button></form>'
+    )
+
+
 def render(emulator: Emulator) -> Response:
     store = emulator.store
     with store.tx():
@@ -82,7 +93,7 @@ def render(emulator: Emulator) -> Response:
         ),
         _table(
             "Payments (charges)",
-            ["Id", "Status", "Amount", "Refunded", "Card", "Created"],
+            ["Id", "Status", "Amount", "Refunded", "Card", "Created", ""],
             [
                 [
                     f"<code>{h(c['id'])}</code>",
@@ -91,6 +102,7 @@ def render(emulator: Emulator) -> Response:
                     h(format_amount(c["amount_refunded"], c["currency"])),
                     h("{brand} •••• {last4}".format(**c["payment_method_details"]["card"])),
                     _time(c["created"]),
+                    _refund_button(c),
                 ]
                 for c in charges
             ],

@@ -285,3 +285,16 @@ def test_the_dashboard_lists_what_happened_and_resends_an_event(emulator, shop, 
 
         receiver.wait_for(2)
     assert receiver.events()[0]["id"] == receiver.events()[1]["id"]
+
+
+def test_the_dashboard_refunds_a_payment_like_stripes_dashboard(emulator, shop, page):
+    session = open_session(shop)
+    emulator.pay_checkout_session(session.id)
+    page.goto(f"{emulator.url}/_emulator/")
+
+    page.get_by_role("row").filter(has_text="succeeded").get_by_role("button", name="Refund").click()
+
+    page.wait_for_url(f"{emulator.url}/_emulator/")
+    charge = stripe.Charge.list().data[0]
+    assert (charge.refunded, charge.amount_refunded) == (True, 7400)
+    assert page.get_by_role("row").filter(has_text="requested_by_customer").count() == 1

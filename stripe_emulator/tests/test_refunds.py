@@ -139,3 +139,13 @@ def test_refund_of_the_async_failure_test_card_fails_on_its_own(emulator):
     assert refund.status == "succeeded"
     assert stripe.Refund.retrieve(refund.id).status == "failed"
     assert "refund.failed" in event_types()
+
+
+def test_a_refund_made_in_the_dashboard_emits_the_same_events(emulator):
+    charge = make_paid_session(emulator).payment_intent.latest_charge
+
+    refund = emulator.dashboard_refund(charge.id, amount=1900, reason="requested_by_customer")
+
+    assert (refund["amount"], refund["status"]) == (1900, "succeeded")
+    assert stripe.Charge.retrieve(charge.id).amount_refunded == 1900
+    assert event_types()[-2:] == ["refund.created", "charge.refunded"]
