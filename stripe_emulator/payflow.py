@@ -275,6 +275,7 @@ def _complete(
     if intent is None:
         customer_id = _customer_for(ctx, session, buyer)
     session.update(
+        url=None,  # Stripe clears the URL once the session is over; the page itself still says so
         status="complete",
         payment_status="paid" if intent else "no_payment_required",
         customer=customer_id,

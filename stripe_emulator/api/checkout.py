@@ -250,7 +250,7 @@ def expire_endpoint(ctx: Ctx, session_id: str) -> dict:
 
 def session_expire(ctx: Ctx, session: dict) -> dict:
     """Expire an open session: its payment intent (from a failed attempt) is canceled, as on Stripe."""
-    session["status"] = "expired"
+    session.update(status="expired", url=None)  # Stripe clears the URL once the session is over
     ctx.store.update("checkout.session", session)
     if session["payment_intent"]:
         intent = ctx.store.get("payment_intent", session["payment_intent"])

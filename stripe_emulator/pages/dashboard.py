@@ -67,6 +67,9 @@ def render(emulator: Emulator) -> Response:
         refunds = store.all("refund")[:ROWS]
         events = store.all("event")[:ROWS]
         endpoints = store.all("webhook_endpoint")
+        customers = [c for c in store.all("customer") if not c.get("deleted")][:ROWS]
+        prices = store.all("price")[:ROWS]
+        products = {p["id"]: p for p in store.all("product") if not p.get("deleted")}
         log = webhooks.deliveries(store, limit=ROWS)
         mode = webhooks.get_mode(store)
         armed = faults.all_faults(store)
@@ -81,7 +84,7 @@ def render(emulator: Emulator) -> Response:
             ["Id", "Status", "Payment", "Total", "Customer e-mail", "Created"],
             [
                 [
-                    f'<a href="{h(s["url"])}"><code>{h(s["id"][:24])}…</code></a>',
+                    f'<a href="/c/pay/{h(s["id"])}"><code>{h(s["id"][:24])}…</code></a>',
                     _status(s["status"]),
                     _status(s["payment_status"]),
                     h(format_amount(s["amount_total"], s["currency"])),
@@ -151,6 +154,28 @@ def render(emulator: Emulator) -> Response:
                     _time(d["due_at"]) if d["status"] == "pending" else "—",
                 ]
                 for d in log
+            ],
+        ),
+        _table(
+            "Customers",
+            ["Id", "E-mail", "Name", "Created"],
+            [
+                [f"<code>{h(c['id'])}</code>", h(c["email"] or "—"), h(c["name"] or "—"), _time(c["created"])]
+                for c in customers
+            ],
+        ),
+        _table(
+            "Prices",
+            ["Id", "Product", "Amount", "Lookup key", "Active"],
+            [
+                [
+                    f"<code>{h(p['id'])}</code>",
+                    h(products.get(p["product"], {}).get("name", p["product"])),
+                    h(format_amount(p["unit_amount"], p["currency"])),
+                    h(p["lookup_key"] or "—"),
+                    _status("active" if p["active"] else "archived"),
+                ]
+                for p in prices
             ],
         ),
         _table(

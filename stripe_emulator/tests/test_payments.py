@@ -16,6 +16,7 @@ def test_paying_creates_intent_charge_method_and_balance_transaction(emulator):
     assert result["redirect"] == f"https://shop.example/orders/success?session_id={session.id}"
     paid = stripe.checkout.Session.retrieve(session.id, expand=["payment_intent.latest_charge"])
     assert (paid.status, paid.payment_status, paid.amount_total) == ("complete", "paid", 4900)
+    assert paid.url is None  # only an open session has a URL
     assert paid.customer_details.email == "ann@example.com"
     intent = paid.payment_intent
     assert (intent.status, intent.amount, intent.amount_received) == ("succeeded", 4900, 4900)
