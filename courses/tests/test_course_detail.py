@@ -251,12 +251,12 @@ def test_published_course_has_no_draft_banner(client):
     assert "draft-banner" not in _page(client, course).content.decode()
 
 
-def test_course_page_only_answers_get(client):
+def test_course_page_answers_get_and_head_only(client):
     course = CourseFactory()
+    url = reverse("courses:detail", kwargs={"slug": course.slug})
 
-    response = client.post(reverse("courses:detail", kwargs={"slug": course.slug}))
-
-    assert response.status_code == 405
+    assert client.head(url).status_code == 200
+    assert client.post(url).status_code == 405
 
 
 def _queries_for_page(client, course) -> int:

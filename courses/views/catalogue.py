@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from courses.markdown import render_markdown
 from courses.models import Course
@@ -69,7 +69,7 @@ def _active_filters(filters: CatalogueFilters, categories) -> list[FilterOption]
     ]
 
 
-@require_GET
+@require_safe
 def catalogue(request):
     categories = catalogue_categories()
     filters = CatalogueFilters.from_params(request.GET, category_slugs=[category.slug for category in categories])
@@ -95,7 +95,7 @@ def catalogue(request):
     )
 
 
-@require_GET
+@require_safe
 def course_detail(request, slug):
     try:
         course = course_get_for_page(slug=slug, user=request.user)
