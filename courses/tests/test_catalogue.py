@@ -138,6 +138,19 @@ def test_search_with_no_match_shows_a_helpful_empty_state(client):
     assert "Show all courses" in html
 
 
+def test_empty_catalogue_says_courses_are_coming_rather_than_no_match(client):
+    # given only a draft
+    CourseFactory(is_published=False, published_at=None)
+
+    # when a visitor opens the catalogue
+    html = client.get(CATALOGUE).content.decode()
+
+    # then
+    assert "0 courses" in html
+    assert "The first courses are on their way" in html
+    assert "No courses match" not in html
+
+
 def test_category_level_and_price_filters_combine(client):
     # given courses across two categories, two levels and both price kinds
     leadership = CategoryFactory(name="Leadership", slug="leadership")
