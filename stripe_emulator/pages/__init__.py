@@ -18,10 +18,11 @@ router = Router()
 
 
 def handle(emulator: Emulator, request: Request) -> Response:
-    from stripe_emulator.pages import checkout  # noqa: F401 - registers the page routes
-
     matched = router.match(request.method, request.path)
     if matched is None:
         return html_response(layout.not_found(), status=404)
     route, args = matched
     return route.handler(emulator, request, **args)
+
+
+from stripe_emulator.pages import authentication, checkout  # noqa: E402, F401 - they register their routes
