@@ -65,7 +65,9 @@ def test_hang_outlives_the_client_timeout_and_a_retry_replays_the_result(emulato
         # when the first attempt times out
         with pytest.raises(stripe.APIConnectionError):
             stripe.Customer.create(email="slow@example.com", idempotency_key="slow-1")
-        time.sleep(1.5)  # the emulator finishes the hung request
+        deadline = time.monotonic() + 10
+        while not stripe.Customer.list().data and time.monotonic() < deadline:
+            time.sleep(0.05)  # the emulator finishes the hung request after its two seconds
         # and the caller retries with the same key
         retried = stripe.Customer.create(email="slow@example.com", idempotency_key="slow-1")
     finally:
@@ -82,7 +84,7 @@ def test_hang_without_processing_creates_nothing(emulator):
     try:
         with pytest.raises(stripe.APIConnectionError):
             stripe.Customer.create(email="lost@example.com")
-        time.sleep(0.8)
+        time.sleep(1.5)  # well past the hang: a processed request would have created the customer by now
     finally:
         stripe.default_http_client = None
 
