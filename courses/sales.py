@@ -4,13 +4,18 @@ Registered in CoursesConfig.ready(). commerce never imports courses; it reaches 
 handler through commerce.registry.get_kind("course").
 """
 
+from django.conf import settings
+from django.urls import reverse
+
 from commerce.registry import NotPurchasable, PricedLine
 from courses.models import Course, Enrollment
 from courses.services import enrollment_create, enrollment_set_status
+from innerwork.core.emails import email_enqueue
 
 COURSE_UNKNOWN = "This course is not available."
 COURSE_ALREADY_OWNED = "You already own this course."
 REFUND_REASON = "Refunded: {reason}"
+WELCOME_TEMPLATE = "courses/enrollment_welcome"
 
 
 class CourseKind:
@@ -51,15 +56,38 @@ class CourseKind:
         )
 
     def fulfil(self, *, line) -> None:
-        """Enrol the buyer (idempotent: an existing enrollment is kept or reactivated)."""
-        course = Course.objects.get(pk=int(line.ref))
+        """Enrol the buyer and welcome them to the course.
+
+        Idempotent: an existing enrollment is kept or reactivated, and the welcome e-mail is
+        keyed `enrollment:<pk>:welcome:<line pk>`, so a repeated fulfilment sends no second copy.
+        """
+        course = Course.objects.select_related("instructor").get(pk=int(line.ref))
         paid_nothing = line.total_amount == 0 and course.is_free
-        enrollment_create(
+        enrollment = enrollment_create(
             user=line.order.user,
             course=course,
             type=Enrollment.Type.FREE if paid_nothing else Enrollment.Type.PAID,
             reason=f"Order {line.order.number}",
         )
+        email_enqueue(
+            key=f"enrollment:{enrollment.pk}:welcome:{line.pk}",
+            to=[enrollment.user.email],
+            template=WELCOME_TEMPLATE,
+            context={
+                "user": enrollment.user,
+                "course": course,
+                "instructor_name": course.instructor.get_full_name(),
+                "outcomes": course.outcomes,
+                "resume_url": settings.SITE_URL + reverse("courses:resume", kwargs={"slug": course.slug}),
+                "course_url": settings.SITE_URL + course.get_absolute_url(),
+                "order": line.order,
+            },
+        )
+
+    def access_url(self, *, line) -> str:
+        """Where the buyer continues the course they bought (commerce links order lines here)."""
+        slug = Course.objects.filter(pk=int(line.ref)).values_list("slug", flat=True).first()
+        return reverse("courses:resume", kwargs={"slug": slug}) if slug else ""
 
     def revoke(self, *, line, reason: str) -> None:
         """Close the course to the buyer after a refund.

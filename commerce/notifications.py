@@ -1,0 +1,91 @@
+"""E-mails about orders: the confirmation with its receipt, and a failed payment.
+
+Both go through the outbox (innerwork.core.emails.email_enqueue) with a dedup key
+naming the order and the effect, so a replayed or concurrent fulfilment can call
+them any number of times and the customer still gets exactly one copy. Call them
+inside the transaction that records the change: the row commits with it and is
+sent after commit, or not at all.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.utils import timezone
+
+from commerce.models import Order
+from commerce.selectors import order_lines_with_access
+from innerwork.core.emails import email_enqueue
+
+CONFIRMATION_TEMPLATE = "commerce/order_confirmation"
+PAYMENT_FAILED_TEMPLATE = "commerce/payment_failed"
+
+
+def confirmation_key(*, order: Order) -> str:
+    return f"order:{order.pk}:confirmation"
+
+
+def payment_failed_key(*, order: Order, attempt_key: str) -> str:
+    return f"order:{order.pk}:payment_failed:{attempt_key}"
+
+
+@contextmanager
+def _in_time_zone_of(user):
+    """Dates in an e-mail read in the customer's own time zone, as on the site."""
+    try:
+        zone = zoneinfo.ZoneInfo(user.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    with timezone.override(zone):
+        yield
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}" if path.startswith("/") else path
+
+
+def _order_context(order: Order) -> dict:
+    lines = [
+        {"line": entry.line, "access_url": _absolute(entry.access_url) if entry.access_url else ""}
+        for entry in order_lines_with_access(order=order)
+    ]
+    return {
+        "user": order.user,
+        "order": order,
+        "lines": lines,
+        "order_url": _absolute(order.get_absolute_url()),
+        "dashboard_url": _absolute("/dashboard/"),
+    }
+
+
+def notify_order_paid(*, order: Order) -> None:
+    """Queue the order confirmation with its receipt (lines, discount, total, card, Stripe receipt).
+
+    Idempotent: keyed `order:<pk>:confirmation`, so however often fulfilment runs the
+    customer receives one confirmation. Sent after the surrounding transaction commits.
+    """
+    with _in_time_zone_of(order.user):
+        email_enqueue(
+            key=confirmation_key(order=order),
+            to=[order.user.email],
+            template=CONFIRMATION_TEMPLATE,
+            context=_order_context(order),
+        )
+
+
+def notify_payment_failed(*, order: Order, reason: str, attempt_key: str) -> None:
+    """Queue "your payment didn't go through" with the reason and a way back to pay.
+
+    Idempotent per attempt: keyed `order:<pk>:payment_failed:<attempt_key>` (for example
+    the PaymentIntent's failed charge), so a redelivered failure event sends nothing more,
+    while a later failed attempt of the same order is reported again.
+    """
+    with _in_time_zone_of(order.user):
+        email_enqueue(
+            key=payment_failed_key(order=order, attempt_key=attempt_key),
+            to=[order.user.email],
+            template=PAYMENT_FAILED_TEMPLATE,
+            context={**_order_context(order), "reason": reason},
+        )
