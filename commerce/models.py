@@ -161,6 +161,11 @@ class Order(TimeStampedModel):
     card_last4 = models.CharField(max_length=4, blank=True)
     receipt_url = models.URLField(max_length=500, blank=True)
     failure_message = models.CharField(max_length=255, blank=True)
+    # Stripe compares an idempotent request's parameters with the first one it saw, so a retry
+    # of a failed "open a Checkout Session" call must repeat them exactly: the attempt number
+    # (part of the idempotency key) and the session's expiry are fixed before Stripe is called.
+    checkout_attempt = models.PositiveIntegerField(default=0)
+    checkout_attempt_expires_at = models.DateTimeField(null=True, blank=True)
 
     billing_name = models.CharField(max_length=200, blank=True)
     billing_email = models.EmailField(blank=True)
@@ -193,7 +198,8 @@ class Order(TimeStampedModel):
 
     @property
     def is_payable(self) -> bool:
-        return self.status in self.PAYABLE and self.total_amount > 0
+        # Money that already arrived (even a mismatched amount under review) is never asked for twice.
+        return self.status in self.PAYABLE and self.total_amount > 0 and self.paid_at is None
 
     @property
     def refundable_amount(self) -> int:
