@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commerce.views import cart, wishlist
+from commerce.views import cart, orders, wishlist
 
 app_name = "commerce"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("wishlist/add/", wishlist.wishlist_add_item, name="wishlist_add"),
     path("wishlist/items/<int:item_id>/remove/", wishlist.wishlist_remove_item, name="wishlist_remove"),
     path("wishlist/items/<int:item_id>/move-to-cart/", wishlist.wishlist_move_item, name="wishlist_move_to_cart"),
+    path("orders/", orders.order_list, name="order_list"),
+    path("orders/<str:number>/", orders.order_detail, name="order_detail"),
+    path("billing/", orders.billing, name="billing"),
 ]

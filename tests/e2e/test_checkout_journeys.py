@@ -1,0 +1,220 @@
+"""Buying courses in a real browser (Debian Chromium), and the pages and e-mails a buyer sees after.
+
+Screenshots of every step land in artifacts/screenshots/ to be looked at.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from commerce.models import Order, OrderEvent
+from commerce.notifications import notify_order_paid, notify_payment_failed
+from commerce.tests.factories import CouponFactory, OrderFactory, OrderLineFactory
+from courses.models import Enrollment
+from courses.tests.factories import CategoryFactory, EnrollmentFactory, course_with_lessons
+from innerwork.accounts.tests.factories import PASSWORD, UserFactory, VerifiedUserFactory
+from innerwork.core.models import OutboxEmail
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+VIEWPORTS = {"laptop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+RECEIPT_URL = "http://127.0.0.1:12111/receipts/payment/ch_3PqSample"
+
+
+def log_in(page, base, user):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name='login']", user.email)
+    page.fill("input[name='password']", PASSWORD)
+    page.locator("form:has([name='password']) [type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def assert_no_sideways_scroll(page):
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px"
+
+
+def shoot_both(page, name):
+    for label, viewport in VIEWPORTS.items():
+        page.set_viewport_size(viewport)
+        assert_no_sideways_scroll(page)
+        page.shot(f"{name}-{label}")
+    page.set_viewport_size(VIEWPORTS["laptop"])
+
+
+def shoot_email(page, email: OutboxEmail, name: str):
+    """Render an outbox e-mail's HTML as a mail client would and look at it on a laptop and a phone."""
+    page.set_content(email.body_html)
+    shoot_both(page, f"email-{name}")
+
+
+# ---- the pages after a purchase, with orders in every state ------------------------------------------------
+
+
+def _order(*, user, lines, status, days_ago, coupon=None, **fields):
+    subtotal = sum(course.price_amount for course, _ in lines)
+    discount = sum(share for _, share in lines)
+    order = OrderFactory(
+        user=user,
+        status=status,
+        subtotal_amount=subtotal,
+        discount_amount=discount,
+        coupon=coupon,
+        **fields,
+    )
+    for course, share in lines:
+        OrderLineFactory(
+            order=order,
+            ref=str(course.pk),
+            title=course.title,
+            category=course.category.slug,
+            unit_amount=course.price_amount,
+            discount_amount=share,
+        )
+    placed = timezone.now() - timedelta(days=days_ago)
+    Order.objects.filter(pk=order.pk).update(created_at=placed)
+    order.refresh_from_db()
+    return order, placed
+
+
+def _event(order, at, type, message):
+    OrderEvent.objects.create(order=order, type=type, message=message, created_at=at)
+
+
+def _paid_fields(placed, total, **extra):
+    return {
+        "amount_paid": total,
+        "paid_at": placed + timedelta(minutes=2),
+        "card_brand": "visa",
+        "card_last4": "4242",
+        "receipt_url": RECEIPT_URL,
+        "billing_name": "Inès Buyer",
+        **extra,
+    }
+
+
+@pytest.fixture
+def buyer_with_orders():
+    buyer = VerifiedUserFactory(email="ines.buyer@example.com", full_name="Inès Buyer", time_zone="Europe/Paris")
+    mindfulness = CategoryFactory(name="Mindfulness", slug="mindfulness")
+    leadership = CategoryFactory(name="Leadership", slug="leadership")
+    calm = course_with_lessons(
+        title="Calm Under Pressure",
+        subtitle="Stay steady when the stakes are high.",
+        price_amount=4900,
+        category=mindfulness,
+        instructor=UserFactory(full_name="Maya Okafor"),
+        what_you_learn="Calm your body in 60 seconds before a hard conversation\n"
+        "Spot the thoughts that turn pressure into panic\nBuild a five-minute daily reset you will keep",
+    )
+    kind = course_with_lessons(title="Leading With Kindness", price_amount=7900, category=leadership)
+    sleep = course_with_lessons(title="Sleep Better in Two Weeks", price_amount=2500, category=mindfulness)
+    focus = course_with_lessons(title="Deep Focus for Busy People", price_amount=9900, category=leadership)
+    coupon = CouponFactory(code="WELCOME15", percent_off=15)
+
+    paid, placed = _order(
+        user=buyer,
+        lines=[(calm, 735), (kind, 1185)],
+        status=Order.Status.PAID,
+        days_ago=1,
+        coupon=coupon,
+    )
+    Order.objects.filter(pk=paid.pk).update(**_paid_fields(placed, 10880))
+    paid.refresh_from_db()
+    for course in (calm, kind):
+        EnrollmentFactory(user=buyer, course=course)
+    _event(paid, placed, "created", "Order placed with code WELCOME15")
+    _event(paid, placed + timedelta(seconds=20), "checkout_opened", "Checkout opened")
+    _event(paid, placed + timedelta(minutes=1), "payment_failed", "Payment declined: Your card was declined.")
+    _event(paid, placed + timedelta(minutes=2), "paid", "Paid $108.80 with Visa •••• 4242")
+    _event(paid, placed + timedelta(minutes=2, seconds=1), "fulfilled", "2 courses added to My learning")
+
+    failed, placed = _order(user=buyer, lines=[(focus, 0)], status=Order.Status.FAILED, days_ago=0)
+    Order.objects.filter(pk=failed.pk).update(failure_message="Your card has insufficient funds.")
+    failed.refresh_from_db()
+    _event(failed, placed, "created", "Order placed")
+    _event(
+        failed, placed + timedelta(minutes=1), "payment_failed", "Payment declined: Your card has insufficient funds."
+    )
+
+    flagged, placed = _order(user=buyer, lines=[(sleep, 0)], status=Order.Status.PAID, days_ago=12)
+    Order.objects.filter(pk=flagged.pk).update(
+        **_paid_fields(placed, 1000, card_brand="mastercard", card_last4="4444"),
+        is_flagged=True,
+        flag_reason="Paid 1000 usd, expected 2500 usd",
+    )
+    _event(flagged, placed, "created", "Order placed")
+    _event(flagged, placed + timedelta(minutes=2), "flagged", "Payment under review")
+
+    refunded, placed = _order(user=buyer, lines=[(sleep, 0)], status=Order.Status.PARTIALLY_REFUNDED, days_ago=30)
+    Order.objects.filter(pk=refunded.pk).update(**_paid_fields(placed, 2500, amount_refunded=1250))
+    expired, _ = _order(user=buyer, lines=[(focus, 0)], status=Order.Status.EXPIRED, days_ago=35)
+    return buyer, {"paid": paid, "failed": failed, "flagged": flagged, "refunded": refunded, "expired": expired}
+
+
+def test_order_history_order_pages_and_billing_fit_a_laptop_and_a_phone(page, live_server, buyer_with_orders):
+    base = live_server.url
+    buyer, orders = buyer_with_orders
+    log_in(page, base, buyer)
+
+    # Orders sit in the header, next to My learning.
+    page.click("header .site-nav a:has-text('Orders')")
+    page.wait_for_url(f"{base}/orders/")
+    assert page.locator(".order-row").count() == 5
+    assert page.inner_text(".order-row >> nth=0 >> .order-status") == "Payment failed"
+    shoot_both(page, "order-history")
+
+    # The paid order: lines with their discount share, the coupon, the card, the receipt, the timeline.
+    page.click(f".order-row a:has-text('{orders['paid'].number}')")
+    page.wait_for_url(f"{base}/orders/{orders['paid'].number}/")
+    assert page.inner_text("[data-total]") == "$108.80"
+    assert page.inner_text("[data-discount]") == "−$19.20"
+    assert "Visa •••• 4242" in page.inner_text("[data-card]")
+    assert page.get_attribute(".order-receipt", "href") == RECEIPT_URL
+    assert page.locator(".order-line__access").count() == 2
+    assert "CET" in page.inner_text(".timeline__time >> nth=0") or "CEST" in page.inner_text(".timeline__time >> nth=0")
+    shoot_both(page, "order-paid")
+
+    # The order whose card was declined says why.
+    page.goto(f"{base}{orders['failed'].get_absolute_url()}")
+    assert "Your card has insufficient funds." in page.inner_text("[data-failure-reason]")
+    shoot_both(page, "order-failed")
+
+    # The flagged order reassures the customer.
+    page.goto(f"{base}{orders['flagged'].get_absolute_url()}")
+    assert page.is_visible("text=We're checking your payment")
+    shoot_both(page, "order-flagged")
+
+    page.goto(f"{base}{orders['refunded'].get_absolute_url()}")
+    shoot_both(page, "order-partially-refunded")
+
+    # Billing lists the three payments.
+    page.click("a:has-text('All orders')")
+    page.click(".orders-tabs a:has-text('Billing')")
+    page.wait_for_url(f"{base}/billing/")
+    assert page.locator(".payment").count() == 3
+    shoot_both(page, "billing")
+
+    # Someone else's order does not exist for this customer.
+    stranger_order = OrderFactory(user=UserFactory())
+    response = page.goto(f"{base}{stranger_order.get_absolute_url()}")
+    assert response.status == 404
+
+
+def test_order_emails_read_well_on_a_laptop_and_a_phone(page, buyer_with_orders, django_capture_on_commit_callbacks):
+    buyer, orders = buyer_with_orders
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_order_paid(order=orders["paid"])
+        notify_payment_failed(order=orders["failed"], reason=orders["failed"].failure_message, attempt_key="ch_1")
+    shoot_email(page, OutboxEmail.objects.get(kind="commerce/order_confirmation"), "order-confirmation")
+    shoot_email(page, OutboxEmail.objects.get(kind="commerce/payment_failed"), "payment-failed")
+
+    # The welcome e-mail comes from fulfilling a course line.
+    from commerce.registry import get_kind
+
+    line = orders["paid"].lines.first()
+    Enrollment.objects.filter(user=buyer).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        get_kind("course").fulfil(line=line)
+    shoot_email(page, OutboxEmail.objects.get(kind="courses/enrollment_welcome"), "enrollment-welcome")
