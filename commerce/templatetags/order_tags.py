@@ -45,10 +45,12 @@ def status_tone(status: str) -> str:
 
 @register.filter
 def event_tone(event_type: str) -> str:
-    """A timeline dot colour from the event type's words (paid, failed, refunded, flagged...)."""
+    """A timeline dot colour from the event type's words: paid, failed, flagged, refunded, expired..."""
     words = set(str(event_type).replace(".", "_").split("_"))
-    if words & {"failed", "declined", "flagged", "mismatch"}:
+    if words & {"failed", "declined"}:
         return "danger"
+    if words & {"flagged", "review"}:
+        return "warning"
     if words & {"expired", "canceled", "cancelled", "released"}:
         return "muted"
     if words & {"refunded", "refund"}:
