@@ -220,6 +220,12 @@ if _stripe_api_host:
             "if you really mean to send payments to a non-Stripe server."
         )
     STRIPE_API_HOST = _stripe_api_host
+# Our own Stripe calls (commerce.stripe_gateway): give up after this many seconds and retry
+# this many times (same idempotency key), then tell the customer to try again.
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=15.0)
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=1)
+# Checkout attempts per minute, per person and per address (commerce.views.checkout).
+CHECKOUT_ATTEMPTS_PER_MINUTE = env.int("CHECKOUT_ATTEMPTS_PER_MINUTE", default=10)
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"

@@ -1,0 +1,61 @@
+"""The one door to Stripe: the only package of InnerWork that imports `stripe`.
+
+Every call sets an idempotency key where it writes, maps Stripe's errors to
+commerce.exceptions (PaymentProviderError: retrying is safe; PaymentDeclined: the card
+was refused), mirrors what it touched into dj-stripe (`<Model>.sync_from_stripe_data`),
+and hands back plain values (ids, CheckoutSessionInfo), never stripe-python objects.
+Policy (which Price, which discount, when) lives in commerce.catalog and commerce.checkout.
+"""
+
+from commerce.stripe_gateway.catalog import price_archive, price_create, product_create, product_update
+from commerce.stripe_gateway.checkout import (
+    CheckoutSessionInfo,
+    PaymentIntentInfo,
+    StripeLine,
+    payment_intent_retrieve,
+    session_create,
+    session_expire,
+    session_mirror,
+    session_retrieve,
+)
+from commerce.stripe_gateway.client import (
+    PROVIDER_REFUSED,
+    PROVIDER_UNAVAILABLE,
+    IdempotencyConflict,
+    ProviderRequestRefused,
+)
+from commerce.stripe_gateway.customers import customer_for_user
+from commerce.stripe_gateway.discounts import (
+    StripeCouponTerms,
+    coupon_create,
+    coupon_retrieve,
+    promotion_code_create,
+    promotion_code_set_active,
+)
+from commerce.stripe_gateway.webhooks import webhook_endpoint_ensure
+
+__all__ = [
+    "PROVIDER_REFUSED",
+    "PROVIDER_UNAVAILABLE",
+    "CheckoutSessionInfo",
+    "IdempotencyConflict",
+    "PaymentIntentInfo",
+    "ProviderRequestRefused",
+    "StripeCouponTerms",
+    "StripeLine",
+    "coupon_create",
+    "coupon_retrieve",
+    "customer_for_user",
+    "payment_intent_retrieve",
+    "price_archive",
+    "price_create",
+    "product_create",
+    "product_update",
+    "promotion_code_create",
+    "promotion_code_set_active",
+    "session_create",
+    "session_expire",
+    "session_mirror",
+    "session_retrieve",
+    "webhook_endpoint_ensure",
+]

@@ -1,0 +1,58 @@
+"""The site's webhook endpoint at Stripe, registered through the API so the signing secret comes from Stripe."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.urls import reverse
+from djstripe.models import WebhookEndpoint
+from djstripe.settings import djstripe_settings
+
+from commerce.stripe_gateway.client import ProviderRequestRefused, api_key, as_dict, call, client
+
+
+def _endpoint_url(base_url: str, endpoint_uuid) -> str:
+    return base_url.rstrip("/") + reverse("djstripe:djstripe_webhook_by_uuid", kwargs={"uuid": endpoint_uuid})
+
+
+def webhook_endpoint_ensure(*, base_url: str) -> tuple[WebhookEndpoint, bool]:
+    """The dj-stripe WebhookEndpoint that receives every event at `base_url`; (endpoint, created).
+
+    Idempotent: an endpoint we know and Stripe still has is kept. Endpoints Stripe has for this
+    site that we do not know (a reset database) are deleted, so Stripe does not keep delivering
+    to an address that answers 404; a local endpoint Stripe forgot (a reset Stripe) is replaced.
+    """
+    prefix = base_url.rstrip("/") + "/stripe/webhook/"
+    livemode = bool(djstripe_settings.STRIPE_LIVE_MODE)
+    known: WebhookEndpoint | None = None
+    for local in WebhookEndpoint.objects.filter(url__startswith=prefix, livemode=livemode):
+        try:
+            data = as_dict(call(client().v1.webhook_endpoints.retrieve, local.id))
+        except ProviderRequestRefused as exc:
+            if exc.code != "resource_missing":
+                raise
+            local.delete()
+            continue
+        if known is None and data.get("status") == "enabled":
+            known = local
+    remote = call(client().v1.webhook_endpoints.list, params={"limit": 100})
+    for item in remote.data:
+        if item.url.startswith(prefix) and (known is None or item.id != known.id):
+            call(client().v1.webhook_endpoints.delete, item.id)
+            WebhookEndpoint.objects.filter(id=item.id).delete()
+    if known is not None:
+        return known, False
+    endpoint_uuid = uuid.uuid4()
+    data = as_dict(
+        call(
+            client().v1.webhook_endpoints.create,
+            params={
+                "url": _endpoint_url(base_url, endpoint_uuid),
+                "enabled_events": ["*"],
+                "api_version": djstripe_settings.STRIPE_API_VERSION,
+                "metadata": {"djstripe_uuid": str(endpoint_uuid)},
+                "description": "InnerWork (dj-stripe)",
+            },
+        )
+    )
+    return WebhookEndpoint.sync_from_stripe_data(data, api_key=api_key()), True

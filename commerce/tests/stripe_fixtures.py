@@ -1,0 +1,71 @@
+"""Fixtures and helpers for tests that pay through the Stripe emulator (imported by commerce/tests/conftest.py).
+
+- `emulator`: the emulator (reset for the test) with Django and stripe-python pointed at it; our
+  own Stripe client makes no automatic retries and times out after 5 s unless a test says otherwise.
+- `webhooks`: the site's dj-stripe webhook endpoint registered at the emulator for `live_server`,
+  the way `manage.py stripe_demo_setup` registers it; needs `django_db(transaction=True)`.
+- `buyer`: a signed-in customer on the test `client`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import reverse
+
+from commerce.stripe_gateway import webhook_endpoint_ensure
+from commerce.tests.factories import CartFactory, CartItemFactory
+from innerwork.accounts.tests.factories import UserFactory
+from stripe_emulator.pytest_plugin import (  # noqa: F401  (fixtures used by name)
+    stripe_emulator,
+    stripe_emulator_django,
+    stripe_emulator_session,
+)
+
+PAY_URL = re.compile(r"/c/pay/(cs_test_[A-Za-z0-9]+)$")
+
+
+@pytest.fixture
+def emulator(stripe_emulator_django, settings):  # noqa: F811
+    settings.STRIPE_MAX_NETWORK_RETRIES = 0
+    settings.STRIPE_TIMEOUT_SECONDS = 5
+    return stripe_emulator_django
+
+
+@pytest.fixture
+def webhooks(emulator, live_server):
+    endpoint, _ = webhook_endpoint_ensure(base_url=live_server.url)
+    return endpoint
+
+
+@pytest.fixture
+def buyer(client):
+    user = UserFactory(email="maya@example.com", full_name="Maya Buyer")
+    client.force_login(user)
+    return user
+
+
+def cart_for(user, *courses, coupon=None):
+    """The user's cart holding `courses` (and `coupon`)."""
+    cart = CartFactory(user=user, coupon=coupon)
+    for course in courses:
+        CartItemFactory(cart=cart, kind="course", ref=str(course.pk))
+    return cart
+
+
+def checkout(client, **extra):
+    return client.post(reverse("commerce:checkout"), extra)
+
+
+def session_id_of(response) -> str:
+    """The Checkout Session id in a 303 to the emulator's hosted payment page."""
+    assert response.status_code == 303, (response.status_code, getattr(response, "content", b"")[:500])
+    match = PAY_URL.search(urlsplit(response["Location"]).path)
+    assert match, response["Location"]
+    return match.group(1)
+
+
+def success_path(order, session_id: str) -> str:
+    return reverse("commerce:order_success", kwargs={"number": order.number}) + f"?session_id={session_id}"
