@@ -6,4 +6,7 @@ class CommerceConfig(AppConfig):
     verbose_name = "Commerce"
 
     def ready(self):
-        from commerce import signals  # noqa: F401  (connects the cart merge at login)
+        from commerce import (
+            signals,  # noqa: F401  (connects the cart merge at login)
+            webhooks,  # noqa: F401  (connects the Stripe webhook handlers)
+        )

@@ -9,6 +9,7 @@ from commerce.registry import NotPurchasable
 
 __all__ = [
     "CartError",
+    "CheckoutError",
     "CommerceError",
     "CouponError",
     "NotPurchasable",
@@ -31,6 +32,10 @@ class CartError(CommerceError):
 
 class CouponError(CommerceError):
     """A coupon code cannot be applied or reserved; `message` names the rule that failed."""
+
+
+class CheckoutError(CommerceError):
+    """An order cannot be paid as it stands (already closed, an item no longer for sale)."""
 
 
 class PaymentProviderError(CommerceError):

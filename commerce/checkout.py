@@ -1,0 +1,346 @@
+"""From a cart to Stripe's payment page: a pending order with frozen lines, then its Checkout Session.
+
+`order_create_from_cart` freezes the cart's quote (prices, per-line discount, coupon use reserved)
+into a pending Order in one transaction; `order_checkout` sends the customer to pay it: the
+order's open Checkout Session if it has one, otherwise a new one. An order never has two open
+sessions: a session about to expire is closed at Stripe before another is opened.
+
+A Stripe call that fails leaves a whole pending order behind (never half of one): the retry
+reuses it, with the same idempotency key and parameters, so Stripe makes one session.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from commerce import stripe_gateway as gateway
+from commerce.catalog import order_stripe_coupon, stripe_discount_for, stripe_line_for
+from commerce.coupons import coupon_release, coupon_reserve
+from commerce.exceptions import CartError, CheckoutError, CouponError, PaymentProviderError
+from commerce.fulfilment import order_complete_free, order_fulfil_from_session
+from commerce.models import Cart, CheckoutSession, CouponRedemption, Order, OrderLine, new_order_number
+from commerce.orders import checkout_session_record, order_event_add, order_set_status
+from commerce.pricing import Quote
+from commerce.registry import NotPurchasable, get_kind
+from commerce.selectors import cart_quote_for
+
+logger = logging.getLogger(__name__)
+
+CHECKOUT_EMPTY = "Your cart is empty. Add a course before checking out."
+ORDER_NOT_PAYABLE = "Order {number} can no longer be paid. Check out your cart again to place a new order."
+ORDER_LINE_UNAVAILABLE = "“{title}” can no longer be bought ({reason}) Check out your cart again to place a new order."
+CHECKOUT_NOT_PREPARED = "We couldn't prepare your payment page. Nothing was charged — please try again in a moment."
+
+# Stripe keeps a session open at least 30 minutes. Ours get 30 more minutes on top of the
+# few in which a failed request may be retried unchanged (same key, same expiry).
+SESSION_LIFETIME = timedelta(minutes=30)
+RETRY_GRACE = timedelta(minutes=3)
+STRIPE_MIN_LIFETIME = timedelta(minutes=30, seconds=30)
+# An open session with less than this left is replaced rather than reused.
+REUSE_AT_LEAST = timedelta(minutes=5)
+# A waiting order identical to the cart is reused for this long instead of placing another.
+ORDER_REUSE_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class CheckoutStart:
+    """Where to send the customer: Stripe's payment page, or the order page when nothing is to pay."""
+
+    order: Order
+    url: str
+    at_stripe: bool
+
+
+def _line_signature(lines) -> list[tuple]:
+    return [(line.kind, line.ref, line.unit_amount, line.quantity, line.discount_amount) for line in lines]
+
+
+def _matching_unpaid_order(*, user, quote: Quote) -> Order | None:
+    """The customer's waiting order with exactly this quote (they pressed back and checked out again)."""
+    candidates = Order.objects.filter(
+        user=user,
+        status__in=(Order.Status.PENDING, Order.Status.FAILED),
+        paid_at__isnull=True,
+        is_flagged=False,
+        currency=quote.currency,
+        total_amount=quote.total_amount,
+        coupon_id=quote.coupon.pk if quote.coupon else None,
+        created_at__gte=timezone.now() - ORDER_REUSE_WINDOW,
+    ).prefetch_related("lines")
+    wanted = _line_signature(quote.lines)
+    return next((order for order in candidates if _line_signature(order.lines.all()) == wanted), None)
+
+
+def _order_create(*, user, quote: Quote) -> Order:
+    for _ in range(5):
+        number = new_order_number()
+        try:
+            with transaction.atomic():
+                order = Order.objects.create(
+                    number=number,
+                    user=user,
+                    currency=quote.currency,
+                    subtotal_amount=quote.subtotal_amount,
+                    discount_amount=quote.discount_amount,
+                    total_amount=quote.total_amount,
+                    coupon=quote.coupon,
+                    coupon_code=quote.coupon.code if quote.coupon else "",
+                )
+            break
+        except IntegrityError:
+            if not Order.objects.filter(number=number).exists():
+                raise  # not a number collision
+    else:
+        raise IntegrityError("no free order number after five tries")
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            kind=line.kind,
+            ref=line.ref,
+            title=line.title[:200],
+            category=line.category[:80],
+            unit_amount=line.unit_amount,
+            quantity=line.quantity,
+            discount_amount=line.discount_amount,
+            total_amount=line.total_amount,
+        )
+        for line in quote.lines
+    )
+    return order
+
+
+def order_create_from_cart(*, cart: Cart | None, user) -> Order:
+    """Freeze the cart's current quote into a pending order, reserving a use of its coupon.
+
+    Prices, currency and discount come from the quote (our database and coupon rules), never
+    from the request. All or nothing: if the coupon has no use left (CouponError), no order
+    exists afterwards. An identical order the customer already has waiting is returned
+    instead of a new one; other unpaid orders of theirs are closed (their Stripe page too)
+    and give back their coupon use. Raises CartError (empty cart) or CouponError.
+    """
+    quote = cart_quote_for(cart=cart, user=user)
+    if quote.is_empty:
+        raise CartError(CHECKOUT_EMPTY)
+    existing = None if quote.coupon_error else _matching_unpaid_order(user=user, quote=quote)
+    if existing is not None:
+        return existing
+    _close_unpaid_orders(user=user)
+    if quote.coupon_error:
+        # The code may have been held by the orders just closed: judge it again without them.
+        quote = cart_quote_for(cart=cart, user=user)
+        if quote.coupon_error:
+            raise CouponError(quote.coupon_error)
+    with transaction.atomic():
+        order = _order_create(user=user, quote=quote)
+        if quote.coupon is not None:
+            coupon_reserve(coupon=quote.coupon, user=user, order=order)
+        order_event_add(order=order, type="created", message="Order placed.")
+    return order
+
+
+def _close_unpaid_orders(*, user) -> None:
+    """Cancel the customer's other unpaid orders: they replaced them with a new one.
+
+    An order whose Stripe page is still open has it closed first; if Stripe cannot be
+    reached that order is left to expire on its own. One that turns out paid is fulfilled.
+    """
+    unpaid = Order.objects.filter(
+        user=user, status__in=(Order.Status.PENDING, Order.Status.FAILED), paid_at__isnull=True
+    )
+    for order in unpaid:
+        open_row = order.checkout_sessions.filter(status=CheckoutSession.Status.OPEN).first()
+        if open_row is not None:
+            try:
+                session = gateway.session_expire(session_id=open_row.stripe_id)
+            except PaymentProviderError:
+                continue
+            if session.is_paid:
+                order_fulfil_from_session(session=session)
+                continue
+            checkout_session_record(order=order, session=session)
+        with transaction.atomic():
+            locked = Order.objects.select_for_update().get(pk=order.pk)
+            if locked.paid_at is None and locked.status in (Order.Status.PENDING, Order.Status.FAILED):
+                order_set_status(order=locked, status=Order.Status.CANCELED, message="Replaced by a newer order.")
+                coupon_release(order=locked)
+
+
+def _reserve_coupon_again(order: Order) -> None:
+    """An order whose coupon use was given back (declined, expired) takes one again before paying."""
+    if order.coupon_id is None:
+        return
+    live = CouponRedemption.objects.filter(order=order, status__in=CouponRedemption.COUNTS).exists()
+    if not live:
+        coupon_reserve(coupon=order.coupon, user=order.user, order=order)
+
+
+def _check_still_purchasable(order: Order) -> None:
+    for line in order.lines.all():
+        try:
+            get_kind(line.kind).price(ref=line.ref, user=order.user)
+        except NotPurchasable as exc:
+            raise CheckoutError(ORDER_LINE_UNAVAILABLE.format(title=line.title, reason=exc.message)) from None
+
+
+def _back_to_pending(order: Order) -> None:
+    if order.status in (Order.Status.FAILED, Order.Status.EXPIRED):
+        with transaction.atomic():
+            locked = Order.objects.select_for_update().get(pk=order.pk)
+            if locked.status in (Order.Status.FAILED, Order.Status.EXPIRED):
+                order_set_status(order=locked, status=Order.Status.PENDING, message="Trying the payment again.")
+        order.refresh_from_db()
+
+
+def _paid_start(order: Order) -> CheckoutStart:
+    order.refresh_from_db()
+    return CheckoutStart(order=order, url=order.get_absolute_url(), at_stripe=False)
+
+
+def _reuse_open_session(order: Order) -> CheckoutStart | None:
+    """Send the customer back to the order's open session if it has time left; otherwise close it."""
+    row = order.checkout_sessions.filter(status=CheckoutSession.Status.OPEN).first()
+    if row is None:
+        return None
+    session = gateway.session_retrieve(session_id=row.stripe_id)
+    if session.status == "open" and session.expires_at - timezone.now() >= REUSE_AT_LEAST:
+        _reserve_coupon_again(order)
+        _back_to_pending(order)
+        return CheckoutStart(order=order, url=session.url, at_stripe=True)
+    if session.status == "open":
+        session = gateway.session_expire(session_id=row.stripe_id)
+    if session.is_paid:
+        order_fulfil_from_session(session=session)
+        return _paid_start(order)
+    checkout_session_record(order=order, session=session)
+    return None
+
+
+def _begin_attempt(order: Order, *, fresh: bool = False) -> tuple[int, datetime]:
+    """The attempt number and session expiry to ask Stripe with, fixed (and committed) before asking.
+
+    A retry within the grace period of an attempt that recorded no session repeats it exactly,
+    so Stripe answers with the session the failed request may already have made. `fresh`
+    starts a new attempt regardless.
+    """
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        now = timezone.now()
+        expires_at = locked.checkout_attempt_expires_at
+        if not fresh and locked.checkout_attempt and expires_at and expires_at - now >= STRIPE_MIN_LIFETIME:
+            started = expires_at - SESSION_LIFETIME - RETRY_GRACE
+            if not locked.checkout_sessions.filter(created_at__gte=started).exists():
+                return locked.checkout_attempt, expires_at
+        locked.checkout_attempt += 1
+        locked.checkout_attempt_expires_at = (now + SESSION_LIFETIME + RETRY_GRACE).replace(microsecond=0)
+        locked.save(update_fields=["checkout_attempt", "checkout_attempt_expires_at", "updated_at"])
+        return locked.checkout_attempt, locked.checkout_attempt_expires_at
+
+
+def _create_session(*, order, customer_id, lines, discount, success_url, cancel_url, new_attempt=False):
+    attempt, expires_at = _begin_attempt(order, fresh=new_attempt)
+    metadata = {"order_number": order.number, "attempt": str(attempt)}
+    try:
+        return gateway.session_create(
+            customer_id=customer_id,
+            lines=lines,
+            discount=discount,
+            client_reference_id=order.number,
+            metadata=metadata,
+            description=f"InnerWork order {order.number}",
+            success_url=success_url,
+            cancel_url=cancel_url,
+            expires_at=expires_at,
+            idempotency_key=f"innerwork:checkout:{order.number}:{attempt}",
+        )
+    except gateway.IdempotencyConflict:
+        if new_attempt:
+            raise
+        # Our parameters changed since the failed attempt (a price moved): make it a new attempt.
+        return _create_session(
+            order=order,
+            customer_id=customer_id,
+            lines=lines,
+            discount=discount,
+            success_url=success_url,
+            cancel_url=cancel_url,
+            new_attempt=True,
+        )
+
+
+def _open_session(order: Order, *, success_url: str, cancel_url: str) -> CheckoutStart:
+    customer_id = gateway.customer_for_user(user=order.user)
+    lines = list(order.lines.all())
+    stripe_lines = [stripe_line_for(line=line, currency=order.currency) for line in lines]
+    discount = stripe_discount_for(order=order, lines=lines)
+    options = {"order": order, "customer_id": customer_id, "lines": stripe_lines}
+    urls = {"success_url": success_url, "cancel_url": cancel_url}
+    session = _create_session(**options, discount=discount, **urls)
+    expected = (order.total_amount, order.currency.lower(), order.discount_amount)
+    if (session.amount_total, session.currency, session.amount_discount) != expected:
+        # Stripe computed the code's discount differently than we predicted: close that page
+        # and charge exactly our discount through an order-specific coupon instead.
+        logger.warning("Session %s totals %s, order %s expects %s", session.id, session.amount_total, order, expected)
+        checkout_session_record(order=order, session=gateway.session_expire(session_id=session.id))
+        if not discount or "promotion_code" not in discount:
+            raise CheckoutError(CHECKOUT_NOT_PREPARED)
+        session = _create_session(
+            **options, discount={"coupon": order_stripe_coupon(order=order)}, **urls, new_attempt=True
+        )
+        if (session.amount_total, session.currency, session.amount_discount) != expected:
+            checkout_session_record(order=order, session=gateway.session_expire(session_id=session.id))
+            raise CheckoutError(CHECKOUT_NOT_PREPARED)
+    return _session_opened(order, session, lines, stripe_lines)
+
+
+def _session_opened(order, session, lines, stripe_lines) -> CheckoutStart:
+    try:
+        row = checkout_session_record(order=order, session=session)
+    except IntegrityError:
+        # Another request opened a different session meanwhile: keep that one, close ours.
+        gateway.session_expire(session_id=session.id)
+        reused = _reuse_open_session(order)
+        if reused is None:
+            raise CheckoutError(CHECKOUT_NOT_PREPARED) from None
+        return reused
+    if row.status == CheckoutSession.Status.COMPLETE:
+        return _paid_start(order)  # the webhook saw it paid before we saved it
+    if row.status != CheckoutSession.Status.OPEN:
+        raise CheckoutError(CHECKOUT_NOT_PREPARED)
+    with transaction.atomic():
+        for line, stripe_line in zip(lines, stripe_lines, strict=True):
+            if line.stripe_price_id != stripe_line.price_id:
+                OrderLine.objects.filter(pk=line.pk).update(stripe_price_id=stripe_line.price_id)
+        Order.objects.filter(pk=order.pk).update(stripe_customer_id=session.customer_id)
+        order_event_add(
+            order=order, type="checkout_opened", message="Payment page opened.", data={"session": session.id}
+        )
+    _back_to_pending(order)
+    return CheckoutStart(order=order, url=session.url, at_stripe=True)
+
+
+def order_checkout(*, order: Order, success_url: str, cancel_url: str) -> CheckoutStart:
+    """Where the customer pays `order` now: its open Checkout Session, or a new one.
+
+    `success_url` must contain `{CHECKOUT_SESSION_ID}`. A paid order sends them to its page;
+    a free one (total 0) is completed here without Stripe. Never leaves two sessions open.
+    Raises CheckoutError (not payable any more), CouponError (its code was used up meanwhile),
+    PaymentProviderError (Stripe failed: nothing was charged and retrying is safe).
+    """
+    order.refresh_from_db()
+    if order.paid_at is not None or order.status in Order.SETTLED:
+        return _paid_start(order)
+    if order.total_amount == 0:
+        return _paid_start(order_complete_free(order=order))
+    if order.status not in Order.PAYABLE:
+        raise CheckoutError(ORDER_NOT_PAYABLE.format(number=order.number))
+    reused = _reuse_open_session(order)
+    if reused is not None:
+        return reused
+    _check_still_purchasable(order)
+    _reserve_coupon_again(order)
+    return _open_session(order, success_url=success_url, cancel_url=cancel_url)

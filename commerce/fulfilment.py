@@ -1,0 +1,276 @@
+"""What happens when Stripe reports on a Checkout Session: paid, expired, declined.
+
+Each service here is called from a webhook (any number of times, in any order, concurrently)
+and from the success page. Each locks the order row first, so reports about one order are
+applied one at a time, and every side effect of a payment is claimed through an OrderEffect
+key in the same transaction as the effect, so it happens exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from commerce import stripe_gateway as gateway
+from commerce.coupons import coupon_redeem, coupon_release
+from commerce.exceptions import CouponError, PaymentProviderError
+from commerce.models import Cart, CartItem, CheckoutSession, Order
+from commerce.notifications import notify_order_paid, notify_payment_failed
+from commerce.orders import (
+    checkout_session_record,
+    order_effect_once,
+    order_event_add,
+    order_flag,
+    order_set_status,
+)
+from commerce.registry import get_kind
+from innerwork.core.money import format_money
+
+logger = logging.getLogger(__name__)
+
+# Shown to the customer (success page, order page) while a flagged payment waits for staff.
+ORDER_UNDER_REVIEW = (
+    "We received your payment, but it doesn't match this order's total, so we haven't completed the order yet. "
+    "Our team has been alerted and will sort it out with you. Please don't pay again."
+)
+FLAG_AMOUNT_MISMATCH = "Paid {paid}, but the order total is {expected}."
+FLAG_PAID_TWICE = "A second payment ({payment_intent}) arrived for an order that was already paid."
+FLAG_COUPON_OVER_LIMIT = "Paid with code {code}, which had no use left when the payment arrived: {reason}"
+DECLINED_DEFAULT = "Your card was declined."
+ASYNC_PAYMENT_FAILED = "The payment could not be completed."
+
+PAYABLE_NOW = (Order.Status.PENDING, Order.Status.FAILED)
+
+
+def order_for_session(*, session: gateway.CheckoutSessionInfo) -> Order | None:
+    """The order a session pays: by our session row, else by client_reference_id / metadata.
+
+    The fallback matters when Stripe's webhook arrives before the checkout view saved the
+    session id (or the view never got Stripe's answer at all).
+    """
+    row = CheckoutSession.objects.filter(stripe_id=session.id).select_related("order").first()
+    if row is not None:
+        return row.order
+    if session.order_number:
+        return Order.objects.filter(number=session.order_number).first()
+    return None
+
+
+def _lock(order: Order) -> Order:
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def _record_payment(order: Order, session: gateway.CheckoutSessionInfo, *, amount_paid: int) -> None:
+    order.amount_paid = amount_paid
+    order.paid_at = order.paid_at or timezone.now()
+    order.stripe_customer_id = session.customer_id or order.stripe_customer_id
+    order.payment_intent_id = session.payment_intent_id
+    order.charge_id = session.charge_id
+    order.card_brand = session.card_brand[:20]
+    order.card_last4 = session.card_last4[:4]
+    order.receipt_url = session.receipt_url
+    order.billing_name = session.billing_name[:200]
+    order.billing_email = session.billing_email
+    order.billing_address = session.billing_address
+    order.failure_message = ""
+
+
+_PAYMENT_FIELDS = (
+    "amount_paid",
+    "paid_at",
+    "stripe_customer_id",
+    "payment_intent_id",
+    "charge_id",
+    "card_brand",
+    "card_last4",
+    "receipt_url",
+    "billing_name",
+    "billing_email",
+    "billing_address",
+    "failure_message",
+)
+
+
+def _fulfil(order: Order) -> None:
+    """Run every effect of a paid order that has not run yet (each keyed, so each runs once)."""
+    for line in order.lines.all():
+        if order_effect_once(order=order, key=f"fulfil:line:{line.pk}"):
+            line.order = order
+            get_kind(line.kind).fulfil(line=line)
+            line.fulfilled_at = timezone.now()
+            line.save(update_fields=["fulfilled_at"])
+    if order.coupon_id and order_effect_once(order=order, key="coupon:redeem"):
+        try:
+            coupon_redeem(order=order)
+        except CouponError as exc:
+            # The customer paid the discounted price we showed them: honour it, and tell staff.
+            order_flag(order=order, reason=FLAG_COUPON_OVER_LIMIT.format(code=order.coupon_code, reason=exc.message))
+    if order_effect_once(order=order, key="cart:clear"):
+        _clear_bought_from_cart(order)
+    if order_effect_once(order=order, key="email:confirmation"):
+        notify_order_paid(order=order)
+
+
+def _clear_bought_from_cart(order: Order) -> None:
+    # What was just bought leaves the buyer's cart, and so does the code it used.
+    for line in order.lines.all():
+        CartItem.objects.filter(cart__user=order.user, kind=line.kind, ref=line.ref).delete()
+    if order.coupon_id:
+        Cart.objects.filter(user=order.user, coupon_id=order.coupon_id).update(coupon=None)
+
+
+def order_fulfil_from_session(*, session: gateway.CheckoutSessionInfo) -> Order | None:
+    """Record a paid Checkout Session on its order and fulfil the order, exactly once.
+
+    Locks the order row. The amount and currency Stripe charged must equal the order's
+    total: otherwise the payment is recorded, the order is flagged for staff (the customer
+    sees ORDER_UNDER_REVIEW) and nothing is fulfilled. A second, different payment for an
+    already paid order is flagged too. Repeated calls for the same session change nothing.
+    Returns the order, or None when the session names no order of ours.
+    """
+    order = order_for_session(session=session)
+    if order is None:
+        logger.warning("Checkout session %s names no known order (%r)", session.id, session.order_number)
+        return None
+    with transaction.atomic():
+        order = _lock(order)
+        checkout_session_record(order=order, session=session)
+        if not session.is_paid:
+            return order
+        if order.paid_at is not None:
+            if order.payment_intent_id != session.payment_intent_id:
+                order_flag(order=order, reason=FLAG_PAID_TWICE.format(payment_intent=session.payment_intent_id))
+            elif order.status in Order.SETTLED:
+                _fulfil(order)  # a no-op unless an effect was added since
+            return order
+        if (session.amount_total, session.currency) != (order.total_amount, order.currency.lower()):
+            paid = format_money(session.amount_total, session.currency or order.currency)
+            reason = FLAG_AMOUNT_MISMATCH.format(paid=paid, expected=format_money(order.total_amount, order.currency))
+            same_currency = session.currency == order.currency.lower()
+            _record_payment(order, session, amount_paid=session.amount_total if same_currency else 0)
+            order.save(update_fields=[*_PAYMENT_FIELDS, "updated_at"])
+            order_flag(order=order, reason=reason, data={"session": session.id})
+            return order
+        _record_payment(order, session, amount_paid=session.amount_total)
+        order_set_status(
+            order=order,
+            status=Order.Status.PAID,
+            message=_paid_message(session),
+            data={"session": session.id, "payment_intent": session.payment_intent_id},
+            fields=_PAYMENT_FIELDS,
+        )
+        _fulfil(order)
+    return order
+
+
+def order_fulfil_from_return(*, order: Order, session_id: str) -> Order:
+    """The customer came back from Stripe with `session_id`: if it is paid, fulfil now (idempotent).
+
+    The customer sees the paid order at once even if the webhook has not arrived yet.
+    Raises Order.DoesNotExist when the session does not pay this order (a forged or
+    someone else's session id) and PaymentProviderError when Stripe cannot be reached.
+    """
+    try:
+        session = gateway.session_retrieve(session_id=session_id)
+    except gateway.ProviderRequestRefused:
+        raise Order.DoesNotExist(f"no session {session_id!r}") from None
+    if session.order_number != order.number:
+        raise Order.DoesNotExist(f"session {session_id} does not pay order {order.number}")
+    try:
+        gateway.session_mirror(session_id=session.id)
+    except PaymentProviderError:
+        logger.warning("Could not mirror session %s into dj-stripe; its webhook will", session.id)
+    return order_fulfil_from_session(session=session) or order
+
+
+def _paid_message(session: gateway.CheckoutSessionInfo) -> str:
+    if session.card_brand and session.card_last4:
+        return f"Payment received: {session.card_brand.title()} ending {session.card_last4}."
+    return "Payment received."
+
+
+def order_complete_free(*, order: Order) -> Order:
+    """Complete an order whose total is 0 without Stripe: paid (nothing), fulfilled, confirmed.
+
+    Idempotent: a second call finds it paid and changes nothing.
+    """
+    if order.total_amount != 0:
+        raise ValueError(f"order {order.number} costs {order.total_amount}; it must go through Stripe")
+    with transaction.atomic():
+        order = _lock(order)
+        if order.status in Order.SETTLED:
+            return order
+        order.paid_at = timezone.now()
+        order.amount_paid = 0
+        order_set_status(
+            order=order,
+            status=Order.Status.PAID,
+            message="Nothing to pay: order complete.",
+            fields=("paid_at", "amount_paid"),
+        )
+        _fulfil(order)
+    return order
+
+
+def order_expire_from_session(*, session: gateway.CheckoutSessionInfo) -> Order | None:
+    """A Checkout Session expired: expire its order and give back its coupon use, unless it no longer matters.
+
+    Nothing changes when the order was paid (an expiry reported after the payment), is no
+    longer waiting for payment, or has a newer session open (the customer is paying again).
+    """
+    order = order_for_session(session=session)
+    if order is None:
+        return None
+    with transaction.atomic():
+        order = _lock(order)
+        checkout_session_record(order=order, session=session)
+        newer_open = order.checkout_sessions.filter(status=CheckoutSession.Status.OPEN).exclude(stripe_id=session.id)
+        if order.paid_at is not None or order.status not in PAYABLE_NOW or newer_open.exists():
+            return order
+        order_set_status(order=order, status=Order.Status.EXPIRED, data={"session": session.id})
+        if coupon_release(order=order) is not None:
+            order_event_add(order=order, type="coupon_released", message=f"Code {order.coupon_code} released.")
+    return order
+
+
+def order_payment_failed(*, order: Order, reason: str, attempt_key: str, data: dict | None = None) -> Order:
+    """A payment attempt was declined: the order is marked failed with the reason, and stays payable.
+
+    Its coupon use is given back (the pay-again path reserves it anew) and the customer is
+    e-mailed once per attempt. Ignored for an order that is paid or no longer waiting for payment
+    (a decline reported after a later success).
+    """
+    with transaction.atomic():
+        order = _lock(order)
+        if order.paid_at is not None or order.status not in PAYABLE_NOW:
+            return order
+        order.failure_message = (reason or DECLINED_DEFAULT)[:255]
+        if order.status == Order.Status.FAILED:
+            order.save(update_fields=["failure_message", "updated_at"])
+            order_event_add(order=order, type="failed", message=order.failure_message, data=data)
+        else:
+            order_set_status(
+                order=order,
+                status=Order.Status.FAILED,
+                message=order.failure_message,
+                data=data,
+                fields=("failure_message",),
+            )
+        coupon_release(order=order)
+        notify_payment_failed(order=order, reason=order.failure_message, attempt_key=attempt_key)
+    return order
+
+
+def order_payment_failed_from_intent(*, payment: gateway.PaymentIntentInfo) -> Order | None:
+    """A PaymentIntent reported a decline: fail its order (named in the intent's metadata)."""
+    order = Order.objects.filter(number=payment.order_number).first() if payment.order_number else None
+    if order is None or payment.status == "succeeded":
+        return order
+    return order_payment_failed(
+        order=order,
+        reason=payment.failure_message,
+        attempt_key=payment.id,
+        data={"payment_intent": payment.id, "code": payment.failure_code},
+    )

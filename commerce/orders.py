@@ -1,0 +1,108 @@
+"""An order's own record: its status (one writer), its timeline, its exactly-once effects, its sessions.
+
+checkout.py and fulfilment.py both write through these; nothing else assigns `order.status`.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from commerce.models import CheckoutSession, Order, OrderEffect, OrderEvent
+from commerce.stripe_gateway import CheckoutSessionInfo
+
+# What the timeline says when a status changes without a more specific message.
+STATUS_MESSAGES = {
+    Order.Status.PENDING: "Waiting for payment again.",
+    Order.Status.PAID: "Payment received.",
+    Order.Status.FAILED: "The payment did not go through.",
+    Order.Status.CANCELED: "Order canceled.",
+    Order.Status.EXPIRED: "The payment page expired before the payment was made.",
+    Order.Status.PARTIALLY_REFUNDED: "Part of the payment was refunded.",
+    Order.Status.REFUNDED: "The payment was refunded.",
+}
+
+
+class InvalidOrderTransition(ValueError):
+    """A status change the order's transition map (Order.TRANSITIONS) does not allow."""
+
+
+def order_event_add(*, order: Order, type: str, message: str, data: dict | None = None, actor=None) -> OrderEvent:
+    """Append one entry to the order's timeline (shown to the customer on the order page)."""
+    return OrderEvent.objects.create(order=order, type=type, message=message[:255], data=data or {}, actor=actor)
+
+
+def order_set_status(
+    *, order: Order, status: str, message: str = "", data: dict | None = None, actor=None, fields: tuple = ()
+) -> Order:
+    """Move the order to `status` if Order.TRANSITIONS allows it, and record why on its timeline.
+
+    The only writer of Order.status. `fields` names other attributes the caller changed on
+    `order` that must be saved in the same write. Raises InvalidOrderTransition otherwise.
+    Call it on a row the caller has locked when concurrent writers are possible.
+    """
+    allowed = Order.TRANSITIONS.get(Order.Status(order.status), set())
+    if status not in allowed:
+        raise InvalidOrderTransition(f"order {order.number} cannot go from {order.status} to {status}")
+    order.status = status
+    order.save(update_fields=["status", "updated_at", *fields])
+    order_event_add(
+        order=order, type=str(status), message=message or STATUS_MESSAGES[Order.Status(status)], data=data, actor=actor
+    )
+    return order
+
+
+def order_flag(*, order: Order, reason: str, data: dict | None = None) -> Order:
+    """Put the order in front of staff (admin filter "flagged") with the reason; idempotent per reason."""
+    if order.is_flagged and order.flag_reason == reason[:255]:
+        return order
+    order.is_flagged = True
+    order.flag_reason = reason[:255]
+    order.flag_resolved_at = None
+    order.save(update_fields=["is_flagged", "flag_reason", "flag_resolved_at", "updated_at"])
+    order_event_add(
+        order=order,
+        type="flagged",
+        message="Our team is reviewing this order.",
+        data={"reason": reason, **(data or {})},
+    )
+    return order
+
+
+def order_effect_once(*, order: Order, key: str) -> bool:
+    """Claim the effect `key` of `order`: True the first time only, for ever.
+
+    Write the effect in the same transaction as this claim: if it rolls back, so does the claim.
+    The (order, key) unique constraint decides between concurrent claimers.
+    """
+    try:
+        with transaction.atomic():
+            OrderEffect.objects.create(order=order, key=key)
+    except IntegrityError:
+        return False
+    return True
+
+
+_SESSION_STATUS = {
+    "open": CheckoutSession.Status.OPEN,
+    "complete": CheckoutSession.Status.COMPLETE,
+    "expired": CheckoutSession.Status.EXPIRED,
+}
+
+
+def checkout_session_record(*, order: Order, session: CheckoutSessionInfo) -> CheckoutSession:
+    """Our row for a Stripe Checkout Session, created or moved forward to what Stripe says now.
+
+    A session only ever moves open -> complete or open -> expired, so a late or replayed
+    report (the checkout view saving "open" after the webhook saved "complete") never moves
+    it back. Raises IntegrityError when recording it open would give the order two open sessions.
+    """
+    status = _SESSION_STATUS.get(session.status, CheckoutSession.Status.OPEN)
+    with transaction.atomic():
+        row, created = CheckoutSession.objects.select_for_update().get_or_create(
+            stripe_id=session.id,
+            defaults={"order": order, "url": session.url, "status": status, "expires_at": session.expires_at},
+        )
+        if not created and row.status == CheckoutSession.Status.OPEN and status != CheckoutSession.Status.OPEN:
+            row.status = status
+            row.save(update_fields=["status", "updated_at"])
+    return row

@@ -1,0 +1,63 @@
+"""Stripe webhooks, received by dj-stripe (signature checked, every delivery logged as a WebhookEventTrigger).
+
+dj-stripe stores the Event and syncs its object, then sends the event's signal inside the same
+transaction: these handlers run there, so an exception rolls the whole delivery back and
+dj-stripe answers 500, and Stripe retries later. A redelivered event that dj-stripe already
+stored never reaches a handler again; each handler is idempotent anyway (the services key
+every effect), because the success page may have done the same work first.
+
+Each handler re-reads the object from Stripe through the gateway (an event's copy can be stale
+or in an older API version) and calls one service. Imported by CommerceConfig.ready().
+"""
+
+from __future__ import annotations
+
+import logging
+
+from djstripe.event_handlers import djstripe_receiver
+
+from commerce import stripe_gateway as gateway
+from commerce.fulfilment import (
+    ASYNC_PAYMENT_FAILED,
+    order_expire_from_session,
+    order_for_session,
+    order_fulfil_from_session,
+    order_payment_failed,
+    order_payment_failed_from_intent,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _session_of(event) -> gateway.CheckoutSessionInfo:
+    return gateway.session_retrieve(session_id=event.data["object"]["id"])
+
+
+@djstripe_receiver(["checkout.session.completed", "checkout.session.async_payment_succeeded"])
+def checkout_session_paid(sender, event, **kwargs):
+    """The customer finished paying (or a delayed payment cleared): fulfil the order once."""
+    order_fulfil_from_session(session=_session_of(event))
+
+
+@djstripe_receiver("checkout.session.expired")
+def checkout_session_expired(sender, event, **kwargs):
+    """The payment page closed unpaid: the order expires and its coupon use is released."""
+    order_expire_from_session(session=_session_of(event))
+
+
+@djstripe_receiver("checkout.session.async_payment_failed")
+def checkout_session_async_payment_failed(sender, event, **kwargs):
+    session = _session_of(event)
+    order = order_for_session(session=session)
+    if order is not None:
+        order_payment_failed(order=order, reason=ASYNC_PAYMENT_FAILED, attempt_key=session.id)
+
+
+@djstripe_receiver("payment_intent.payment_failed")
+def payment_intent_failed(sender, event, **kwargs):
+    """A card was declined: the order shows why and stays payable."""
+    payment = gateway.payment_intent_retrieve(payment_intent_id=event.data["object"]["id"])
+    if not payment.order_number:
+        logger.info("Declined payment %s names no order; ignored", payment.id)
+        return
+    order_payment_failed_from_intent(payment=payment)
