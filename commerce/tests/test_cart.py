@@ -192,11 +192,12 @@ def test_an_empty_cart_invites_browsing_and_creates_nothing(client):
     assert not Cart.objects.exists()
 
 
-def test_the_checkout_button_is_present_but_honestly_disabled(client):
+def test_the_checkout_button_posts_the_cart_to_checkout(client):
     add(client, CourseFactory())
     html = cart_page(client).content.decode()
-    assert 'type="button" disabled aria-describedby="checkout-soon">Checkout</button>' in html
-    assert "Secure checkout opens soon" in html
+    assert f'method="post" action="{reverse("commerce:checkout")}"' in html
+    assert 'type="submit" aria-describedby="checkout-note">Checkout</button>' in html
+    assert "Log in or sign up, then pay securely with Stripe" in html
 
 
 # --- coupons in the cart ---------------------------------------------------------------------
