@@ -270,6 +270,19 @@ def test_a_resolved_flag_is_no_longer_shown(client, customer):
     assertContains(response, 'data-status="paid"')
 
 
+def test_a_payable_order_offers_to_pay_now_through_the_checkout(client, customer):
+    # given a pending order (the pay URL belongs to the checkout views)
+    order = OrderFactory(user=customer, subtotal_amount=4900)
+    OrderLineFactory(order=order)
+    # when
+    response = client.get(order.get_absolute_url())
+    # then a CSRF-protected POST form pays it
+    pay_url = reverse("commerce:order_pay", kwargs={"number": order.number})
+    assertContains(response, f'<form method="post" action="{pay_url}" class="order-pay">', count=2)
+    assertContains(response, "Pay $49.00 now")
+    assertContains(response, "csrfmiddlewaretoken")
+
+
 @pytest.mark.parametrize(
     "status", [Order.Status.PAID, Order.Status.CANCELED, Order.Status.REFUNDED, Order.Status.PARTIALLY_REFUNDED]
 )
