@@ -1,25 +1,33 @@
 """Buying courses in a real browser (Debian Chromium), and the pages and e-mails a buyer sees after.
 
+The journeys run against the Stripe emulator (a pytest fixture on a free port) with the site's
+webhook endpoint registered through the API and pointed at live_server, so Stripe's events
+reach dj-stripe and fulfilment exactly as in production, racing the success page.
 Screenshots of every step land in artifacts/screenshots/ to be looked at.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
-from commerce.models import Order, OrderEvent
+from commerce.models import CouponRedemption, Order, OrderEvent
 from commerce.notifications import notify_order_paid, notify_payment_failed
+from commerce.stripe_gateway.webhooks import webhook_endpoint_ensure
 from commerce.tests.factories import CouponFactory, OrderFactory, OrderLineFactory
 from courses.models import Enrollment
 from courses.tests.factories import CategoryFactory, EnrollmentFactory, course_with_lessons
 from innerwork.accounts.tests.factories import PASSWORD, UserFactory, VerifiedUserFactory
 from innerwork.core.models import OutboxEmail
+from stripe_emulator.pytest_plugin import stripe_emulator, stripe_emulator_django, stripe_emulator_session  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 VIEWPORTS = {"laptop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 RECEIPT_URL = "http://127.0.0.1:12111/receipts/payment/ch_3PqSample"
+HOSTED_PAGE = re.compile(r"/c/pay/cs_")
 
 
 def log_in(page, base, user):
@@ -47,6 +55,258 @@ def shoot_email(page, email: OutboxEmail, name: str):
     """Render an outbox e-mail's HTML as a mail client would and look at it on a laptop and a phone."""
     page.set_content(email.body_html)
     shoot_both(page, f"email-{name}")
+
+
+# ---- buying: cart → coupon → Stripe's page → card → success → order → dashboard → e-mail ---------------------
+
+
+@pytest.fixture
+def shop(stripe_emulator_django, live_server):  # noqa: F811 - the plugin's fixture
+    """The catalogue, a verified customer, and Stripe (the emulator) delivering webhooks to live_server."""
+    cache.clear()  # checkout attempts are rate-limited per address; every journey starts with a fresh count
+    webhook_endpoint_ensure(base_url=live_server.url)
+    mindfulness = CategoryFactory(name="Mindfulness", slug="mindfulness")
+    leadership = CategoryFactory(name="Leadership", slug="leadership")
+    calm = course_with_lessons(
+        title="Calm Under Pressure",
+        subtitle="Stay steady when the stakes are high.",
+        price_amount=4900,
+        category=mindfulness,
+        instructor=UserFactory(full_name="Maya Okafor"),
+        what_you_learn="Calm your body in 60 seconds\nSpot the thoughts that turn pressure into panic",
+    )
+    kind = course_with_lessons(
+        title="Leading With Kindness",
+        subtitle="Build a team that trusts you.",
+        price_amount=7900,
+        category=leadership,
+    )
+    customer = VerifiedUserFactory(email="ines.buyer@example.com", full_name="Inès Buyer", time_zone="Europe/Paris")
+    yield {
+        "emulator": stripe_emulator_django,
+        "base": live_server.url,
+        "calm": calm,
+        "kind": kind,
+        "customer": customer,
+    }
+    cache.clear()
+
+
+def add_to_cart(page, base, course):
+    page.goto(f"{base}{course.get_absolute_url()}")
+    page.click(".price-box button:has-text('Add to cart')")
+    page.wait_for_url(f"{base}/cart/")
+
+
+def apply_coupon(page, code):
+    page.fill("#coupon-code", code)
+    page.click(".coupon button:has-text('Apply')")
+    page.wait_for_selector(".coupon__applied")
+
+
+def fill_card(page, number, *, email=True):
+    if email and page.get_by_label("Email").is_editable():
+        page.get_by_label("Email").fill("ines.buyer@example.com")
+    page.get_by_label("Card number").fill(number)
+    page.get_by_label("Expiration").fill("12 / 34")
+    page.get_by_label("CVC").fill("123")
+    page.get_by_label("Cardholder name").fill("Inès Buyer")
+
+
+def pay_button(page):
+    return page.get_by_role("button", name=re.compile(r"^(Pay|Complete order)"))
+
+
+def the_order(customer) -> Order:
+    return Order.objects.get(user=customer)
+
+
+def wait_for_order_page(page, base, order_number):
+    page.wait_for_url(f"{base}/orders/{order_number}/")
+
+
+def test_cart_coupon_card_4242_success_order_dashboard_and_email(page, shop):
+    base, customer, emulator = shop["base"], shop["customer"], shop["emulator"]
+    CouponFactory(code="WELCOME15", percent_off=15, description="Welcome offer")
+    log_in(page, base, customer)
+
+    # Two courses in the cart, 15 % off with a code.
+    add_to_cart(page, base, shop["calm"])
+    add_to_cart(page, base, shop["kind"])
+    apply_coupon(page, "welcome15")
+    assert page.inner_text("[data-total]") == "$108.80"
+    page.shot("cart-with-coupon")
+
+    # Checkout opens Stripe's page with the same lines, discount and total.
+    page.click(".cart-summary__checkout button:has-text('Checkout')")
+    page.wait_for_url(HOSTED_PAGE)
+    order = the_order(customer)
+    assert order.status == Order.Status.PENDING
+    assert page.get_by_test_id("amount-due").inner_text() == "$108.80"
+    page.shot("stripe-checkout")
+
+    # The customer pays with the test card that always succeeds.
+    fill_card(page, "4242 4242 4242 4242")
+    pay_button(page).click()
+
+    # Back on the site: the order is paid at once, whatever the webhook is doing.
+    wait_for_order_page(page, base, order.number)
+    assert page.inner_text(".order-status") == "Paid"
+    assert page.inner_text("[data-total]") == "$108.80"
+    assert page.inner_text("[data-discount]") == "−$19.20"
+    assert "Visa •••• 4242" in page.inner_text("[data-card]")
+    assert page.get_attribute(".order-receipt", "href").startswith(emulator.url + "/receipts/payment/ch_")
+    assert page.locator(".order-line__access").count() == 2
+    shoot_both(page, "order-paid")
+
+    # Stripe's own receipt opens from the order page.
+    with page.context.expect_page() as receipt_page:
+        page.click(".order-receipt")
+    receipt = receipt_page.value
+    receipt.wait_for_load_state()
+    assert "$108.80" in receipt.inner_text("body")
+    receipt.close()
+
+    # The dashboard shows both courses.
+    page.click("header .site-nav a:has-text('My learning')")
+    page.wait_for_url(f"{base}/dashboard/")
+    assert page.is_visible("text=Calm Under Pressure")
+    assert page.is_visible("text=Leading With Kindness")
+    page.shot("dashboard")
+
+    # Once Stripe's webhooks are in, there is still one payment, one of each e-mail.
+    emulator.wait_for_webhooks()
+    order.refresh_from_db()
+    assert (order.status, order.amount_paid, order.is_flagged) == (Order.Status.PAID, 10880, False)
+    assert Enrollment.objects.filter(user=customer, status=Enrollment.Status.ACTIVE).count() == 2
+    assert CouponRedemption.objects.get(order=order).status == CouponRedemption.Status.REDEEMED
+    confirmation = OutboxEmail.objects.get(kind="commerce/order_confirmation")
+    assert confirmation.to == ["ines.buyer@example.com"]
+    assert order.number in confirmation.subject
+    assert "Visa ending in 4242" in confirmation.body_text
+    assert order.receipt_url in confirmation.body_text
+    assert OutboxEmail.objects.filter(kind="courses/enrollment_welcome").count() == 2
+    shoot_email(page, confirmation, "order-confirmation")
+
+    # The order history lists it, paid.
+    page.goto(f"{base}/orders/")
+    assert page.inner_text(".order-row >> nth=0 >> .order-status") == "Paid"
+    shoot_both(page, "order-history")
+    page.goto(f"{base}/billing/")
+    assert page.locator(".payment").count() == 1
+    shoot_both(page, "billing")
+
+
+def test_a_declined_card_says_why_and_the_order_can_be_paid_again(page, shop):
+    base, customer, emulator = shop["base"], shop["customer"], shop["emulator"]
+    log_in(page, base, customer)
+    add_to_cart(page, base, shop["calm"])
+    page.click(".cart-summary__checkout button:has-text('Checkout')")
+    page.wait_for_url(HOSTED_PAGE)
+    order = the_order(customer)
+
+    # The bank declines the card: Stripe's page says so and stays open.
+    fill_card(page, "4000 0000 0000 0002")
+    pay_button(page).click()
+    assert page.get_by_test_id("payment-error").inner_text() == "Your card was declined."
+    page.shot("stripe-declined")
+    emulator.wait_for_webhooks()  # a person takes a few seconds to type another card: Stripe reports the decline
+
+    # The customer retries with a card that works.
+    fill_card(page, "4242 4242 4242 4242", email=False)
+    pay_button(page).click()
+    wait_for_order_page(page, base, order.number)
+    assert page.inner_text(".order-status") == "Paid"
+    emulator.wait_for_webhooks()
+    page.reload()
+    timeline = page.inner_text(".timeline")
+    assert "Your card was declined." in timeline
+    shoot_both(page, "order-paid-after-a-decline")
+    order.refresh_from_db()
+    assert (order.status, order.amount_paid, order.failure_message) == (Order.Status.PAID, 4900, "")
+    assert OutboxEmail.objects.filter(kind="commerce/order_confirmation").count() == 1
+
+
+def test_a_declined_payment_left_on_stripe_is_paid_later_from_the_order_page(page, shop):
+    base, customer, emulator = shop["base"], shop["customer"], shop["emulator"]
+    log_in(page, base, customer)
+    add_to_cart(page, base, shop["kind"])
+    page.click(".cart-summary__checkout button:has-text('Checkout')")
+    page.wait_for_url(HOSTED_PAGE)
+    order = the_order(customer)
+    fill_card(page, "4000 0000 0000 9995")
+    pay_button(page).click()
+    assert "insufficient funds" in page.get_by_test_id("payment-error").inner_text()
+    emulator.wait_for_webhooks()
+
+    # The order page explains what happened and offers to pay again.
+    page.goto(f"{base}/orders/{order.number}/")
+    assert "Your card has insufficient funds." in page.inner_text("[data-failure-reason]")
+    assert page.inner_text(".order-status") == "Payment failed"
+    shoot_both(page, "order-failed")
+    page.click(".order-notice .order-pay button")
+    page.wait_for_url(HOSTED_PAGE)
+    fill_card(page, "4242 4242 4242 4242", email=False)
+    pay_button(page).click()
+    wait_for_order_page(page, base, order.number)
+    assert page.inner_text(".order-status") == "Paid"
+    assert not page.locator(".order-pay").count()
+    page.shot("order-paid-on-the-second-try")
+    emulator.wait_for_webhooks()
+    assert OutboxEmail.objects.filter(kind="commerce/payment_failed").count() == 1
+    assert OutboxEmail.objects.filter(kind="commerce/order_confirmation").count() == 1
+    shoot_email(page, OutboxEmail.objects.get(kind="commerce/payment_failed"), "payment-failed")
+
+
+def test_a_card_that_asks_for_3d_secure_pays_once_authenticated(page, shop):
+    base, customer, emulator = shop["base"], shop["customer"], shop["emulator"]
+    log_in(page, base, customer)
+    add_to_cart(page, base, shop["calm"])
+    page.click(".cart-summary__checkout button:has-text('Checkout')")
+    page.wait_for_url(HOSTED_PAGE)
+    order = the_order(customer)
+
+    fill_card(page, "4000 0025 0000 3155")
+    pay_button(page).click()
+    page.wait_for_url(re.compile(r"/c/3ds/pi_"))
+    page.shot("3d-secure")
+    page.get_by_role("button", name="Complete authentication").click()
+
+    wait_for_order_page(page, base, order.number)
+    assert page.inner_text(".order-status") == "Paid"
+    assert "•••• 3155" in page.inner_text("[data-card]")
+    shoot_both(page, "order-paid-with-3d-secure")
+    emulator.wait_for_webhooks()
+    assert Enrollment.objects.get(user=customer).course == shop["calm"]
+    assert OutboxEmail.objects.filter(kind="commerce/order_confirmation").count() == 1
+
+
+def test_a_full_discount_completes_the_order_without_stripe(page, shop):
+    base, customer, emulator = shop["base"], shop["customer"], shop["emulator"]
+    CouponFactory(code="GIFT100", percent_off=100)
+    log_in(page, base, customer)
+    add_to_cart(page, base, shop["calm"])
+    apply_coupon(page, "GIFT100")
+    assert page.inner_text("[data-total]") == "$0.00"
+    page.shot("cart-fully-discounted")
+
+    page.click(".cart-summary__checkout button:has-text('Complete order')")
+    order = the_order(customer)
+    wait_for_order_page(page, base, order.number)
+    assert emulator.url not in page.url
+    assert page.inner_text(".order-status") == "Paid"
+    assert page.inner_text("[data-total]") == "$0.00"
+    assert not page.locator(".order-receipt").count()
+    shoot_both(page, "order-free")
+    page.goto(f"{base}/dashboard/")
+    assert page.is_visible("text=Calm Under Pressure")
+
+    order.refresh_from_db()
+    assert (order.status, order.amount_paid, order.discount_amount) == (Order.Status.PAID, 0, 4900)
+    assert not order.checkout_sessions.exists()
+    email = OutboxEmail.objects.get(kind="commerce/order_confirmation")
+    assert "Coupon GIFT100 — no charge" in email.body_text
+    shoot_email(page, email, "order-confirmation-free")
 
 
 # ---- the pages after a purchase, with orders in every state ------------------------------------------------
