@@ -208,7 +208,16 @@ def _reuse_open_session(order: Order) -> CheckoutStart | None:
         return None
     session = gateway.session_retrieve(session_id=row.stripe_id)
     if session.status == "open" and session.expires_at - timezone.now() >= REUSE_AT_LEAST:
-        _reserve_coupon_again(order)
+        try:
+            _reserve_coupon_again(order)
+        except CouponError:
+            # The page still offers a discount we can no longer honour: close it (unless just paid).
+            closed = gateway.session_expire(session_id=row.stripe_id)
+            if closed.is_paid:
+                order_fulfil_from_session(session=closed)
+                return _paid_start(order)
+            checkout_session_record(order=order, session=closed)
+            raise
         _back_to_pending(order)
         return CheckoutStart(order=order, url=session.url, at_stripe=True)
     if session.status == "open":

@@ -62,8 +62,17 @@ def _send_to_payment(request, order: Order, *, back: str):
         context = {"order": order, "message": exc.message}
         return render(request, "commerce/checkout_unavailable.html", context, status=503)
     if not start.at_stripe:
-        messages.success(request, ORDER_COMPLETE.format(number=start.order.number))
+        _tell_where_the_order_stands(request, start.order)
     return HttpResponseSeeOther(start.url)
+
+
+def _tell_where_the_order_stands(request, order: Order) -> None:
+    if order.status in Order.SETTLED:
+        messages.success(request, ORDER_COMPLETE.format(number=order.number))
+    elif order.is_flagged and order.paid_at is not None:
+        messages.warning(request, ORDER_UNDER_REVIEW)
+    else:
+        messages.info(request, PAYMENT_CONFIRMING)
 
 
 @require_POST
@@ -102,12 +111,7 @@ def order_success(request, number: str):
             raise Http404("No such payment for this order") from None
         except PaymentProviderError:
             pass  # the webhook will confirm it; the order page says we are confirming
-    if order.status in Order.SETTLED:
-        messages.success(request, ORDER_COMPLETE.format(number=order.number))
-    elif order.is_flagged and order.paid_at is not None:
-        messages.warning(request, ORDER_UNDER_REVIEW)
-    else:
-        messages.info(request, PAYMENT_CONFIRMING)
+    _tell_where_the_order_stands(request, order)
     return redirect(order.get_absolute_url())
 
 
