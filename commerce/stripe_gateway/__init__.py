@@ -32,7 +32,7 @@ from commerce.stripe_gateway.discounts import (
     promotion_code_create,
     promotion_code_set_active,
 )
-from commerce.stripe_gateway.webhooks import webhook_endpoint_ensure
+from commerce.stripe_gateway.webhooks import stripe_reachable, webhook_endpoint_ensure, webhook_endpoint_for_cli
 
 __all__ = [
     "PROVIDER_REFUSED",
@@ -57,5 +57,7 @@ __all__ = [
     "session_expire",
     "session_mirror",
     "session_retrieve",
+    "stripe_reachable",
     "webhook_endpoint_ensure",
+    "webhook_endpoint_for_cli",
 ]

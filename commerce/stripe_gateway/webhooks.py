@@ -8,6 +8,7 @@ from django.urls import reverse
 from djstripe.models import WebhookEndpoint
 from djstripe.settings import djstripe_settings
 
+from commerce.exceptions import PaymentProviderError
 from commerce.stripe_gateway.client import ProviderRequestRefused, api_key, as_dict, call, client
 
 
@@ -56,3 +57,32 @@ def webhook_endpoint_ensure(*, base_url: str) -> tuple[WebhookEndpoint, bool]:
         )
     )
     return WebhookEndpoint.sync_from_stripe_data(data, api_key=api_key()), True
+
+
+def stripe_reachable() -> bool:
+    """Whether Stripe answers with our key (GET /v1/account); used to wait for a local emulator to start."""
+    try:
+        call(client().v1.accounts.retrieve_current)
+    except PaymentProviderError:
+        return False
+    return True
+
+
+CLI_ENDPOINT_ID = "we_stripe_cli"
+
+
+def webhook_endpoint_for_cli(*, base_url: str, secret: str) -> WebhookEndpoint:
+    """A local endpoint for `stripe listen` (real Stripe cannot reach 127.0.0.1): the CLI forwards to it.
+
+    Nothing is created at Stripe; dj-stripe verifies deliveries with the secret the CLI printed.
+    Idempotent: running it again updates the secret and address.
+    """
+    endpoint = WebhookEndpoint.objects.filter(id=CLI_ENDPOINT_ID).first() or WebhookEndpoint(id=CLI_ENDPOINT_ID)
+    endpoint.url = _endpoint_url(base_url, endpoint.djstripe_uuid)
+    endpoint.secret = secret
+    endpoint.enabled_events = ["*"]
+    endpoint.status = "enabled"
+    endpoint.livemode = bool(djstripe_settings.STRIPE_LIVE_MODE)
+    endpoint.api_version = djstripe_settings.STRIPE_API_VERSION
+    endpoint.save()
+    return endpoint

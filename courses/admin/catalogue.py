@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from commerce.catalog import catalog_item_sync
+from commerce.exceptions import PaymentProviderError
 from courses.models import Category, Course, Lesson, Module
 from innerwork.core.money import format_money, from_decimal, to_decimal
 
@@ -153,7 +155,7 @@ class CourseAdmin(admin.ModelAdmin):
     autocomplete_fields = ("instructor",)
     readonly_fields = ("is_published", "published_at", "created_at", "updated_at")
     inlines = (ModuleInline,)
-    actions = ("publish", "unpublish")
+    actions = ("publish", "unpublish", "mirror_in_stripe")
     fieldsets = (
         (None, {"fields": ("title", "slug", "subtitle", "category", "level", "instructor")}),
         ("Page", {"fields": ("description", "what_you_learn")}),
@@ -204,6 +206,18 @@ class CourseAdmin(admin.ModelAdmin):
         """Hide courses from the catalogue; enrolled learners are told nothing and keep their rows."""
         hidden = queryset.filter(is_published=True).update(is_published=False, published_at=None)
         self.message_user(request, f"Unpublished {hidden} course{'s' if hidden != 1 else ''}.")
+
+    @admin.action(description="Mirror selected courses in Stripe (price, name)", permissions=["change"])
+    def mirror_in_stripe(self, request, queryset):
+        """Bring each course's Stripe Product and Price up to date now (a new price gets a new Price)."""
+        mirrored = 0
+        for course in queryset:
+            try:
+                mirrored += catalog_item_sync(kind="course", ref=str(course.pk)) is not None
+            except PaymentProviderError as exc:
+                self.message_user(request, f"“{course.title}”: {exc.message}", messages.ERROR)
+                return
+        self.message_user(request, f"Mirrored {mirrored} course{'s' if mirrored != 1 else ''} in Stripe.")
 
 
 class LessonInline(admin.StackedInline):
