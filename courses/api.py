@@ -55,7 +55,7 @@ class CourseSummarySerializer(serializers.Serializer):
     is_free = serializers.BooleanField()
     lessons_count = serializers.IntegerField()
     total_minutes = serializers.IntegerField(help_text="Sum of the lessons' durations.")
-    learners_count = serializers.IntegerField(source="popularity", help_text="Active and completed enrollments.")
+    learners_count = serializers.IntegerField(help_text="Active and completed enrollments.")
     published_at = serializers.DateTimeField(allow_null=True)
 
     def get_url(self, course: Course) -> str:

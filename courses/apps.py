@@ -11,3 +11,6 @@ class CoursesConfig(AppConfig):
         from courses.sales import CourseKind
 
         register(CourseKind())
+
+        # Stored course figures follow every lesson, module and enrollment write.
+        import courses.signals  # noqa: F401

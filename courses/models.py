@@ -52,12 +52,24 @@ class Course(TimeStampedModel):
     is_published = models.BooleanField(default=False, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     what_you_learn = models.TextField(blank=True, help_text="One outcome per line.")
+    # Figures shown on every card, stored so the catalogue can sort and page without counting
+    # 10,000 lessons per request. Written only by services.course_refresh_stats (see courses/signals.py).
+    lessons_count = models.PositiveIntegerField(default=0, editable=False)
+    total_minutes = models.PositiveIntegerField(default=0, editable=False, help_text="Sum of the lessons' durations.")
+    learners_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Active and completed enrollments."
+    )
 
     objects = CourseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        indexes = [models.Index(fields=["is_published", "price_amount"])]
+        indexes = [
+            models.Index(fields=["is_published", "price_amount"]),
+            # The catalogue's orderings, so a page of 12 is read from an index instead of sorting them all.
+            models.Index(fields=["-published_at", "-id"], name="course_newest_idx"),
+            models.Index(fields=["-learners_count", "-published_at", "-id"], name="course_popular_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(currency__regex=r"^[a-z]{3}$"), name="course_currency_iso_lower"),
         ]

@@ -7,8 +7,12 @@ give one completion and one certificate. Other apps (commerce, admin) call these
 functions; none of them assigns `Enrollment.status` itself.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from courses.models import Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress
@@ -235,3 +239,49 @@ def certificate_issue(*, enrollment: Enrollment) -> Certificate:
             certificate.is_valid = True
             certificate.save(update_fields=["is_valid"])
     return certificate
+
+
+def _per_course(queryset, course_field: str, expression) -> Coalesce:
+    """`expression` aggregated over the rows of `queryset` that belong to the outer course (0 when none)."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{course_field: OuterRef("pk")})
+            .order_by()
+            .values(course_field)
+            .annotate(value=expression)
+            .values("value"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def course_refresh_stats(*, course_ids: Iterable[int]) -> None:
+    """Recount the stored figures of these courses: `lessons_count`, `total_minutes`, `learners_count`.
+
+    The one writer of those fields. Every change to lessons, modules or enrollments reaches it
+    (courses/signals.py for saves and deletes, seed_demo after its bulk inserts), and the data
+    migration filled existing rows with it.
+
+    Guarantees: the figures are recomputed from the rows, never incremented, so calling it
+    again is harmless and heals any drift. The course rows are locked (in id order) before
+    counting: under READ COMMITTED the counting statement then starts after any concurrent
+    writer of the same course has committed, so two simultaneous enrollments cannot both
+    store a count that misses the other. `updated_at` is left alone (this is not an edit).
+    """
+    ids = sorted({course_id for course_id in course_ids if course_id is not None})
+    if not ids:
+        return
+    with transaction.atomic():
+        # NO KEY UPDATE, the lock the UPDATE below takes anyway: it serialises refreshers without
+        # waiting for transactions that merely inserted a lesson or enrollment pointing at the course.
+        list(
+            Course.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
+        )
+        Course.objects.filter(pk__in=ids).update(
+            lessons_count=_per_course(Lesson.objects.all(), "module__course", Count("id")),
+            total_minutes=_per_course(Lesson.objects.all(), "module__course", Sum("duration_minutes")),
+            learners_count=_per_course(
+                Enrollment.objects.filter(status__in=Enrollment.HAS_ACCESS), "course", Count("id")
+            ),
+        )

@@ -386,5 +386,5 @@ def test_card_figures_count_lessons_and_minutes_without_enrollments_inflating_th
 
     # then the figures are per course, not per course × learner
     listed = response.context["page_obj"][0]
-    assert (listed.lessons_count, listed.total_minutes, listed.popularity) == (3, 35, 4)
+    assert (listed.lessons_count, listed.total_minutes, listed.learners_count) == (3, 35, 4)
     assert "3 lessons · 35 min" in response.content.decode()

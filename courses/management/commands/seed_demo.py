@@ -19,6 +19,7 @@ from django.utils import timezone
 from courses import demo_content
 from courses.demo_content import generated
 from courses.models import Category, Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress, Module
+from courses.services import course_refresh_stats
 
 User = get_user_model()
 
@@ -66,6 +67,9 @@ class Command(BaseCommand):
             self._community(courses, admin)
             if scale:
                 self._generated_courses(scale, categories, instructors)
+            # Bulk inserts send no signals, so recount every course once; a recount that finds
+            # the same figures changes nothing, which keeps a second run a no-op.
+            course_refresh_stats(course_ids=Course.objects.values_list("pk", flat=True))
         self._report()
 
     # People -----------------------------------------------------------------------------------

@@ -1,0 +1,78 @@
+"""Keep each course's stored figures (lessons, minutes, learners) true after every save and delete.
+
+Lessons and modules are written by the admin (inlines, "delete selected"), enrollments by
+the services and by commerce through them; tests and scripts save models directly. Hooking
+the model signals covers all of them with one rule: whatever changed, recount the courses
+it touched with `course_refresh_stats`. Bulk inserts and queryset updates send no signals;
+their callers (seed_demo) refresh explicitly.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from courses.models import Enrollment, Lesson, Module
+from courses.services import course_refresh_stats
+
+# Set in pre_save: the course a lesson or module belonged to before this save, so moving it
+# to another course recounts both.
+_PREVIOUS_COURSE = "_stats_previous_course_id"
+
+
+def _lesson_course_id(module_id: int | None) -> int | None:
+    return Module.objects.filter(pk=module_id).values_list("course_id", flat=True).first()
+
+
+@receiver(pre_save, sender=Lesson)
+def _remember_lesson_course(sender, instance: Lesson, raw=False, **kwargs):
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    previous = Lesson.objects.filter(pk=instance.pk).values_list("module__course_id", flat=True).first()
+    setattr(instance, _PREVIOUS_COURSE, previous)
+
+
+@receiver(post_save, sender=Lesson)
+def _lesson_saved(sender, instance: Lesson, raw=False, **kwargs):
+    if raw:
+        return
+    course_refresh_stats(course_ids=[_lesson_course_id(instance.module_id), getattr(instance, _PREVIOUS_COURSE, None)])
+
+
+@receiver(post_delete, sender=Lesson)
+def _lesson_deleted(sender, instance: Lesson, **kwargs):
+    # When the lesson goes with its module or course, that row may be gone already: nothing to recount then.
+    course_refresh_stats(course_ids=[_lesson_course_id(instance.module_id)])
+
+
+@receiver(pre_save, sender=Module)
+def _remember_module_course(sender, instance: Module, raw=False, **kwargs):
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    previous = Module.objects.filter(pk=instance.pk).values_list("course_id", flat=True).first()
+    setattr(instance, _PREVIOUS_COURSE, previous)
+
+
+@receiver(post_save, sender=Module)
+def _module_saved(sender, instance: Module, created=False, raw=False, **kwargs):
+    previous = getattr(instance, _PREVIOUS_COURSE, None)
+    # A new module has no lessons yet, and renaming or reordering one changes no figure.
+    if raw or created or previous in (None, instance.course_id):
+        return
+    course_refresh_stats(course_ids=[previous, instance.course_id])
+
+
+@receiver(post_delete, sender=Module)
+def _module_deleted(sender, instance: Module, **kwargs):
+    course_refresh_stats(course_ids=[instance.course_id])
+
+
+@receiver(post_save, sender=Enrollment)
+def _enrollment_saved(sender, instance: Enrollment, created=False, update_fields=None, raw=False, **kwargs):
+    # Only a new row or a status change can move the learner count; "last visited" saves are frequent.
+    if raw or (not created and update_fields is not None and "status" not in update_fields):
+        return
+    course_refresh_stats(course_ids=[instance.course_id])
+
+
+@receiver(post_delete, sender=Enrollment)
+def _enrollment_deleted(sender, instance: Enrollment, **kwargs):
+    course_refresh_stats(course_ids=[instance.course_id])
