@@ -1,11 +1,16 @@
 """`/dashboard/`: the signed-in learner's courses, progress, totals and weekly activity."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.dateformat import format as format_date
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from courses.selectors.learning import (
@@ -29,6 +34,7 @@ CHART_PADDING_TOP = 24
 CHART_PADDING_BOTTOM = 32
 CHART_PADDING_LEFT = 28
 BAR_GAP_RATIO = 0.35
+CHART_DATE_FORMAT = "M j"
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class ChartBar:
     label_x: float
     right: float
     week: WeekCount
+    week_label: str  # "Nov 3": formatted once here, not by a filter at each of its uses in the SVG
     is_current: bool
     is_labelled: bool
 
@@ -94,6 +101,7 @@ def weekly_chart(weeks: list[WeekCount], *, size: tuple[int, int] = CHART_WIDE, 
                 label_x=round(x + bar_width / 2, 1),
                 right=round(x + bar_width, 1),
                 week=week,
+                week_label=format_date(week.week_start, CHART_DATE_FORMAT),
                 is_current=index == len(weeks) - 1,
                 is_labelled=(len(weeks) - 1 - index) % label_every == 0,
             )
@@ -112,6 +120,25 @@ def weekly_chart(weeks: list[WeekCount], *, size: tuple[int, int] = CHART_WIDE, 
         grid=grid,
         total=sum(week.lessons for week in weeks),
         busiest=busiest if busiest is not None and busiest.lessons else None,
+    )
+
+
+@lru_cache(maxsize=512)
+def _weekly_chart_html(weeks: tuple[WeekCount, ...], language: str) -> SafeString:
+    """The chart section (both drawings) for these weekly figures.
+
+    Laying out and rendering some 600 SVG values was the costliest part of the dashboard.
+    The markup is a pure function of the figures (and the language of the month names),
+    which are the whole cache key, so a cached copy can never be stale: new progress means
+    new figures, hence a new key. Per process, bounded: learners whose weeks look alike
+    and every reload within a week share one rendering.
+    """
+    return render_to_string(
+        "courses/learning/weekly_chart.html",
+        {
+            "chart": weekly_chart(list(weeks), size=CHART_WIDE),
+            "chart_narrow": weekly_chart(list(weeks), size=CHART_NARROW, label_every=4),
+        },
     )
 
 
@@ -140,8 +167,7 @@ def dashboard(request):
             "page_obj": page_obj,
             "enrollments": page_obj.object_list,
             "totals": learning_totals(user=request.user),
-            "chart": weekly_chart(weeks, size=CHART_WIDE),
-            "chart_narrow": weekly_chart(weeks, size=CHART_NARROW, label_every=4),
+            "chart_html": _weekly_chart_html(tuple(weeks), get_language()),
             "status": status,
             "category": category,
             "status_links": [(label, link(status=value), value == status) for value, label in STATUS_LABELS.items()],
