@@ -5,9 +5,9 @@
     python manage.py stripe_demo_setup --cli-secret whsec_...   # real Stripe, through `stripe listen`
     python manage.py stripe_demo_setup --emulator-port          # the port `make run` starts the emulator on
 
-With the emulator (STRIPE_API_HOST set) the endpoint is dj-stripe's WebhookEndpoint created through
-the API, so its signing secret is the one the emulator issued. Real Stripe cannot reach 127.0.0.1:
-`stripe listen` forwards the events instead, signed with the secret it prints.
+The endpoint is dj-stripe's WebhookEndpoint created through the API, so its signing secret is the
+one Stripe (or the emulator) issued. Real Stripe cannot reach 127.0.0.1: for a local site it
+registers nothing, and `stripe listen` forwards the events, signed with the secret it prints.
 """
 
 import time
@@ -53,7 +53,7 @@ class Command(BaseCommand):
             endpoint = webhook_endpoint_for_cli(base_url=site_url, secret=cli_secret)
             self.stdout.write(self.style.SUCCESS(f"Now run:  stripe listen --forward-to {endpoint.url}"))
             return
-        if not api_host:
+        if not api_host and urlsplit(site_url).hostname in LOCAL_HOSTS:
             self.stdout.write(REAL_STRIPE_HELP)
             return
         self._wait_for(api_host, wait)
