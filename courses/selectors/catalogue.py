@@ -131,6 +131,20 @@ def catalogue_categories() -> list[Category]:
     )
 
 
+def catalogue_total(*, filters: CatalogueFilters, categories: list[Category], user) -> int | None:
+    """How many courses `course_catalogue` will list, when `catalogue_categories` already says so.
+
+    True for visitors who see only published courses and filter by nothing but a category:
+    every course has exactly one category, so the category counts add up to the total (and
+    the page is spared a COUNT query). None when only counting the results can tell.
+    """
+    if (user.is_authenticated and user.is_staff) or filters.search or filters.level or filters.price:
+        return None
+    return sum(
+        category.course_count for category in categories if not filters.category or category.slug == filters.category
+    )
+
+
 def course_ids_enrolled(*, user, course_ids: Iterable[int]) -> set[int]:
     """Which of these courses the user can currently learn in (active or completed enrollment)."""
     if not user.is_authenticated:

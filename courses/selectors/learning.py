@@ -168,17 +168,7 @@ def _lessons_total():
 
 
 def _lessons_done():
-    return Coalesce(
-        Subquery(
-            LessonProgress.objects.filter(enrollment=OuterRef("pk"))
-            .order_by()
-            .values("enrollment")
-            .annotate(n=Count("id"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
+    return _progress_per_enrollment(Count("id"))
 
 
 def dashboard_enrollments(
@@ -227,20 +217,40 @@ class LearningTotals:
     minutes_learned: int
 
 
-def learning_totals(*, user: User) -> LearningTotals:
-    """Courses with access, of which completed; lessons completed in them and their minutes. Two queries."""
-    enrollments = Enrollment.objects.filter(user=user, status__in=Enrollment.HAS_ACCESS).aggregate(
-        courses=Count("id"),
-        completed=Count("id", filter=Q(status=Enrollment.Status.COMPLETED)),
+def _progress_per_enrollment(expression):
+    return Coalesce(
+        Subquery(
+            LessonProgress.objects.filter(enrollment=OuterRef("pk"))
+            .order_by()
+            .values("enrollment")
+            .annotate(n=expression)
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
     )
-    progress = LessonProgress.objects.filter(
-        enrollment__user=user, enrollment__status__in=Enrollment.HAS_ACCESS
-    ).aggregate(lessons=Count("id"), minutes=Sum("lesson__duration_minutes"))
+
+
+def learning_totals(*, user: User) -> LearningTotals:
+    """Courses with access, of which completed; lessons completed in them and their minutes. One query."""
+    totals = (
+        Enrollment.objects.filter(user=user, status__in=Enrollment.HAS_ACCESS)
+        .annotate(
+            done_lessons=_progress_per_enrollment(Count("id")),
+            done_minutes=_progress_per_enrollment(Sum("lesson__duration_minutes")),
+        )
+        .aggregate(
+            courses=Count("id"),
+            completed=Count("id", filter=Q(status=Enrollment.Status.COMPLETED)),
+            lessons=Sum("done_lessons"),
+            minutes=Sum("done_minutes"),
+        )
+    )
     return LearningTotals(
-        courses=enrollments["courses"],
-        completed_courses=enrollments["completed"],
-        lessons_done=progress["lessons"],
-        minutes_learned=progress["minutes"] or 0,
+        courses=totals["courses"],
+        completed_courses=totals["completed"],
+        lessons_done=totals["lessons"] or 0,
+        minutes_learned=totals["minutes"] or 0,
     )
 
 

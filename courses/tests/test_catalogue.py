@@ -388,3 +388,36 @@ def test_card_figures_count_lessons_and_minutes_without_enrollments_inflating_th
     listed = response.context["page_obj"][0]
     assert (listed.lessons_count, listed.total_minutes, listed.learners_count) == (3, 35, 4)
     assert "3 lessons · 35 min" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("as_staff", "params", "expected"),
+    [
+        (False, {}, 3),  # told by the category counts, no COUNT query
+        (False, {"category": "calm"}, 2),
+        (False, {"category": "calm", "page": "2"}, 2),
+        (False, {"level": "advanced"}, 1),  # counted
+        (True, {}, 4),  # staff also see the draft: counted
+        (True, {"category": "calm"}, 3),
+    ],
+)
+def test_result_count_and_pages_match_the_courses_listed(client, settings, as_staff, params, expected):
+    # given two published courses and a draft in one category, one published course in another
+    settings.COURSES_PAGE_SIZE = 1
+    calm = CategoryFactory(slug="calm", name="Calm")
+    CourseFactory.create_batch(2, category=calm, level=Course.Level.BEGINNER)
+    CourseFactory(category=calm, is_published=False, published_at=None)
+    CourseFactory(category=CategoryFactory(slug="work"), level=Course.Level.ADVANCED)
+    if as_staff:
+        client.force_login(StaffFactory())
+
+    # when
+    response = client.get(CATALOGUE, params)
+
+    # then the heading's count, the number of pages and what is listed agree
+    page_obj = response.context["page_obj"]
+    assert page_obj.paginator.count == expected
+    assert page_obj.paginator.num_pages == expected
+    assert f"{expected} course{'s' if expected != 1 else ''}" in response.content.decode()
+    pages = [client.get(CATALOGUE, {**params, "page": n}).context["page_obj"] for n in range(1, expected + 1)]
+    assert sum(len(page) for page in pages) == expected

@@ -273,3 +273,25 @@ def test_chart_bars_scale_to_the_busiest_week():
     assert tallest.y + tallest.height == pytest.approx(chart.baseline)
     assert chart.total == 6
     assert chart.busiest.lessons == 4
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [({}, 3), ({"status": "in-progress"}, 2), ({"status": "completed"}, 1), ({"category": "calm"}, 2)],
+)
+def test_list_count_and_pages_match_the_courses_listed_under_each_filter(client, learner, params, expected):
+    # given two courses in progress and one completed (two of them in "calm"), and one refunded
+    calm = CategoryFactory(slug="calm")
+    enroll(learner, course_with_lessons(modules=1, lessons_per_module=2, category=calm), done=1)
+    enroll(learner, course_with_lessons(modules=1, lessons_per_module=2), done=0)
+    enroll(learner, course_with_lessons(modules=1, lessons_per_module=1, category=calm), done=1)
+    refunded = enroll(learner, course_with_lessons(modules=1, lessons_per_module=1))
+    services.enrollment_set_status(enrollment=refunded, status=Enrollment.Status.REFUNDED)
+
+    # when
+    response = client.get(DASHBOARD, params)
+
+    # then the paginator's total is what the list holds
+    page_obj = response.context["page_obj"]
+    assert page_obj.paginator.count == expected
+    assert len(page_obj.object_list) == expected

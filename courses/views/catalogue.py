@@ -1,9 +1,9 @@
 """The public face of the catalogue: the course list at `/` and each course's page."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -15,11 +15,13 @@ from courses.selectors.catalogue import (
     SORT_CHOICES,
     CatalogueFilters,
     catalogue_categories,
+    catalogue_total,
     course_catalogue,
     course_get_for_page,
     course_ids_enrolled,
     enrollment_for_course,
 )
+from courses.views.pagination import CountedPaginator
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ def catalogue(request):
     filters = CatalogueFilters.from_params(request.GET, category_slugs=[category.slug for category in categories])
     courses = course_catalogue(filters=filters, user=request.user)
     # get_page turns "?page=abc" into page 1 and "?page=999" into the last page: a bad link still shows courses.
-    page_obj = Paginator(courses, settings.COURSES_PAGE_SIZE).get_page(request.GET.get("page"))
+    total = catalogue_total(filters=filters, categories=categories, user=request.user)
+    page_obj = CountedPaginator(courses, settings.COURSES_PAGE_SIZE, count=total).get_page(request.GET.get("page"))
     enrolled_ids = course_ids_enrolled(user=request.user, course_ids=[course.pk for course in page_obj])
     for course in page_obj:
         course.is_enrolled = course.pk in enrolled_ids
@@ -95,6 +98,12 @@ def catalogue(request):
     )
 
 
+# Rendering and sanitising Markdown costs more than the rest of the course page's Python. The
+# HTML is a pure function of the text, which is the whole key: an edited description is a new
+# key, so a cached rendering is never stale. Per process, bounded.
+_description_html = lru_cache(maxsize=1024)(render_markdown)
+
+
 @require_safe
 def course_detail(request, slug):
     try:
@@ -107,7 +116,7 @@ def course_detail(request, slug):
         "courses/detail.html",
         {
             "course": course,
-            "description_html": render_markdown(course.description),
+            "description_html": _description_html(course.description),
             "modules": course.modules.all(),
             "enrollment": enrollment,
             "has_access": bool(enrollment and enrollment.has_access),

@@ -5,7 +5,6 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as format_date
@@ -15,12 +14,14 @@ from django.views.decorators.http import require_GET
 
 from courses.selectors.learning import (
     DASHBOARD_STATUS_FILTERS,
+    LearningTotals,
     WeekCount,
     dashboard_categories,
     dashboard_enrollments,
     learning_totals,
     lessons_completed_per_week,
 )
+from courses.views.pagination import CountedPaginator
 
 DASHBOARD_PAGE_SIZE = 12
 STATUS_LABELS = {"": "All", "in-progress": "In progress", "completed": "Completed"}
@@ -142,6 +143,18 @@ def _weekly_chart_html(weeks: tuple[WeekCount, ...], language: str) -> SafeStrin
     )
 
 
+def _rows_total(totals: LearningTotals, *, status: str, category: str) -> int | None:
+    """How many courses the list shows, when the totals already say so (no category filter)."""
+    if category:
+        return None
+    by_status = {
+        "": totals.courses,
+        "in-progress": totals.courses - totals.completed_courses,
+        "completed": totals.completed_courses,
+    }
+    return by_status[status]
+
+
 @require_GET
 @login_required
 def dashboard(request):
@@ -153,7 +166,9 @@ def dashboard(request):
 
     weeks = lessons_completed_per_week(user=request.user)
     rows = dashboard_enrollments(user=request.user, status=status or None, category_slug=category or None)
-    page_obj = Paginator(rows, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = learning_totals(user=request.user)
+    page_obj = CountedPaginator(rows, DASHBOARD_PAGE_SIZE, count=_rows_total(totals, status=status, category=category))
+    page_obj = page_obj.get_page(request.GET.get("page"))
     filter_query = urlencode({key: value for key, value in {"status": status, "category": category}.items() if value})
 
     def link(**changes) -> str:
@@ -166,7 +181,7 @@ def dashboard(request):
         {
             "page_obj": page_obj,
             "enrollments": page_obj.object_list,
-            "totals": learning_totals(user=request.user),
+            "totals": totals,
             "chart_html": _weekly_chart_html(tuple(weeks), get_language()),
             "status": status,
             "category": category,
