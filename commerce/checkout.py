@@ -45,6 +45,8 @@ STRIPE_MIN_LIFETIME = timedelta(minutes=30, seconds=30)
 REUSE_AT_LEAST = timedelta(minutes=5)
 # A waiting order identical to the cart is reused for this long instead of placing another.
 ORDER_REUSE_WINDOW = timedelta(hours=24)
+# A waiting order that never got a payment page is given up after this long.
+ABANDONED_AFTER = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -353,3 +355,28 @@ def order_checkout(*, order: Order, success_url: str, cancel_url: str) -> Checko
     _check_still_purchasable(order)
     _reserve_coupon_again(order)
     return _open_session(order, success_url=success_url, cancel_url=cancel_url)
+
+
+def orders_expire_abandoned(*, now: datetime | None = None) -> int:
+    """Expire waiting orders that never reached a payment page (Stripe failed, the customer left).
+
+    They give back the coupon use they held. Orders with an open session are left to Stripe's
+    own expiry (its webhook does the same), and so are attempts that may still have made one.
+    Run from cron (`manage.py expire_abandoned_orders`). Returns how many orders expired.
+    """
+    now = now or timezone.now()
+    candidates = Order.objects.filter(
+        status=Order.Status.PENDING, paid_at__isnull=True, created_at__lt=now - ABANDONED_AFTER
+    ).exclude(checkout_sessions__status=CheckoutSession.Status.OPEN)
+    expired = 0
+    for candidate in candidates:
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=candidate.pk)
+            attempt_over = order.checkout_attempt_expires_at is None or order.checkout_attempt_expires_at < now
+            has_open = order.checkout_sessions.filter(status=CheckoutSession.Status.OPEN).exists()
+            if order.status != Order.Status.PENDING or order.paid_at or has_open or not attempt_over:
+                continue
+            order_set_status(order=order, status=Order.Status.EXPIRED, message="Checkout was not completed.")
+            coupon_release(order=order)
+            expired += 1
+    return expired

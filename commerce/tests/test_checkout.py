@@ -2,16 +2,19 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 import stripe
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
-from commerce.checkout import CHECKOUT_EMPTY, ORDER_LINE_UNAVAILABLE
+from commerce.checkout import CHECKOUT_EMPTY, ORDER_LINE_UNAVAILABLE, orders_expire_abandoned
 from commerce.models import CheckoutSession, Coupon, CouponRedemption, Order
 from commerce.tests.factories import CouponFactory
 from commerce.tests.stripe_fixtures import cart_for, checkout, session_id_of
@@ -19,6 +22,7 @@ from commerce.views.checkout import CHECKOUT_LOGIN_NEEDED, PAYMENT_LEFT
 from courses.models import Enrollment
 from courses.sales import COURSE_ALREADY_OWNED
 from courses.tests.factories import CategoryFactory, CourseFactory, EnrollmentFactory
+from innerwork.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +294,37 @@ def test_stripes_discount_equals_the_order_discount(client, buyer, emulator, cas
         assert discount.promotion_code == Coupon.objects.get().stripe_promotion_code_id
     else:
         assert discount.coupon == f"order-{order.number}"
+
+
+# -- abandoned orders --------------------------------------------------------------------------
+
+
+def test_an_order_that_never_reached_stripe_is_expired_later_and_gives_back_its_code(client, buyer, emulator):
+    # given a checkout Stripe failed, and a customer who left
+    coupon = CouponFactory(code="HOLD", max_uses=1)
+    cart_for(buyer, CourseFactory(), coupon=coupon)
+    emulator.fault("/v1/checkout/sessions", "api_error", method="POST")
+    assert checkout(client).status_code == 503
+    order = Order.objects.get()
+    # and another customer's order that is on Stripe's page
+    other = UserFactory()
+    cart_for(other, CourseFactory())
+    other_client = Client()
+    other_client.force_login(other)
+    session_id_of(checkout(other_client))
+    # when the clean-up runs: first too early, then two hours later
+    assert orders_expire_abandoned() == 0
+    expired = orders_expire_abandoned(now=timezone.now() + timedelta(hours=2))
+    # then only the order without a payment page expired, and its code use is free
+    assert expired == 1
+    order.refresh_from_db()
+    assert order.status == "expired"
+    assert order.coupon_redemption.status == CouponRedemption.Status.RELEASED
+    assert Order.objects.get(user=other).status == "pending"
+    assert call_command_output("expire_abandoned_orders") == "0 abandoned order(s) expired.\n"
+
+
+def call_command_output(name: str) -> str:
+    out = StringIO()
+    call_command(name, stdout=out)
+    return out.getvalue()
