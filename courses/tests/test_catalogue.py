@@ -421,3 +421,24 @@ def test_result_count_and_pages_match_the_courses_listed(client, settings, as_st
     assert f"{expected} course{'s' if expected != 1 else ''}" in response.content.decode()
     pages = [client.get(CATALOGUE, {**params, "page": n}).context["page_obj"] for n in range(1, expected + 1)]
     assert sum(len(page) for page in pages) == expected
+
+
+def test_a_card_shows_changes_made_since_it_was_last_shown(client):
+    # given a card a visitor has already seen (cards are memoised by what they show)
+    course = CourseFactory(title="Before", price_amount=4900)
+    LessonFactory(module=ModuleFactory(course=course), duration_minutes=10)
+    assert "1 lesson · 10 min" in client.get(CATALOGUE).content.decode()
+
+    # when staff retitle and reprice it and add a lesson, and the instructor renames themself
+    Course.objects.filter(pk=course.pk).update(title="After", price_amount=2500)
+    LessonFactory(module=course.modules.get(), duration_minutes=5)
+    course.instructor.full_name = "Renamed Teacher"
+    course.instructor.save()
+
+    # then the next visitor sees the new card
+    html = client.get(CATALOGUE).content.decode()
+    assert "After" in html
+    assert "Before" not in html
+    assert "2 lessons · 15 min" in html
+    assert "$25.00" in html
+    assert "Renamed Teacher" in html

@@ -295,3 +295,16 @@ def test_list_count_and_pages_match_the_courses_listed_under_each_filter(client,
     page_obj = response.context["page_obj"]
     assert page_obj.paginator.count == expected
     assert len(page_obj.object_list) == expected
+
+
+def test_chart_shows_a_lesson_completed_since_the_last_visit(client, learner):
+    # given a learner who saw the dashboard with one lesson done this week
+    course = course_with_lessons(modules=1, lessons_per_module=3)
+    enrollment = enroll(learner, course, done=1)
+    assertContains(client.get(DASHBOARD), "Last 12 weeks · 1 lesson")
+
+    # when they complete another lesson (the chart's markup is memoised by its figures)
+    services.lesson_complete(enrollment=enrollment, lesson=lessons(course)[1])
+
+    # then the next visit draws the new figure
+    assertContains(client.get(DASHBOARD), "Last 12 weeks · 2 lessons")
