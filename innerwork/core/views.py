@@ -28,7 +28,7 @@ def _check_cache() -> str:
 def _check_broker() -> str:
     from innerwork.celery import app
 
-    with app.connection_for_write() as conn:
+    with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
     return "ok"
 
@@ -40,7 +40,7 @@ def healthz(request):
     checks = {"database": _check_database}
     if settings.REDIS_URL:
         checks["cache"] = _check_cache
-    if settings.CELERY_BROKER_URL:
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
         checks["broker"] = _check_broker
     results = {}
     for name, check in checks.items():

@@ -177,8 +177,10 @@ ANYMAIL = {
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
 
 # Celery: Redis broker from the environment; tasks run eagerly when none is set.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+_celery_broker = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not _celery_broker
+# Eager tasks never use the broker; "memory://" keeps kombu from guessing amqp://localhost.
+CELERY_BROKER_URL = _celery_broker or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True

@@ -17,7 +17,7 @@ def test_healthz_checks_the_database_and_answers_json(client):
     assert "no-cache" in response["Cache-Control"]
 
 
-@override_settings(REDIS_URL=REDIS, CELERY_BROKER_URL=REDIS)
+@override_settings(REDIS_URL=REDIS, CELERY_BROKER_URL=REDIS, CELERY_TASK_ALWAYS_EAGER=False)
 def test_healthz_also_checks_cache_and_broker_when_they_are_configured(client):
     # when
     response = client.get(reverse("healthz"))
@@ -26,7 +26,7 @@ def test_healthz_also_checks_cache_and_broker_when_they_are_configured(client):
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "broker": "ok"}}
 
 
-@override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0")
+@override_settings(CELERY_BROKER_URL="redis://127.0.0.1:1/0", CELERY_TASK_ALWAYS_EAGER=False)
 def test_healthz_answers_503_when_the_broker_is_unreachable(client):
     # when
     response = client.get(reverse("healthz"))
