@@ -354,6 +354,8 @@ def order_checkout(*, order: Order, success_url: str, cancel_url: str) -> Checko
         return reused
     _check_still_purchasable(order)
     _reserve_coupon_again(order)
+    # Waiting again from here on: if Stripe fails now, the abandoned-order clean-up frees the code.
+    _back_to_pending(order)
     return _open_session(order, success_url=success_url, cancel_url=cancel_url)
 
 
@@ -366,7 +368,7 @@ def orders_expire_abandoned(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     candidates = Order.objects.filter(
-        status=Order.Status.PENDING, paid_at__isnull=True, created_at__lt=now - ABANDONED_AFTER
+        status=Order.Status.PENDING, paid_at__isnull=True, updated_at__lt=now - ABANDONED_AFTER
     ).exclude(checkout_sessions__status=CheckoutSession.Status.OPEN)
     expired = 0
     for candidate in candidates:

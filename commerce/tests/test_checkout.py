@@ -328,3 +328,20 @@ def call_command_output(name: str) -> str:
     out = StringIO()
     call_command(name, stdout=out)
     return out.getvalue()
+
+
+def test_if_stripe_ever_computes_a_code_differently_the_order_specific_coupon_takes_over(
+    client, buyer, emulator, monkeypatch
+):
+    # given a capped code (Stripe's mirror has no cap) that we wrongly predict Stripe computes alike
+    monkeypatch.setattr("commerce.catalog.stripe_computes_same_discount", lambda **kwargs: True)
+    coupon = CouponFactory(code="CAPPED", percent_off=50, max_discount_amount=1000)
+    cart_for(buyer, CourseFactory(price_amount=5000), coupon=coupon)
+    # when
+    session = stripe.checkout.Session.retrieve(session_id_of(checkout(client)))
+    # then the page that showed Stripe's own figure was closed, and the one the customer gets charges ours
+    order = Order.objects.get()
+    assert (session.total_details.amount_discount, session.amount_total) == (1000, 4000)
+    assert session.discounts[0].coupon == f"order-{order.number}"
+    assert [s.status for s in stripe.checkout.Session.list().data] == ["open", "expired"]
+    assert list(order.checkout_sessions.values_list("status", flat=True)) == ["open", "expired"]
