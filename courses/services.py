@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -278,10 +278,18 @@ def course_refresh_stats(*, course_ids: Iterable[int]) -> None:
         list(
             Course.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
         )
-        Course.objects.filter(pk__in=ids).update(
-            lessons_count=_per_course(Lesson.objects.all(), "module__course", Count("id")),
-            total_minutes=_per_course(Lesson.objects.all(), "module__course", Sum("duration_minutes")),
-            learners_count=_per_course(
+        figures = {
+            "lessons_count": _per_course(Lesson.objects.all(), "module__course", Count("id")),
+            "total_minutes": _per_course(Lesson.objects.all(), "module__course", Sum("duration_minutes")),
+            "learners_count": _per_course(
                 Enrollment.objects.filter(status__in=Enrollment.HAS_ACCESS), "course", Count("id")
             ),
+        }
+        # Rows whose figures are already right are not rewritten (no new row version, no bloat
+        # when seed_demo recounts a thousand unchanged courses).
+        stale = (
+            Course.objects.filter(pk__in=ids)
+            .annotate(**{f"fresh_{name}": value for name, value in figures.items()})
+            .exclude(**{name: F(f"fresh_{name}") for name in figures})
         )
+        Course.objects.filter(pk__in=stale.values("pk")).update(**figures)
