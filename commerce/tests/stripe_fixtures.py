@@ -10,9 +10,12 @@
 from __future__ import annotations
 
 import re
+import threading
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
+from django.test import Client
 from django.urls import reverse
 
 from commerce.stripe_gateway import webhook_endpoint_ensure
@@ -71,3 +74,32 @@ def session_id_of(response) -> str:
 
 def success_path(order, session_id: str) -> str:
     return reverse("commerce:order_success", kwargs={"number": order.number}) + f"?session_id={session_id}"
+
+
+def run_at_once(*tasks):
+    """Run each task in its own thread, released together; return what each returned (or raised)."""
+    barrier = threading.Barrier(len(tasks))
+    results: list[object] = [None] * len(tasks)
+
+    def run(index, task):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = task()
+        except Exception as exc:  # surfaces in the caller's assertions
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, task)) for i, task in enumerate(tasks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+def signed_in_client(user, address="127.0.0.1") -> Client:
+    client = Client(REMOTE_ADDR=address)
+    client.force_login(user)
+    return client
