@@ -1,4 +1,4 @@
-"""E-mails about orders: the confirmation with its receipt, and a failed payment.
+"""E-mails about orders: the confirmation with its receipt, a failed payment, and the staff alert for a flagged order.
 
 Both go through the outbox (innerwork.core.emails.email_enqueue) with a dedup key
 naming the order and the effect, so a replayed or concurrent fulfilment can call
@@ -21,10 +21,15 @@ from innerwork.core.emails import email_enqueue
 
 CONFIRMATION_TEMPLATE = "commerce/order_confirmation"
 PAYMENT_FAILED_TEMPLATE = "commerce/payment_failed"
+STAFF_ORDER_FLAGGED_TEMPLATE = "commerce/staff_order_flagged"
 
 
 def confirmation_key(*, order: Order) -> str:
     return f"order:{order.pk}:confirmation"
+
+
+def staff_flag_key(*, order: Order) -> str:
+    return f"order:{order.pk}:staff_flag"
 
 
 def payment_failed_key(*, order: Order, attempt_key: str) -> str:
@@ -89,3 +94,27 @@ def notify_payment_failed(*, order: Order, reason: str, attempt_key: str) -> Non
             template=PAYMENT_FAILED_TEMPLATE,
             context={**_order_context(order), "reason": reason},
         )
+
+
+def notify_staff_order_flagged(*, order: Order) -> None:
+    """Queue one alert to settings.STAFF_ALERT_EMAILS that `order` was flagged, with the reason and amounts.
+
+    Idempotent: keyed `order:<pk>:staff_flag`, so an order flagged again (replayed webhook,
+    a second reason) alerts staff once; the admin's flagged filter shows its current reason.
+    Nothing is queued when STAFF_ALERT_EMAILS is empty. Sent after the surrounding transaction commits.
+    """
+    recipients = list(settings.STAFF_ALERT_EMAILS)
+    if not recipients:
+        return
+    # There is no Order admin yet: the link is the customer's order page (staff can open it as themselves).
+    email_enqueue(
+        key=staff_flag_key(order=order),
+        to=recipients,
+        template=STAFF_ORDER_FLAGGED_TEMPLATE,
+        context={
+            "order": order,
+            "reason": order.flag_reason,
+            "customer_name": order.user.get_full_name(),
+            "review_url": _absolute(order.get_absolute_url()),
+        },
+    )

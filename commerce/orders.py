@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from commerce.models import CheckoutSession, Order, OrderEffect, OrderEvent
+from commerce.notifications import notify_staff_order_flagged
 from commerce.stripe_gateway import CheckoutSessionInfo
 
 # What the timeline says when a status changes without a more specific message.
@@ -52,7 +53,10 @@ def order_set_status(
 
 
 def order_flag(*, order: Order, reason: str, data: dict | None = None) -> Order:
-    """Put the order in front of staff (admin filter "flagged") with the reason; idempotent per reason."""
+    """Put the order in front of staff (admin filter "flagged") with the reason, and e-mail them once.
+
+    Idempotent per reason; the staff e-mail is sent once per order whatever the reasons.
+    """
     if order.is_flagged and order.flag_reason == reason[:255]:
         return order
     order.is_flagged = True
@@ -65,6 +69,7 @@ def order_flag(*, order: Order, reason: str, data: dict | None = None) -> Order:
         message="Our team is reviewing this order.",
         data={"reason": reason, **(data or {})},
     )
+    notify_staff_order_flagged(order=order)
     return order
 
 
