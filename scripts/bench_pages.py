@@ -123,7 +123,7 @@ def main() -> int:
 
     env = bench_env(args.database_url)
     prepare_database(args.database_url, env, args.scale)
-    session, course_path, courses, lessons = manage(env, "shell", "-c", LOOKUP).split()
+    session, course_path, courses, lessons = manage(env, "shell", "--no-imports", "-c", LOOKUP).splitlines()[-1].split()
     print(f"Database: {courses} courses, {lessons} lessons.", flush=True)
 
     port = free_port()
