@@ -94,8 +94,13 @@ _PAYMENT_FIELDS = (
 
 
 def _fulfil(order: Order) -> None:
-    """Run every effect of a paid order that has not run yet (each keyed, so each runs once)."""
-    for line in order.lines.all():
+    """Run every effect of a paid order that has not run yet (each keyed, so each runs once).
+
+    Lines are fulfilled in (kind, ref) order: a product kind may lock rows of its own (a
+    course's figures), and one global order keeps two orders of the same items from
+    deadlocking each other.
+    """
+    for line in order.lines.order_by("kind", "ref", "pk"):
         if order_effect_once(order=order, key=f"fulfil:line:{line.pk}"):
             line.order = order
             get_kind(line.kind).fulfil(line=line)
