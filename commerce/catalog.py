@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
@@ -99,6 +100,50 @@ def catalog_price_sync(*, item: PricedLine) -> CatalogPrice:
     if replaced is not None:
         _archive_quietly(replaced.stripe_price_id)
     return created
+
+
+def catalog_price_replace_stale(*, item: PricedLine, stale_id: str) -> CatalogPrice:
+    """A working CatalogPrice for `item` after Stripe said it no longer knows `stale_id` (a Price or Product).
+
+    For a Stripe account that forgot our mirror (demo state deleted while the database was kept,
+    keys switched to another account): every row using the stale Price or Product is made
+    inactive (kept for the orders that name it), and the item is mirrored again under a new
+    Product whose idempotency key names the one it replaces. If a concurrent checkout already
+    recovered, its row is returned. Raises PaymentProviderError when Stripe cannot be reached.
+    """
+    rows = CatalogPrice.objects.filter(kind=item.kind, ref=item.ref)
+    stale = rows.filter(Q(stripe_price_id=stale_id) | Q(stripe_product_id=stale_id))
+    stale_products = set(stale.values_list("stripe_product_id", flat=True)) or {stale_id}
+    stale.filter(is_active=True).update(is_active=False, updated_at=timezone.now())
+    active = rows.filter(is_active=True).exclude(stripe_product_id__in=stale_products).first()
+    if active is not None and (active.unit_amount, active.currency) == (item.unit_amount, item.currency):
+        return active
+    product_id = gateway.product_create(
+        name=item.title,
+        metadata=_metadata(item.kind, item.ref),
+        idempotency_key=f"innerwork:product:{item.kind}:{item.ref}:{_digest(item.title)}:replaces:{stale_id}",
+    )
+    version = rows.count() + 1
+    price_id = gateway.price_create(
+        product_id=product_id,
+        unit_amount=item.unit_amount,
+        currency=item.currency,
+        metadata=_metadata(item.kind, item.ref),
+        idempotency_key=f"innerwork:price:{item.kind}:{item.ref}:v{version}:{item.unit_amount}:{item.currency}",
+    )
+    try:
+        with transaction.atomic():
+            rows.filter(is_active=True).update(is_active=False, updated_at=timezone.now())
+            return CatalogPrice.objects.create(
+                kind=item.kind,
+                ref=item.ref,
+                unit_amount=item.unit_amount,
+                currency=item.currency,
+                stripe_product_id=product_id,
+                stripe_price_id=price_id,
+            )
+    except IntegrityError:
+        return CatalogPrice.objects.get(kind=item.kind, ref=item.ref, is_active=True)
 
 
 def _archive_quietly(price_id: str) -> None:
@@ -274,3 +319,9 @@ def stripe_line_for(*, line: OrderLine, currency: str) -> gateway.StripeLine:
     return gateway.StripeLine(
         product_id=price.stripe_product_id, unit_amount=line.unit_amount, currency=currency, quantity=line.quantity
     )
+
+
+def stripe_line_replacing_stale(*, line: OrderLine, currency: str, stale_id: str) -> gateway.StripeLine:
+    """stripe_line_for(line) after Stripe said it no longer knows `stale_id`, the Price or Product we sent for it."""
+    catalog_price_replace_stale(item=get_kind(line.kind).price(ref=line.ref, user=None), stale_id=stale_id)
+    return stripe_line_for(line=line, currency=currency)

@@ -12,6 +12,7 @@ reuses it, with the same idempotency key and parameters, so Stripe makes one ses
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
-from commerce.catalog import order_stripe_coupon, stripe_discount_for, stripe_line_for
+from commerce.catalog import order_stripe_coupon, stripe_discount_for, stripe_line_for, stripe_line_replacing_stale
 from commerce.coupons import coupon_release, coupon_reserve
 from commerce.exceptions import CartError, CheckoutError, CouponError, PaymentProviderError
 from commerce.fulfilment import order_complete_free, order_fulfil_from_session
@@ -41,6 +42,8 @@ CHECKOUT_NOT_PREPARED = "We couldn't prepare your payment page. Nothing was char
 SESSION_LIFETIME = timedelta(minutes=30)
 RETRY_GRACE = timedelta(minutes=3)
 STRIPE_MIN_LIFETIME = timedelta(minutes=30, seconds=30)
+# Where Stripe points when it no longer knows a line's Price or Product ("line_items[0][price]").
+STALE_LINE_PARAM = re.compile(r"^line_items\[(\d+)\]")
 # An open session with less than this left is replaced rather than reused.
 REUSE_AT_LEAST = timedelta(minutes=5)
 # A waiting order identical to the cart is reused for this long instead of placing another.
@@ -283,14 +286,64 @@ def _create_session(*, order, customer_id, lines, discount, success_url, cancel_
         )
 
 
+def _create_session_replacing_stale(order, customer_id, lines, stripe_lines, discount, urls):
+    """_create_session, recovering once per object when Stripe no longer knows our Customer or a line's Price.
+
+    That happens when the Stripe account forgot our mirrors (demo state deleted while the
+    database was kept, keys switched): the stale mirror is replaced (a new Customer, or the
+    item mirrored again) and the session asked for again as a new attempt, since its
+    parameters changed. Replaces entries of `stripe_lines` in place; returns the session
+    and the customer id it was opened for.
+    """
+    replaced: set[object] = set()
+    new_attempt = False
+    while True:
+        try:
+            session = _create_session(
+                order=order,
+                customer_id=customer_id,
+                lines=stripe_lines,
+                discount=discount,
+                new_attempt=new_attempt,
+                **urls,
+            )
+            return session, customer_id
+        except gateway.ProviderRequestRefused as exc:
+            if exc.code != "resource_missing":
+                raise
+            stale = "customer" if exc.param == "customer" else _stale_line_index(exc, stripe_lines)
+            if stale is None or stale in replaced:
+                raise
+            replaced.add(stale)
+            logger.warning("Stripe no longer knows %s of order %s: %s", exc.param, order, exc.stripe_message)
+            if stale == "customer":
+                customer_id = gateway.customer_replace(user=order.user, stale_customer_id=customer_id)
+            else:
+                old = stripe_lines[stale]
+                stripe_lines[stale] = stripe_line_replacing_stale(
+                    line=lines[stale], currency=order.currency, stale_id=old.price_id or old.product_id
+                )
+            new_attempt = True
+
+
+def _stale_line_index(exc: gateway.ProviderRequestRefused, stripe_lines: list) -> int | None:
+    match = STALE_LINE_PARAM.match(exc.param)
+    if match and int(match.group(1)) < len(stripe_lines):
+        return int(match.group(1))
+    for index, line in enumerate(stripe_lines):
+        if (line.price_id or line.product_id) and (line.price_id or line.product_id) in exc.stripe_message:
+            return index
+    return None
+
+
 def _open_session(order: Order, *, success_url: str, cancel_url: str) -> CheckoutStart:
     customer_id = gateway.customer_for_user(user=order.user)
     lines = list(order.lines.all())
     stripe_lines = [stripe_line_for(line=line, currency=order.currency) for line in lines]
     discount = stripe_discount_for(order=order, lines=lines)
-    options = {"order": order, "customer_id": customer_id, "lines": stripe_lines}
     urls = {"success_url": success_url, "cancel_url": cancel_url}
-    session = _create_session(**options, discount=discount, **urls)
+    session, customer_id = _create_session_replacing_stale(order, customer_id, lines, stripe_lines, discount, urls)
+    options = {"order": order, "customer_id": customer_id, "lines": stripe_lines}
     expected = (order.total_amount, order.currency.lower(), order.discount_amount)
     if (session.amount_total, session.currency, session.amount_discount) != expected:
         # Stripe computed the code's discount differently than we predicted: close that page

@@ -24,7 +24,7 @@ from commerce.stripe_gateway.client import (
     IdempotencyConflict,
     ProviderRequestRefused,
 )
-from commerce.stripe_gateway.customers import customer_for_user
+from commerce.stripe_gateway.customers import customer_for_user, customer_replace
 from commerce.stripe_gateway.discounts import (
     StripeCouponTerms,
     coupon_create,
@@ -46,6 +46,7 @@ __all__ = [
     "coupon_create",
     "coupon_retrieve",
     "customer_for_user",
+    "customer_replace",
     "payment_intent_retrieve",
     "price_archive",
     "price_create",

@@ -34,14 +34,16 @@ T = TypeVar("T")
 class ProviderRequestRefused(PaymentProviderError):
     """Stripe refused the request itself (HTTP 400/404): retrying it unchanged will not help.
 
-    `code` is Stripe's error code (`resource_missing`, `resource_already_exists`...), so callers
-    can recognise the few refusals they know how to handle.
+    `code` is Stripe's error code (`resource_missing`, `resource_already_exists`...) and `param`
+    the parameter it blames (`customer`, `line_items[0][price]`), so callers can recognise the
+    few refusals they know how to handle.
     """
 
-    def __init__(self, message: str, *, code: str = "", stripe_message: str = ""):
+    def __init__(self, message: str, *, code: str = "", stripe_message: str = "", param: str = ""):
         super().__init__(message)
         self.code = code or ""
         self.stripe_message = stripe_message or ""
+        self.param = param or ""
 
 
 class IdempotencyConflict(PaymentProviderError):
@@ -96,7 +98,12 @@ def call(operation: Callable[..., T], *args: str, params: dict[str, Any] | None 
         code = getattr(exc, "code", "") or ""
         if code not in ("resource_missing", "resource_already_exists"):
             logger.error("Stripe refused a request (%s): %s", code, exc)
-        raise ProviderRequestRefused(PROVIDER_REFUSED, code=code, stripe_message=exc.user_message or "") from exc
+        raise ProviderRequestRefused(
+            PROVIDER_REFUSED,
+            code=code,
+            stripe_message=exc.user_message or "",
+            param=getattr(exc, "param", "") or "",
+        ) from exc
     except stripe.StripeError as exc:  # authentication, permission: a configuration problem
         logger.error("Stripe error (%s): %s", type(exc).__name__, exc)
         raise PaymentProviderError(PROVIDER_UNAVAILABLE) from exc

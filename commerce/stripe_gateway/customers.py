@@ -7,6 +7,7 @@ racing to create the first Customer get the same one from Stripe.
 
 from __future__ import annotations
 
+from django.utils import timezone
 from djstripe.models import Customer
 from djstripe.settings import djstripe_settings
 
@@ -25,15 +26,37 @@ def customer_for_user(*, user) -> str:
     Idempotent and safe under concurrency: the same user always maps to one Customer.
     Raises PaymentProviderError when Stripe cannot be reached.
     """
+    existing = _linked_customer(user)
+    if existing:
+        return existing
+    return _customer_create(user=user, idempotency_key=_customer_key(user))
+
+
+def customer_replace(*, user, stale_customer_id: str) -> str:
+    """A new Stripe Customer for `user`, who Stripe says no longer has `stale_customer_id`.
+
+    For a Stripe account that forgot our Customer (demo state deleted, keys switched): the stale
+    link is purged the way dj-stripe purges (subscriber unlinked, date_purged set), and the new
+    Customer's idempotency key names the one it replaces, so Stripe cannot answer with the old one.
+    """
+    Customer.objects.filter(id=stale_customer_id, subscriber=user).update(subscriber=None, date_purged=timezone.now())
+    # A concurrent checkout may have replaced it already: use that one.
+    return _linked_customer(user) or _customer_create(
+        user=user, idempotency_key=f"{_customer_key(user)}:replaces:{stale_customer_id}"
+    )
+
+
+def _linked_customer(user) -> str:
     livemode = bool(djstripe_settings.STRIPE_LIVE_MODE)
-    existing = (
+    return (
         Customer.objects.filter(subscriber=user, livemode=livemode, date_purged__isnull=True)
         .order_by("created", "djstripe_id")
         .values_list("id", flat=True)
         .first()
-    )
-    if existing:
-        return existing
+    ) or ""
+
+
+def _customer_create(*, user, idempotency_key: str) -> str:
     subscriber_key = djstripe_settings.SUBSCRIBER_CUSTOMER_KEY
     data = as_dict(
         call(
@@ -43,7 +66,7 @@ def customer_for_user(*, user) -> str:
                 "name": user.get_full_name() or user.email,
                 "metadata": {subscriber_key: str(user.pk), "innerwork_user_id": str(user.pk)},
             },
-            idempotency_key=_customer_key(user),
+            idempotency_key=idempotency_key,
         )
     )
     # The bare row is what links the user; the full mirror follows (and customer.created syncs it too).
