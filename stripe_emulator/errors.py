@@ -25,6 +25,10 @@ IDEMPOTENCY_OTHER_ENDPOINT = (
     "Keys for idempotent requests can only be used for the same endpoint they were first used for "
     "({first}). Try using a key other than '{key}' if you meant to execute a different request."
 )
+IDEMPOTENCY_KEY_IN_USE = (
+    "There is currently another in-progress request using this Idempotent Key (that probably means you submitted "
+    "twice, and the other request is still going through): {key}. Please try again later."
+)
 UNRECOGNIZED_URL = (
     "Unrecognized request URL ({method}: {path}). Please see https://stripe.com/docs "
     "or we can help at https://support.stripe.com/."
@@ -63,7 +67,7 @@ PI_AUTHENTICATION_FAILURE = (
 STATUS_FOR_TYPE = {
     "api_error": 500,
     "card_error": 402,
-    "idempotency_error": 400,
+    "idempotency_error": 400,  # 409 when the key is in use by a request still in progress
     "invalid_request_error": 400,
 }
 

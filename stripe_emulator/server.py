@@ -1,8 +1,12 @@
 """The HTTP server: `/v1/...` (Stripe's API), `/c/...` (hosted pages), `/_emulator/...` (dashboard, control).
 
-An API request goes through Stripe's gates in Stripe's order: authentication, route, injected fault,
-parameters, idempotency; then the handler runs inside one store transaction, so the response and every
-change and event it made are committed together, or not at all.
+An API request goes through Stripe's gates in Stripe's order: authentication, route, idempotency key in use,
+injected fault, parameters, idempotent replay; then the handler runs inside one store transaction, so the
+response and every change and event it made are committed together, or not at all.
+
+A POST with an `Idempotency-Key` holds that key from before its fault (a hang included) until its response is
+stored: like Stripe, another request with the key meanwhile gets 409 `idempotency_key_in_use` at once instead
+of waiting on the store lock, and a retry after the first finished replays it.
 """
 
 from __future__ import annotations
@@ -11,7 +15,10 @@ import base64
 import hashlib
 import json
 import logging
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -27,11 +34,43 @@ from stripe_emulator.params import parse_form, validate
 
 if TYPE_CHECKING:
     from stripe_emulator.app import Emulator
+    from stripe_emulator.routing import Route
 
 log = logging.getLogger("stripe_emulator.http")
 
 IDEMPOTENCY_WINDOW = 24 * 3600
 TEST_KEY_PREFIXES = ("sk_test_", "rk_test_")
+
+# Keys of requests still in progress, (emulator, api key, idempotency key): process memory, not the store,
+# because a request holds its key while it hangs or waits for the store lock, and a restart ends them all anyway.
+_in_progress: set[tuple[Emulator, str, str]] = set()
+_in_progress_lock = threading.Lock()
+
+
+@contextmanager
+def _hold_key(emulator: Emulator, api_key: str, key: str | None) -> Iterator[Callable[[], None]]:
+    """Hold `key` for the block, raising Stripe's 409 if another request holds it; yields an early release.
+
+    The request releases its key inside its store transaction, before the commit, so whoever sees its
+    result (which needs the store lock) also finds the key free and gets the replay, never a late 409."""
+    entry = (emulator, api_key, key)
+
+    def release() -> None:
+        with _in_progress_lock:
+            _in_progress.discard(entry)
+
+    if not key:
+        yield release
+        return
+    with _in_progress_lock:
+        if entry in _in_progress:
+            message = errors.IDEMPOTENCY_KEY_IN_USE.format(key=key)
+            raise StripeError(message, type="idempotency_error", status=409, code="idempotency_key_in_use")
+        _in_progress.add(entry)
+    try:
+        yield release
+    finally:
+        release()
 
 
 def _api_key(request: Request) -> str | None:
@@ -71,6 +110,40 @@ def handle_api(emulator: Emulator, request: Request) -> Response:
         message = errors.UNRECOGNIZED_URL.format(method=request.method, path=request.path)
         return _error(StripeError(message, status=404), request_id, version)
     route, path_args = matched
+    idempotency_key = request.header("idempotency-key") if request.method == "POST" else None
+    try:
+        with _hold_key(emulator, key, idempotency_key) as release_key:
+            return _carry_out(
+                emulator,
+                request,
+                route=route,
+                path_args=path_args,
+                api_key=key,
+                idempotency_key=idempotency_key,
+                request_id=request_id,
+                version=version,
+                release_key=release_key,
+            )
+    except StripeError as error:
+        return _error(error, request_id, version)
+
+
+def _carry_out(
+    emulator: Emulator,
+    request: Request,
+    *,
+    route: Route,
+    path_args: dict[str, str],
+    api_key: str,
+    idempotency_key: str | None,
+    request_id: str,
+    version: str,
+    release_key: Callable[[], None],
+) -> Response:
+    """Fault, parameters, replay or the handler, for a request that holds its idempotency key (if any).
+
+    A `timeout` fault hangs while the key is held, so a retry during the hang gets the 409; with
+    `process: false` the hang ends in a 500 that stores nothing, so a later retry runs afresh."""
     fault = faults.take(emulator.store, request.method, request.path)
     if fault is not None:
         if fault["kind"] != "timeout":
@@ -81,8 +154,7 @@ def handle_api(emulator: Emulator, request: Request) -> Response:
     raw = parse_form(request.query)
     if request.method == "POST":
         raw.update(parse_form(request.text))
-    idempotency_key = request.header("idempotency-key") if request.method == "POST" else None
-    ctx = Ctx(emulator, api_key=key, request_id=request_id, idempotency_key=idempotency_key)
+    ctx = Ctx(emulator, api_key=api_key, request_id=request_id, idempotency_key=idempotency_key)
     headers = {"Request-Id": request_id, "Stripe-Version": version}
     if idempotency_key:
         headers["Idempotency-Key"] = idempotency_key
@@ -90,7 +162,7 @@ def handle_api(emulator: Emulator, request: Request) -> Response:
     try:
         with store.tx():
             if idempotency_key:
-                replay = _replay(emulator, key, idempotency_key, request, raw)
+                replay = _replay(emulator, api_key, idempotency_key, request, raw)
                 if replay is not None:
                     replay.headers.update({**headers, "Idempotent-Replayed": "true"})
                     return replay
@@ -105,7 +177,7 @@ def handle_api(emulator: Emulator, request: Request) -> Response:
                     "INSERT OR REPLACE INTO idempotency"
                     " (api_key, key, method, path, fingerprint, status, body, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        key,
+                        api_key,
                         idempotency_key,
                         request.method,
                         request.path,
@@ -115,6 +187,7 @@ def handle_api(emulator: Emulator, request: Request) -> Response:
                         store.now_float(),
                     ),
                 )
+            release_key()  # before the commit: see _hold_key
             return response
     except StripeError as error:
         return _error(error, request_id, version)

@@ -78,6 +78,56 @@ def test_hang_outlives_the_client_timeout_and_a_retry_replays_the_result(emulato
     assert retried.last_response.headers["Idempotent-Replayed"] == "true"
 
 
+def test_a_hanging_request_holds_its_key_a_retry_meanwhile_is_409_and_after_the_hang_replays(emulator):
+    # given a client that gives up after half a second, and a two-second hang that still carries the request out
+    stripe.default_http_client = stripe.RequestsClient(timeout=0.5)
+    emulator.fault("/v1/customers", "timeout", method="POST", seconds=2)
+    try:
+        with pytest.raises(stripe.APIConnectionError):
+            stripe.Customer.create(email="slow@example.com", idempotency_key="slow-2")
+        # when the caller retries while Stripe is still working on the first attempt
+        with pytest.raises(stripe.APIError) as caught:  # stripe-python's class for a 409, whatever its type
+            stripe.Customer.create(email="slow@example.com", idempotency_key="slow-2")
+        # then the key is in use
+        assert caught.value.http_status == 409
+        assert caught.value.json_body["error"]["code"] == "idempotency_key_in_use"
+        assert caught.value.json_body["error"]["type"] == "idempotency_error"
+        assert caught.value.user_message == errors.IDEMPOTENCY_KEY_IN_USE.format(key="slow-2")
+        assert stripe.Customer.list().data == []  # the hang has not finished yet
+        # and once the hang is over, a retry replays what the first attempt made
+        deadline = time.monotonic() + 10
+        while not stripe.Customer.list().data and time.monotonic() < deadline:
+            time.sleep(0.05)
+        retried = stripe.Customer.create(email="slow@example.com", idempotency_key="slow-2")
+    finally:
+        stripe.default_http_client = None
+
+    assert [c.id for c in stripe.Customer.list().data] == [retried.id]
+    assert retried.last_response.headers["Idempotent-Replayed"] == "true"
+
+
+def test_a_dropped_hang_holds_its_key_then_frees_it_for_a_fresh_attempt(emulator):
+    # given a one-second hang that drops the request
+    stripe.default_http_client = stripe.RequestsClient(timeout=0.3)
+    emulator.fault("/v1/customers", "timeout", method="POST", seconds=1, process=False)
+    try:
+        with pytest.raises(stripe.APIConnectionError):
+            stripe.Customer.create(email="lost@example.com", idempotency_key="lost-1")
+        # when retried during the hang, then the key is in use
+        with pytest.raises(stripe.APIError) as caught:
+            stripe.Customer.create(email="lost@example.com", idempotency_key="lost-1")
+        assert caught.value.http_status == 409
+        assert caught.value.json_body["error"]["type"] == "idempotency_error"
+        time.sleep(1.2)  # past the hang: the dropped request stored nothing and let go of its key
+    finally:
+        stripe.default_http_client = None
+    # when retried after it, then the retry is carried out afresh
+    created = stripe.Customer.create(email="lost@example.com", idempotency_key="lost-1")
+
+    assert "Idempotent-Replayed" not in created.last_response.headers
+    assert [c.id for c in stripe.Customer.list().data] == [created.id]
+
+
 def test_hang_without_processing_creates_nothing(emulator):
     stripe.default_http_client = stripe.RequestsClient(timeout=0.5)
     emulator.fault("/v1/customers", "timeout", method="POST", seconds=1, process=False)

@@ -1,6 +1,7 @@
 """Pagination, `expand[]` and `Idempotency-Key`, as stripe-python uses them."""
 
 import threading
+import time
 
 import pytest
 import stripe
@@ -149,17 +150,50 @@ def test_keys_expire_after_24_hours(emulator):
     assert second.id != first.id
 
 
-def test_concurrent_requests_with_one_key_create_one_object(emulator):
-    created = []
+def test_a_second_request_while_the_first_is_in_progress_is_409_then_a_retry_replays_the_first(emulator):
+    # given two threads sending one key at once, the request that gets in first still working for a second
+    emulator.fault("/v1/customers", "timeout", method="POST", seconds=1)
+    barrier = threading.Barrier(2)
+    created, refused = [], []
 
     def create():
-        created.append(stripe.Customer.create(email="race@example.com", idempotency_key="race-1").id)
+        barrier.wait(timeout=10)
+        try:
+            created.append(stripe.Customer.create(email="race@example.com", idempotency_key="race-1"))
+        except stripe.APIError as exc:  # stripe-python maps a 409 to APIError, whatever its type
+            refused.append(exc)
 
-    threads = [threading.Thread(target=create) for _ in range(10)]
+    # when both are sent
+    threads = [threading.Thread(target=create) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=30)
 
-    assert len(set(created)) == 1
-    assert len(stripe.Customer.list().data) == 1
+    # then one is answered 200 and the other 409 idempotency_key_in_use, at once, not after the first finished
+    assert len(created) == 1
+    assert len(refused) == 1
+    assert refused[0].http_status == 409
+    assert refused[0].json_body["error"]["code"] == "idempotency_key_in_use"
+    assert refused[0].json_body["error"]["type"] == "idempotency_error"
+    assert refused[0].user_message == errors.IDEMPOTENCY_KEY_IN_USE.format(key="race-1")
+    # and a later retry replays the first answer: one customer in all
+    retried = stripe.Customer.create(email="race@example.com", idempotency_key="race-1")
+    assert retried.id == created[0].id
+    assert retried.last_response.headers["Idempotent-Replayed"] == "true"
+    assert [c.id for c in stripe.Customer.list().data] == [created[0].id]
+
+
+def test_requests_with_different_keys_do_not_block_each_other(emulator):
+    # given one request hanging with its key
+    emulator.fault("/v1/customers", "timeout", method="POST", seconds=1)
+    slow = threading.Thread(target=lambda: stripe.Customer.create(email="slow@example.com", idempotency_key="key-a"))
+    slow.start()
+    time.sleep(0.3)
+    # when another key is used meanwhile
+    other = stripe.Customer.create(email="fast@example.com", idempotency_key="key-b")
+    slow.join(timeout=30)
+
+    # then it went through, and so did the hanging one
+    assert sorted(c.email for c in stripe.Customer.list().data) == ["fast@example.com", "slow@example.com"]
+    assert other.email == "fast@example.com"
