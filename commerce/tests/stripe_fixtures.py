@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -41,8 +42,18 @@ def emulator(stripe_emulator_django, settings):  # noqa: F811
 def webhooks(emulator, live_server):
     endpoint, _ = webhook_endpoint_ensure(base_url=live_server.url)
     yield endpoint
-    # Deliveries still due (retries) must not reach the database while it is being emptied.
+    # Deliveries still due (retries) must not reach the database while it is being emptied,
+    # and one already on its way must have finished before the test database is flushed.
     emulator.pause_webhooks()
+    wait_until_no_delivery_is_sending(emulator)
+
+
+def wait_until_no_delivery_is_sending(emulator, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while any(delivery["status"] == "sending" for delivery in emulator.deliveries()):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"a webhook delivery was still being sent after {timeout}s")
+        time.sleep(0.05)
 
 
 @pytest.fixture

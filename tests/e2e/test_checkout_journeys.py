@@ -17,6 +17,7 @@ from commerce.models import CouponRedemption, Order, OrderEvent
 from commerce.notifications import notify_order_paid, notify_payment_failed
 from commerce.stripe_gateway.webhooks import webhook_endpoint_ensure
 from commerce.tests.factories import CouponFactory, OrderFactory, OrderLineFactory
+from commerce.tests.stripe_fixtures import wait_until_no_delivery_is_sending
 from courses.models import Enrollment
 from courses.tests.factories import CategoryFactory, EnrollmentFactory, course_with_lessons
 from innerwork.accounts.tests.factories import PASSWORD, UserFactory, VerifiedUserFactory
@@ -90,6 +91,9 @@ def shop(stripe_emulator_django, live_server):  # noqa: F811 - the plugin's fixt
         "customer": customer,
     }
     cache.clear()
+    # No webhook may reach the database while the next test empties it.
+    stripe_emulator_django.pause_webhooks()
+    wait_until_no_delivery_is_sending(stripe_emulator_django)
 
 
 def add_to_cart(page, base, course):
