@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class TimeStampedModel(models.Model):
@@ -40,3 +42,29 @@ class OutboxEmail(TimeStampedModel):
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class StaffAction(models.Model):
+    """What a member of staff did that moved money or access: who, when, to what, and why.
+
+    Written by the service that did it (refund, grant, revoke, resolve, resend), in the same
+    transaction. `subject_type` / `subject_id` name the object acted on ("commerce.order", "17");
+    `order_number` ties it to an order's page when it concerns one.
+    """
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_actions")
+    action = models.CharField(max_length=60, db_index=True)
+    subject_type = models.CharField(max_length=60)
+    subject_id = models.CharField(max_length=64)
+    subject_repr = models.CharField(max_length=200)
+    order_number = models.CharField(max_length=24, blank=True, db_index=True)
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="staff_action_subject")]
+
+    def __str__(self):
+        return f"{self.actor} {self.action} {self.subject_repr}"

@@ -1,6 +1,6 @@
 """Orders are the only thing ever paid or refunded; carts, wishlists and coupons lead to them.
 
-A sold item is addressed by (kind, ref): its product kind (see registry.py) and
+A sold item is addressed by (kind, ref): its product kind (see commerce.registry) and
 its id as a string. Amounts are integer minor units of `currency`.
 """
 
@@ -21,99 +21,6 @@ def new_order_number() -> str:
     """ORD-20261122-7KQ2XD: the UTC date plus six unambiguous random characters."""
     suffix = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
     return f"ORD-{timezone.now():%Y%m%d}-{suffix}"
-
-
-class Cart(TimeStampedModel):
-    """One cart per signed-in user; an anonymous visitor's cart is keyed by their session."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="cart"
-    )
-    session_key = models.CharField(max_length=64, blank=True, db_index=True)
-    coupon = models.ForeignKey("Coupon", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(session_key=""), name="cart_has_an_owner"),
-        ]
-
-    def __str__(self):
-        return f"Cart of {self.user or self.session_key}"
-
-
-class CartItem(models.Model):
-    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items")
-    kind = models.CharField(max_length=32)
-    ref = models.CharField(max_length=64)
-    added_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["added_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["cart", "kind", "ref"], name="cart_item_once")]
-
-    def __str__(self):
-        return f"{self.kind}:{self.ref}"
-
-
-class WishlistItem(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wishlist")
-    kind = models.CharField(max_length=32)
-    ref = models.CharField(max_length=64)
-    added_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-added_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["user", "kind", "ref"], name="wishlist_item_once")]
-
-    def __str__(self):
-        return f"{self.user} wishes {self.kind}:{self.ref}"
-
-
-class Coupon(TimeStampedModel):
-    class DiscountType(models.TextChoices):
-        PERCENT = "percent", "Percent off"
-        FIXED = "fixed", "Fixed amount off"
-
-    code = models.CharField(max_length=40, unique=True, help_text="Stored in upper case; customers type any case.")
-    description = models.CharField(max_length=200, blank=True)
-    discount_type = models.CharField(max_length=8, choices=DiscountType.choices)
-    percent_off = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    amount_off = models.PositiveIntegerField(null=True, blank=True, help_text="Minor units of `currency`.")
-    currency = models.CharField(max_length=3, default="usd")
-    max_discount_amount = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Cap on the discount of one order, in minor units."
-    )
-    is_active = models.BooleanField(default=True)
-    valid_from = models.DateTimeField(null=True, blank=True)
-    valid_until = models.DateTimeField(null=True, blank=True)
-    min_order_amount = models.PositiveIntegerField(default=0, help_text="Subtotal needed, in minor units.")
-    applies_to_kinds = models.JSONField(default=list, blank=True, help_text='Product kinds, e.g. ["course"].')
-    applies_to_categories = models.JSONField(default=list, blank=True, help_text="Category slugs.")
-    applies_to_refs = models.JSONField(default=list, blank=True, help_text='Items as "kind:ref", e.g. "course:12".')
-    max_uses = models.PositiveIntegerField(null=True, blank=True, help_text="Across all customers.")
-    max_uses_per_user = models.PositiveIntegerField(null=True, blank=True)
-    stripe_coupon_id = models.CharField(max_length=255, blank=True)
-    stripe_promotion_code_id = models.CharField(max_length=255, blank=True)
-    stripe_synced_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    Q(discount_type="percent", percent_off__gt=0, percent_off__lte=100, amount_off__isnull=True)
-                    | Q(discount_type="fixed", amount_off__gt=0, percent_off__isnull=True)
-                ),
-                name="coupon_discount_matches_type",
-            ),
-        ]
-
-    def __str__(self):
-        return self.code
-
-    def save(self, *args, **kwargs):
-        self.code = self.code.strip().upper()
-        super().save(*args, **kwargs)
 
 
 class Order(TimeStampedModel):
@@ -148,7 +55,7 @@ class Order(TimeStampedModel):
     subtotal_amount = models.PositiveIntegerField()
     discount_amount = models.PositiveIntegerField(default=0)
     total_amount = models.PositiveIntegerField()
-    coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, null=True, blank=True, related_name="orders")
+    coupon = models.ForeignKey("Coupon", on_delete=models.PROTECT, null=True, blank=True, related_name="orders")
     coupon_code = models.CharField(max_length=40, blank=True)
 
     amount_paid = models.PositiveIntegerField(default=0)
@@ -180,6 +87,14 @@ class Order(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The staff roles (Support, Finance, Marketing, Admin) are built from these and the model permissions.
+        permissions = [
+            ("refund_order", "Can refund orders and decide refund requests"),
+            ("resend_receipt", "Can resend order e-mails"),
+            ("resolve_flag", "Can mark a flagged order resolved"),
+            ("download_documents", "Can download invoices and credit notes"),
+            ("view_sales", "Can view the sales report and export orders"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(total_amount=models.F("subtotal_amount") - models.F("discount_amount")),
@@ -300,51 +215,3 @@ class CheckoutSession(TimeStampedModel):
 
     def __str__(self):
         return self.stripe_id
-
-
-class CouponRedemption(TimeStampedModel):
-    """A use of a coupon by an order: reserved at checkout, redeemed when paid, released if it lapses."""
-
-    class Status(models.TextChoices):
-        RESERVED = "reserved", "Reserved"
-        REDEEMED = "redeemed", "Redeemed"
-        RELEASED = "released", "Released"
-
-    COUNTS = (Status.RESERVED, Status.REDEEMED)
-
-    coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="redemptions")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="coupon_redemption")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RESERVED, db_index=True)
-    discount_amount = models.PositiveIntegerField()
-    released_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return f"{self.coupon} by {self.order}"
-
-
-class CatalogPrice(TimeStampedModel):
-    """The Stripe Product and Price that mirror one sellable item at one amount.
-
-    Stripe prices are immutable: a new amount gets a new row and a new Price, and the
-    old Price is archived in Stripe. Exactly one row per item is active.
-    """
-
-    kind = models.CharField(max_length=32)
-    ref = models.CharField(max_length=64)
-    unit_amount = models.PositiveIntegerField()
-    currency = models.CharField(max_length=3)
-    stripe_product_id = models.CharField(max_length=255)
-    stripe_price_id = models.CharField(max_length=255, unique=True)
-    is_active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "ref"], condition=Q(is_active=True), name="one_active_catalog_price"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.kind}:{self.ref} {self.unit_amount} {self.currency} ({self.stripe_price_id})"

@@ -1,0 +1,118 @@
+"""Money going back: refunds (ours and those made in the Stripe dashboard) and customers' refund requests.
+
+A Refund is recorded before Stripe is called (its idempotency key with it), so two clicks or
+a retry after a timeout find the same row and make one Stripe refund. It is applied (line
+amounts, access revoked, order status, credit note, e-mail) once, when Stripe confirms it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from innerwork.core.models import TimeStampedModel
+
+
+class Refund(TimeStampedModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        CANCELED = "canceled", "Canceled"
+
+    class Source(models.TextChoices):
+        STAFF = "staff", "Staff, in admin"
+        CUSTOMER = "customer", "Customer, within the refund policy"
+        REQUEST = "request", "Customer request approved by staff"
+        STRIPE = "stripe", "Stripe dashboard"
+        RECONCILIATION = "reconciliation", "Reconciliation"
+
+    # Pending and succeeded refunds count against what is still refundable.
+    COUNTS = (Status.PENDING, Status.SUCCEEDED)
+
+    order = models.ForeignKey("Order", on_delete=models.PROTECT, related_name="refunds")
+    amount = models.PositiveIntegerField(help_text="Minor units of `currency`.")
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    reason = models.CharField(max_length=500, help_text="Why, in words; shown to staff and on the credit note.")
+    stripe_reason = models.CharField(
+        max_length=30, blank=True, help_text="Stripe's reason: requested_by_customer, duplicate or fraudulent."
+    )
+    # Stored before Stripe is called; the same request (double click, retry) reuses it.
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    stripe_refund_id = models.CharField(max_length=255, blank=True, db_index=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    failure_reason = models.CharField(max_length=255, blank=True)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its lines were revoked and the order's amounts updated."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_refund_id"], condition=~Q(stripe_refund_id=""), name="refund_stripe_id_once"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"Refund {self.stripe_refund_id or self.idempotency_key} of {self.order}"
+
+
+class RefundLine(models.Model):
+    """The part of a refund that goes back on one order line."""
+
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey("OrderLine", on_delete=models.PROTECT, related_name="refund_lines")
+    amount = models.PositiveIntegerField()
+    revoke = models.BooleanField(default=True, help_text="Take back what the line granted once the refund succeeds.")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["refund", "line"], name="refund_line_once"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_line_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.refund} · line {self.line_id}"
+
+
+class RefundRequest(TimeStampedModel):
+    """A customer asked for their money back: quoted by the refund policy, then automatic or decided by staff."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for staff"
+        APPROVED = "approved", "Approved"
+        DENIED = "denied", "Denied"
+        AUTOMATIC = "automatic", "Refunded automatically (within policy)"
+        WITHDRAWN = "withdrawn", "Withdrawn by the customer"
+
+    order = models.ForeignKey("Order", on_delete=models.PROTECT, related_name="refund_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="refund_requests")
+    lines = models.ManyToManyField("OrderLine", related_name="refund_requests")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    amount = models.PositiveIntegerField(help_text="What the policy quoted, in minor units.")
+    currency = models.CharField(max_length=3)
+    quote = models.JSONField(default=dict, help_text="The policy's verdict per line, as shown to the customer.")
+    customer_reason = models.TextField(blank=True)
+    decision_reason = models.CharField(max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    refund = models.OneToOneField(Refund, on_delete=models.SET_NULL, null=True, blank=True, related_name="request")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order"], condition=Q(status="pending"), name="one_pending_refund_request"),
+        ]
+
+    def __str__(self):
+        return f"Refund request for {self.order} ({self.get_status_display()})"
