@@ -1,0 +1,3 @@
+"""Commerce's staff console in Django admin, one module per area (imported here so admin autodiscovery finds them)."""
+
+from commerce.admin import coupons  # noqa: F401
