@@ -5,6 +5,8 @@
 loads (`AppConfig.ready`). The pipeline asks the handler to price a line
 (from our own database only), to fulfil it once paid, and to revoke it on
 refund, so orders, refunds, invoices and reports work the same for all kinds.
+A kind may also say whether a customer gets their money back without staff
+(`refund_rule`, read by commerce.refund_policy).
 """
 
 from __future__ import annotations
@@ -43,7 +45,28 @@ class PricedLine:
         return self.unit_amount * self.quantity
 
 
+@dataclass(frozen=True)
+class RefundVerdict:
+    """A product kind's answer to "may the buyer have this line refunded now, without staff?".
+
+    `reasons` are plain sentences shown to the customer: why not (or, when eligible, nothing).
+    The amount is not the kind's business: the refund policy works it out from the order line.
+    """
+
+    eligible: bool
+    reasons: tuple[str, ...] = ()
+
+
 class ProductKind(Protocol):
+    """What the pipeline asks of a product kind.
+
+    Optional methods, looked up with getattr:
+    - `access_url(*, line) -> str`: where the buyer uses what the line bought.
+    - `refund_rule(*, line, now) -> RefundVerdict`: whether the buyer of the paid `line` may have it
+      refunded at `now` without staff, with the reasons when not. A kind without it is never refunded
+      automatically: a customer's request for its lines goes to staff.
+    """
+
     kind: str
     label: str
 

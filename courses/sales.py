@@ -4,11 +4,15 @@ Registered in CoursesConfig.ready(). commerce never imports courses; it reaches 
 handler through commerce.registry.get_kind("course").
 """
 
+import math
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.urls import reverse
 
-from commerce.registry import NotPurchasable, PricedLine
-from courses.models import Course, Enrollment
+from commerce.registry import NotPurchasable, PricedLine, RefundVerdict
+from courses.models import Certificate, Course, Enrollment, Lesson, LessonProgress
+from courses.selectors.learning import progress_percent
 from courses.services import enrollment_create, enrollment_set_status
 from innerwork.core.emails import email_enqueue
 
@@ -16,6 +20,11 @@ COURSE_UNKNOWN = "This course is not available."
 COURSE_ALREADY_OWNED = "You already own this course."
 REFUND_REASON = "Refunded: {reason}"
 WELCOME_TEMPLATE = "courses/enrollment_welcome"
+# Why a course is not refunded automatically; shown to the customer on the refund page, as they are.
+REFUND_TOO_LATE = "You bought this course {days} days ago; refunds are automatic within {limit} days."
+REFUND_TOO_MUCH_PROGRESS = "You have completed {percent}% of this course; refunds are automatic below {limit}%."
+REFUND_CERTIFICATE_ISSUED = "You have earned this course's certificate, so it is no longer refunded automatically."
+REFUND_ACCESS_CLOSED = "Your access to this course was already closed, so our team will look at this refund."
 
 
 class CourseKind:
@@ -102,3 +111,32 @@ class CourseKind:
             status=Enrollment.Status.REFUNDED,
             reason=REFUND_REASON.format(reason=reason)[:255],
         )
+
+    def refund_rule(self, *, line, now: datetime) -> RefundVerdict:
+        """The course refund policy: within COURSE_REFUND_DAYS days of payment (that instant included),
+        below COURSE_REFUND_MAX_PROGRESS_PERCENT % of the lessons done, and no certificate issued.
+
+        Every rule that fails adds its sentence, so the customer learns all the reasons at once.
+        Reads only; the caller works out the amount.
+        """
+        reasons = []
+        limit_days = settings.COURSE_REFUND_DAYS
+        elapsed = now - line.order.paid_at
+        if elapsed > timedelta(days=limit_days):
+            # Any part of a day past the window counts as a day: 14 days and an hour read "15 days ago".
+            days = math.ceil(elapsed / timedelta(days=1))
+            reasons.append(REFUND_TOO_LATE.format(days=days, limit=limit_days))
+        enrollment = Enrollment.objects.filter(user_id=line.order.user_id, course_id=int(line.ref)).first()
+        if enrollment is not None:
+            if not enrollment.has_access:
+                reasons.append(REFUND_ACCESS_CLOSED)
+            limit_percent = settings.COURSE_REFUND_MAX_PROGRESS_PERCENT
+            percent = progress_percent(
+                done=LessonProgress.objects.filter(enrollment=enrollment).count(),
+                total=Lesson.objects.filter(module__course_id=enrollment.course_id).count(),
+            )
+            if percent >= limit_percent:
+                reasons.append(REFUND_TOO_MUCH_PROGRESS.format(percent=percent, limit=limit_percent))
+            if Certificate.objects.filter(enrollment=enrollment).exists():
+                reasons.append(REFUND_CERTIFICATE_ISSUED)
+        return RefundVerdict(eligible=not reasons, reasons=tuple(reasons))

@@ -6,6 +6,7 @@ With DEBUG off the process refuses to start unless SECRET_KEY, ALLOWED_HOSTS
 and DATABASE_URL are set.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -103,6 +104,15 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole catalogue, course and dashboard pages cached per viewer and invalidated exactly
+# (innerwork/core/page_cache.py). Needs a cache every server process shares, so it is on
+# by default only with Redis: a local-memory cache cannot see another process's changes.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Sessions read from Redis (written through to the database) when it is there: one round
+# trip less per signed-in request. Not with a per-process cache, which would keep a session
+# another process has logged out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -176,6 +186,16 @@ ANYMAIL = {
 }
 EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
 
+# Invoices and credit notes: the seller printed on them, and the tax rate included in prices.
+SELLER_NAME = env.str("SELLER_NAME", default="InnerWork")
+# Several lines, written with "\n" between them in the environment.
+SELLER_ADDRESS = env.str("SELLER_ADDRESS", default="", multiline=True)
+SELLER_TAX_ID = env.str("SELLER_TAX_ID", default="")
+SELLER_EMAIL = env.str("SELLER_EMAIL", default="hello@innerwork.test")
+INVOICE_TAX_RATE = Decimal(env.str("INVOICE_TAX_RATE", default="0"))
+if not Decimal(0) <= INVOICE_TAX_RATE < 100:
+    raise ImproperlyConfigured(f"INVOICE_TAX_RATE is a percent from 0 to below 100, not {INVOICE_TAX_RATE}")
+
 # Celery: Redis broker from the environment; tasks run eagerly when none is set.
 _celery_broker = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not _celery_broker
@@ -238,6 +258,10 @@ DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
 
 # Learning rules.
 COURSES_PAGE_SIZE = env.int("COURSES_PAGE_SIZE", default=12)
+# Refund policy for courses (commerce.refund_policy, courses.sales): a customer's refund is automatic
+# within this many days of payment, below this share of the lessons done, and before a certificate.
+COURSE_REFUND_DAYS = env.int("COURSE_REFUND_DAYS", default=14)
+COURSE_REFUND_MAX_PROGRESS_PERCENT = env.int("COURSE_REFUND_MAX_PROGRESS_PERCENT", default=30)
 
 # Security: hardened whenever DEBUG is off (`manage.py check --deploy` is clean).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
