@@ -12,7 +12,6 @@ reuses it, with the same idempotency key and parameters, so Stripe makes one ses
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +19,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
-from commerce.catalog import order_stripe_coupon, stripe_discount_for, stripe_line_for, stripe_line_replacing_stale
+from commerce.catalog import order_stripe_coupon, stripe_discount_for, stripe_line_for
+from commerce.checkout_stripe import checkout_session_open, checkout_session_open_replacing_stale
 from commerce.coupons import coupon_release, coupon_reserve
 from commerce.exceptions import CartError, CheckoutError, CouponError, PaymentProviderError
 from commerce.fulfilment import order_complete_free, order_fulfil_from_session
@@ -37,13 +37,6 @@ ORDER_NOT_PAYABLE = "Order {number} can no longer be paid. Check out your cart a
 ORDER_LINE_UNAVAILABLE = "“{title}” can no longer be bought ({reason}) Check out your cart again to place a new order."
 CHECKOUT_NOT_PREPARED = "We couldn't prepare your payment page. Nothing was charged — please try again in a moment."
 
-# Stripe keeps a session open at least 30 minutes. Ours get 30 more minutes on top of the
-# few in which a failed request may be retried unchanged (same key, same expiry).
-SESSION_LIFETIME = timedelta(minutes=30)
-RETRY_GRACE = timedelta(minutes=3)
-STRIPE_MIN_LIFETIME = timedelta(minutes=30, seconds=30)
-# Where Stripe points when it no longer knows a line's Price or Product ("line_items[0][price]").
-STALE_LINE_PARAM = re.compile(r"^line_items\[(\d+)\]")
 # An open session with less than this left is replaced rather than reused.
 REUSE_AT_LEAST = timedelta(minutes=5)
 # A waiting order identical to the cart is reused for this long instead of placing another.
@@ -234,115 +227,15 @@ def _reuse_open_session(order: Order) -> CheckoutStart | None:
     return None
 
 
-def _begin_attempt(order: Order, *, fresh: bool = False) -> tuple[int, datetime]:
-    """The attempt number and session expiry to ask Stripe with, fixed (and committed) before asking.
-
-    A retry within the grace period of an attempt that recorded no session repeats it exactly,
-    so Stripe answers with the session the failed request may already have made. `fresh`
-    starts a new attempt regardless.
-    """
-    with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
-        now = timezone.now()
-        expires_at = locked.checkout_attempt_expires_at
-        if not fresh and locked.checkout_attempt and expires_at and expires_at - now >= STRIPE_MIN_LIFETIME:
-            started = expires_at - SESSION_LIFETIME - RETRY_GRACE
-            if not locked.checkout_sessions.filter(created_at__gte=started).exists():
-                return locked.checkout_attempt, expires_at
-        locked.checkout_attempt += 1
-        locked.checkout_attempt_expires_at = (now + SESSION_LIFETIME + RETRY_GRACE).replace(microsecond=0)
-        locked.save(update_fields=["checkout_attempt", "checkout_attempt_expires_at", "updated_at"])
-        return locked.checkout_attempt, locked.checkout_attempt_expires_at
-
-
-def _create_session(*, order, customer_id, lines, discount, success_url, cancel_url, new_attempt=False):
-    attempt, expires_at = _begin_attempt(order, fresh=new_attempt)
-    metadata = {"order_number": order.number, "attempt": str(attempt)}
-    try:
-        return gateway.session_create(
-            customer_id=customer_id,
-            lines=lines,
-            discount=discount,
-            client_reference_id=order.number,
-            metadata=metadata,
-            description=f"InnerWork order {order.number}",
-            success_url=success_url,
-            cancel_url=cancel_url,
-            expires_at=expires_at,
-            idempotency_key=f"innerwork:checkout:{order.number}:{attempt}",
-        )
-    except gateway.IdempotencyConflict:
-        if new_attempt:
-            raise
-        # Our parameters changed since the failed attempt (a price moved): make it a new attempt.
-        return _create_session(
-            order=order,
-            customer_id=customer_id,
-            lines=lines,
-            discount=discount,
-            success_url=success_url,
-            cancel_url=cancel_url,
-            new_attempt=True,
-        )
-
-
-def _create_session_replacing_stale(order, customer_id, lines, stripe_lines, discount, urls):
-    """_create_session, recovering once per object when Stripe no longer knows our Customer or a line's Price.
-
-    That happens when the Stripe account forgot our mirrors (demo state deleted while the
-    database was kept, keys switched): the stale mirror is replaced (a new Customer, or the
-    item mirrored again) and the session asked for again as a new attempt, since its
-    parameters changed. Replaces entries of `stripe_lines` in place; returns the session
-    and the customer id it was opened for.
-    """
-    replaced: set[object] = set()
-    new_attempt = False
-    while True:
-        try:
-            session = _create_session(
-                order=order,
-                customer_id=customer_id,
-                lines=stripe_lines,
-                discount=discount,
-                new_attempt=new_attempt,
-                **urls,
-            )
-            return session, customer_id
-        except gateway.ProviderRequestRefused as exc:
-            if exc.code != "resource_missing":
-                raise
-            stale = "customer" if exc.param == "customer" else _stale_line_index(exc, stripe_lines)
-            if stale is None or stale in replaced:
-                raise
-            replaced.add(stale)
-            logger.warning("Stripe no longer knows %s of order %s: %s", exc.param, order, exc.stripe_message)
-            if stale == "customer":
-                customer_id = gateway.customer_replace(user=order.user, stale_customer_id=customer_id)
-            else:
-                old = stripe_lines[stale]
-                stripe_lines[stale] = stripe_line_replacing_stale(
-                    line=lines[stale], currency=order.currency, stale_id=old.price_id or old.product_id
-                )
-            new_attempt = True
-
-
-def _stale_line_index(exc: gateway.ProviderRequestRefused, stripe_lines: list) -> int | None:
-    match = STALE_LINE_PARAM.match(exc.param)
-    if match and int(match.group(1)) < len(stripe_lines):
-        return int(match.group(1))
-    for index, line in enumerate(stripe_lines):
-        if (line.price_id or line.product_id) and (line.price_id or line.product_id) in exc.stripe_message:
-            return index
-    return None
-
-
 def _open_session(order: Order, *, success_url: str, cancel_url: str) -> CheckoutStart:
     customer_id = gateway.customer_for_user(user=order.user)
     lines = list(order.lines.all())
     stripe_lines = [stripe_line_for(line=line, currency=order.currency) for line in lines]
     discount = stripe_discount_for(order=order, lines=lines)
     urls = {"success_url": success_url, "cancel_url": cancel_url}
-    session, customer_id = _create_session_replacing_stale(order, customer_id, lines, stripe_lines, discount, urls)
+    session, customer_id = checkout_session_open_replacing_stale(
+        order, customer_id, lines, stripe_lines, discount, urls
+    )
     options = {"order": order, "customer_id": customer_id, "lines": stripe_lines}
     expected = (order.total_amount, order.currency.lower(), order.discount_amount)
     if (session.amount_total, session.currency, session.amount_discount) != expected:
@@ -352,7 +245,7 @@ def _open_session(order: Order, *, success_url: str, cancel_url: str) -> Checkou
         checkout_session_record(order=order, session=gateway.session_expire(session_id=session.id))
         if not discount or "promotion_code" not in discount:
             raise CheckoutError(CHECKOUT_NOT_PREPARED)
-        session = _create_session(
+        session = checkout_session_open(
             **options, discount={"coupon": order_stripe_coupon(order=order)}, **urls, new_attempt=True
         )
         if (session.amount_total, session.currency, session.amount_discount) != expected:

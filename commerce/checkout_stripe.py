@@ -1,0 +1,132 @@
+"""Asking Stripe for an order's Checkout Session: attempt numbers, idempotency keys, stale mirrors.
+
+Stripe compares an idempotent request's parameters with the first it saw, so an attempt's
+number (part of the key) and the session's expiry are fixed and committed before Stripe is
+called, and a retry of a failed call repeats them exactly. When Stripe no longer knows our
+Customer or a line's Price, the mirror is replaced and the session asked for as a new attempt.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from commerce import stripe_gateway as gateway
+from commerce.catalog import stripe_line_replacing_stale
+from commerce.models import Order
+
+logger = logging.getLogger(__name__)
+
+# Stripe keeps a session open at least 30 minutes. Ours get 30 more minutes on top of the
+# few in which a failed request may be retried unchanged (same key, same expiry).
+SESSION_LIFETIME = timedelta(minutes=30)
+RETRY_GRACE = timedelta(minutes=3)
+STRIPE_MIN_LIFETIME = timedelta(minutes=30, seconds=30)
+# Where Stripe points when it no longer knows a line's Price or Product ("line_items[0][price]").
+STALE_LINE_PARAM = re.compile(r"^line_items\[(\d+)\]")
+
+
+def checkout_attempt_begin(order: Order, *, fresh: bool = False) -> tuple[int, datetime]:
+    """The attempt number and session expiry to ask Stripe with, fixed (and committed) before asking.
+
+    A retry within the grace period of an attempt that recorded no session repeats it exactly,
+    so Stripe answers with the session the failed request may already have made. `fresh`
+    starts a new attempt regardless.
+    """
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        now = timezone.now()
+        expires_at = locked.checkout_attempt_expires_at
+        if not fresh and locked.checkout_attempt and expires_at and expires_at - now >= STRIPE_MIN_LIFETIME:
+            started = expires_at - SESSION_LIFETIME - RETRY_GRACE
+            if not locked.checkout_sessions.filter(created_at__gte=started).exists():
+                return locked.checkout_attempt, expires_at
+        locked.checkout_attempt += 1
+        locked.checkout_attempt_expires_at = (now + SESSION_LIFETIME + RETRY_GRACE).replace(microsecond=0)
+        locked.save(update_fields=["checkout_attempt", "checkout_attempt_expires_at", "updated_at"])
+        return locked.checkout_attempt, locked.checkout_attempt_expires_at
+
+
+def checkout_session_open(*, order, customer_id, lines, discount, success_url, cancel_url, new_attempt=False):
+    attempt, expires_at = checkout_attempt_begin(order, fresh=new_attempt)
+    metadata = {"order_number": order.number, "attempt": str(attempt)}
+    try:
+        return gateway.session_create(
+            customer_id=customer_id,
+            lines=lines,
+            discount=discount,
+            client_reference_id=order.number,
+            metadata=metadata,
+            description=f"InnerWork order {order.number}",
+            success_url=success_url,
+            cancel_url=cancel_url,
+            expires_at=expires_at,
+            idempotency_key=f"innerwork:checkout:{order.number}:{attempt}",
+        )
+    except gateway.IdempotencyConflict:
+        if new_attempt:
+            raise
+        # Our parameters changed since the failed attempt (a price moved): make it a new attempt.
+        return checkout_session_open(
+            order=order,
+            customer_id=customer_id,
+            lines=lines,
+            discount=discount,
+            success_url=success_url,
+            cancel_url=cancel_url,
+            new_attempt=True,
+        )
+
+
+def checkout_session_open_replacing_stale(order, customer_id, lines, stripe_lines, discount, urls):
+    """_create_session, recovering once per object when Stripe no longer knows our Customer or a line's Price.
+
+    That happens when the Stripe account forgot our mirrors (demo state deleted while the
+    database was kept, keys switched): the stale mirror is replaced (a new Customer, or the
+    item mirrored again) and the session asked for again as a new attempt, since its
+    parameters changed. Replaces entries of `stripe_lines` in place; returns the session
+    and the customer id it was opened for.
+    """
+    replaced: set[object] = set()
+    new_attempt = False
+    while True:
+        try:
+            session = checkout_session_open(
+                order=order,
+                customer_id=customer_id,
+                lines=stripe_lines,
+                discount=discount,
+                new_attempt=new_attempt,
+                **urls,
+            )
+            return session, customer_id
+        except gateway.ProviderRequestRefused as exc:
+            if exc.code != "resource_missing":
+                raise
+            stale = "customer" if exc.param == "customer" else _stale_line_index(exc, stripe_lines)
+            if stale is None or stale in replaced:
+                raise
+            replaced.add(stale)
+            logger.warning("Stripe no longer knows %s of order %s: %s", exc.param, order, exc.stripe_message)
+            if stale == "customer":
+                customer_id = gateway.customer_replace(user=order.user, stale_customer_id=customer_id)
+            else:
+                old = stripe_lines[stale]
+                stripe_lines[stale] = stripe_line_replacing_stale(
+                    line=lines[stale], currency=order.currency, stale_id=old.price_id or old.product_id
+                )
+            new_attempt = True
+
+
+def _stale_line_index(exc: gateway.ProviderRequestRefused, stripe_lines: list) -> int | None:
+    match = STALE_LINE_PARAM.match(exc.param)
+    if match and int(match.group(1)) < len(stripe_lines):
+        return int(match.group(1))
+    for index, line in enumerate(stripe_lines):
+        if (line.price_id or line.product_id) and (line.price_id or line.product_id) in exc.stripe_message:
+            return index
+    return None
