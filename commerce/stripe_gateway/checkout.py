@@ -202,3 +202,15 @@ def session_expire(*, session_id: str) -> CheckoutSessionInfo:
 def payment_intent_retrieve(*, payment_intent_id: str) -> PaymentIntentInfo:
     data = as_dict(call(client().v1.payment_intents.retrieve, payment_intent_id))
     return PaymentIntentInfo.from_stripe(data)
+
+
+def session_for_payment_intent(*, payment_intent_id: str) -> CheckoutSessionInfo | None:
+    """The Checkout Session that created `payment_intent_id` (with its payment), or None if no session did."""
+    page = as_dict(
+        call(
+            client().v1.checkout.sessions.list,
+            params={"payment_intent": payment_intent_id, "limit": 1, "expand": [f"data.{p}" for p in PAYMENT_EXPAND]},
+        )
+    )
+    sessions = page.get("data") or []
+    return CheckoutSessionInfo.from_stripe(sessions[0]) if sessions else None
