@@ -1,0 +1,237 @@
+"""Invoices and credit notes: numbered without gaps, rendered to PDF once, and never changed.
+
+An invoice is issued when an order is paid (fulfilment runs it as the effect "invoice:issue");
+a credit note when one of its refunds succeeds. Each takes the next number of its series for
+the year (INV-2026-000042, CN-2026-000007) from a locked DocumentCounter row inside the
+issuing transaction, so a rolled-back issue gives its number back and two issues at the same
+moment never share one. Every figure printed is copied onto the row, the PDF is rendered
+from that copy and stored with its SHA-256, and downloads serve those bytes unchanged.
+
+Dates on the documents are printed in UTC (the documents say so): one document, the same for
+the customer, staff and an accountant, whatever their time zone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from commerce.models import CreditNote, DocumentCounter, Invoice, Order, Refund
+from innerwork.core.pdf import render_pdf
+
+INVOICE_SERIES = "INV"
+CREDIT_NOTE_SERIES = "CN"
+INVOICE_TEMPLATE = "commerce/documents/invoice.html"
+CREDIT_NOTE_TEMPLATE = "commerce/documents/credit_note.html"
+
+NOT_IN_TRANSACTION = "document_number_next must run inside the transaction that saves the document"
+REFUND_NOT_SUCCEEDED = "A credit note is issued for a succeeded refund only; refund {refund} is {status}."
+NO_INVOICE_TO_CREDIT = "Order {number} has no invoice to credit (nothing was paid)."
+
+
+def document_number_next(*, series: str, year: int) -> str:
+    """The next number of `series` for `year`: "INV-2026-000042".
+
+    Locks the (series, year) counter row until the caller's transaction ends; the row is
+    created race-free on first use (INSERT ... ON CONFLICT DO NOTHING, then lock). Call it
+    inside the transaction that saves the document: a rollback gives the number back, so
+    numbers are gap-free, and no two documents ever get the same number. Raises
+    RuntimeError outside a transaction, where the number would be spent at once.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError(NOT_IN_TRANSACTION)
+    DocumentCounter.objects.bulk_create([DocumentCounter(series=series, year=year)], ignore_conflicts=True)
+    counter = DocumentCounter.objects.select_for_update().get(series=series, year=year)
+    counter.last_value += 1
+    counter.save(update_fields=["last_value"])
+    return f"{series}-{year}-{counter.last_value:06d}"
+
+
+def tax_included(*, total: int, rate: Decimal) -> int:
+    """The tax inside a tax-inclusive `total` at `rate` percent: total - round(total / (1 + rate/100))."""
+    net = (Decimal(total) / (1 + Decimal(rate) / 100)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return total - int(net)
+
+
+def _seller() -> dict:
+    address = [line.strip() for line in settings.SELLER_ADDRESS.splitlines() if line.strip()]
+    return {
+        "name": settings.SELLER_NAME,
+        "address": address,
+        "tax_id": settings.SELLER_TAX_ID,
+        "email": settings.SELLER_EMAIL,
+    }
+
+
+def _address_lines(address: dict) -> list[str]:
+    """Stripe's address (line1, line2, postal_code, city, state, country) as printed lines."""
+    address = address or {}
+    place = " ".join(part for part in (address.get("postal_code"), address.get("city")) if part)
+    lines = [address.get("line1"), address.get("line2"), place, address.get("state"), address.get("country")]
+    return [str(line).strip() for line in lines if line and str(line).strip()]
+
+
+def _buyer(order: Order) -> dict:
+    return {
+        "name": order.billing_name or order.user.get_full_name(),
+        "email": order.billing_email or order.user.email,
+        "address": _address_lines(order.billing_address),
+    }
+
+
+def _stored(document, template: str, context: dict):
+    """Render the document's PDF from its own copied figures, store the bytes and their hash, save."""
+    document.pdf = render_pdf(template, {"document": document, **context})
+    document.pdf_sha256 = hashlib.sha256(document.pdf).hexdigest()
+    document.save(force_insert=True)
+    return document
+
+
+def _lock_order(order: Order) -> Order:
+    return Order.objects.select_for_update().select_related("user").get(pk=order.pk)
+
+
+def invoice_issue(*, order: Order, now: datetime | None = None) -> Invoice | None:
+    """The order's invoice, issued now if it has none: idempotent, one invoice per order for ever.
+
+    Only a paid order with a total above zero gets one (None otherwise). Locks the order row,
+    then the INV counter (always in that order). Snapshots seller (settings), buyer (the
+    Checkout Session's billing name, e-mail and address), lines, discount, tax included at
+    INVOICE_TAX_RATE, totals, card and paid date, then renders and stores the PDF once.
+    Call it inside the transaction that records the payment, or on its own.
+    """
+    with transaction.atomic():
+        order = _lock_order(order)
+        existing = Invoice.objects.filter(order=order).first()
+        if existing is not None:
+            return existing
+        if order.total_amount <= 0 or order.paid_at is None or order.status not in Order.SETTLED:
+            return None
+        issued_at = now or timezone.now()
+        rate = Decimal(settings.INVOICE_TAX_RATE)
+        lines = [
+            {
+                "line_id": line.pk,
+                "title": line.title,
+                "kind": line.kind,
+                "ref": line.ref,
+                "quantity": line.quantity,
+                "unit_amount": line.unit_amount,
+                "discount_amount": line.discount_amount,
+                "total_amount": line.total_amount,
+            }
+            for line in order.lines.order_by("pk")
+        ]
+        invoice = Invoice(
+            order=order,
+            number=document_number_next(series=INVOICE_SERIES, year=issued_at.astimezone(UTC).year),
+            issued_at=issued_at,
+            currency=order.currency,
+            seller=_seller(),
+            buyer=_buyer(order),
+            lines=lines,
+            tax_rate=rate,
+            tax_amount=tax_included(total=order.total_amount, rate=rate),
+            subtotal_amount=order.subtotal_amount,
+            discount_amount=order.discount_amount,
+            total_amount=order.total_amount,
+            coupon_code=order.coupon_code,
+            card_brand=order.card_brand,
+            card_last4=order.card_last4,
+            paid_at=order.paid_at,
+        )
+        return _stored(invoice, INVOICE_TEMPLATE, {"order_number": order.number})
+
+
+def _refund_lines(refund: Refund) -> list[dict]:
+    lines = [
+        {
+            "line_id": refund_line.line_id,
+            "title": refund_line.line.title,
+            "kind": refund_line.line.kind,
+            "ref": refund_line.line.ref,
+            "amount": refund_line.amount,
+        }
+        for refund_line in refund.lines.select_related("line").order_by("pk")
+    ]
+    # A refund with no line allocated (should not happen) still credits its whole amount.
+    return lines or [{"line_id": None, "title": "Refund", "kind": "", "ref": "", "amount": refund.amount}]
+
+
+def credit_note_issue(*, refund: Refund, now: datetime | None = None) -> CreditNote:
+    """The refund's credit note, issued now if it has none: idempotent, one per refund for ever.
+
+    Refers to the order's invoice (issued first if it is missing). Lists the refunded lines
+    and amounts (printed as negatives of the invoice's), the tax inside them at the
+    invoice's own rate, and the refund's reason. Locks the order row, then the INV counter
+    (only when the invoice is missing) and the CN counter. Raises ValueError for a refund
+    that has not succeeded, or an order that was never invoiced because nothing was paid.
+    """
+    with transaction.atomic():
+        order = _lock_order(refund.order)
+        existing = CreditNote.objects.filter(refund=refund).first()
+        if existing is not None:
+            return existing
+        refund = Refund.objects.get(pk=refund.pk)
+        if refund.status != Refund.Status.SUCCEEDED:
+            raise ValueError(REFUND_NOT_SUCCEEDED.format(refund=refund.pk, status=refund.status))
+        invoice = invoice_issue(order=order, now=now)
+        if invoice is None:
+            raise ValueError(NO_INVOICE_TO_CREDIT.format(number=order.number))
+        issued_at = now or timezone.now()
+        credit_note = CreditNote(
+            refund=refund,
+            invoice=invoice,
+            number=document_number_next(series=CREDIT_NOTE_SERIES, year=issued_at.astimezone(UTC).year),
+            issued_at=issued_at,
+            currency=invoice.currency,
+            seller=_seller(),
+            buyer=invoice.buyer,
+            lines=_refund_lines(refund),
+            tax_rate=invoice.tax_rate,
+            tax_amount=tax_included(total=refund.amount, rate=invoice.tax_rate),
+            total_amount=refund.amount,
+            reason=refund.reason[:500],
+        )
+        return _stored(credit_note, CREDIT_NOTE_TEMPLATE, {"invoice": invoice, "order_number": order.number})
+
+
+# -- Reads -----------------------------------------------------------------------------------
+
+
+def _downloadable_orders(*, user) -> QuerySet[Order]:
+    if not user.is_authenticated:
+        return Order.objects.none()
+    if user.has_perm("commerce.download_documents"):
+        return Order.objects.all()
+    return Order.objects.filter(user=user)
+
+
+def invoice_for_download(*, user, number: str) -> Invoice:
+    """Order `number`'s invoice, if `user` owns the order or may download documents (staff).
+
+    Raises Invoice.DoesNotExist otherwise, whether or not the order exists.
+    """
+    return Invoice.objects.get(order__in=_downloadable_orders(user=user), order__number=number)
+
+
+def credit_note_for_download(*, user, number: str, cn_number: str) -> CreditNote:
+    """Credit note `cn_number` of order `number`, on the same terms as invoice_for_download."""
+    return CreditNote.objects.get(
+        invoice__order__in=_downloadable_orders(user=user), invoice__order__number=number, number=cn_number
+    )
+
+
+def documents_for_order(*, order: Order) -> tuple[Invoice | None, list[CreditNote]]:
+    """The order's invoice and credit notes (oldest first), without their PDF bytes, for its page."""
+    invoice = Invoice.objects.defer("pdf").filter(order=order).first()
+    if invoice is None:
+        return None, []
+    credit_notes = CreditNote.objects.defer("pdf").filter(invoice=invoice).order_by("issued_at", "pk")
+    return invoice, list(credit_notes)
