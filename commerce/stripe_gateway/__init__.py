@@ -15,6 +15,7 @@ from commerce.stripe_gateway.checkout import (
     payment_intent_retrieve,
     session_create,
     session_expire,
+    session_for_payment_intent,
     session_mirror,
     session_retrieve,
 )
@@ -32,17 +33,29 @@ from commerce.stripe_gateway.discounts import (
     promotion_code_create,
     promotion_code_set_active,
 )
+from commerce.stripe_gateway.refunds import (
+    ChargeInfo,
+    RefundInfo,
+    charges_list,
+    refund_create,
+    refund_retrieve,
+    refunds_for_charge,
+    refunds_list,
+)
 from commerce.stripe_gateway.webhooks import stripe_reachable, webhook_endpoint_ensure, webhook_endpoint_for_cli
 
 __all__ = [
     "PROVIDER_REFUSED",
     "PROVIDER_UNAVAILABLE",
+    "ChargeInfo",
     "CheckoutSessionInfo",
     "IdempotencyConflict",
     "PaymentIntentInfo",
     "ProviderRequestRefused",
+    "RefundInfo",
     "StripeCouponTerms",
     "StripeLine",
+    "charges_list",
     "coupon_create",
     "coupon_retrieve",
     "customer_for_user",
@@ -54,8 +67,13 @@ __all__ = [
     "product_update",
     "promotion_code_create",
     "promotion_code_set_active",
+    "refund_create",
+    "refund_retrieve",
+    "refunds_for_charge",
+    "refunds_list",
     "session_create",
     "session_expire",
+    "session_for_payment_intent",
     "session_mirror",
     "session_retrieve",
     "stripe_reachable",
