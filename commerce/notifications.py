@@ -13,9 +13,10 @@ import zoneinfo
 from contextlib import contextmanager
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
-from commerce.models import Order
+from commerce.models import Invoice, Order
 from commerce.selectors import order_lines_with_access
 from innerwork.core.emails import email_enqueue
 
@@ -68,15 +69,20 @@ def _order_context(order: Order) -> dict:
 def notify_order_paid(*, order: Order) -> None:
     """Queue the order confirmation with its receipt (lines, discount, total, card, Stripe receipt).
 
-    Idempotent: keyed `order:<pk>:confirmation`, so however often fulfilment runs the
-    customer receives one confirmation. Sent after the surrounding transaction commits.
+    The invoice PDF is attached ("INV-2026-000042.pdf") when the order has one (fulfilment
+    issues it first). Idempotent: keyed `order:<pk>:confirmation`, so however often
+    fulfilment runs the customer receives one confirmation. Sent after the surrounding
+    transaction commits.
     """
+    invoice = Invoice.objects.filter(order=order).only("number", "pdf").first()
+    attachments = [(f"{invoice.number}.pdf", bytes(invoice.pdf), "application/pdf")] if invoice else []
     with _in_time_zone_of(order.user):
         email_enqueue(
             key=confirmation_key(order=order),
             to=[order.user.email],
             template=CONFIRMATION_TEMPLATE,
-            context=_order_context(order),
+            context={**_order_context(order), "invoice": invoice},
+            attachments=attachments,
         )
 
 
@@ -118,3 +124,81 @@ def notify_staff_order_flagged(*, order: Order) -> None:
             "review_url": _absolute(order.get_absolute_url()),
         },
     )
+
+
+def receipt_resend_key(*, order: Order, request_key: str) -> str:
+    return f"order:{order.pk}:receipt_resend:{request_key}"
+
+
+def notify_order_receipt_resend(*, order: Order, request_key: str):
+    """Queue the order confirmation again (staff "Resend receipt"), with the invoice PDF when there is one.
+
+    A new outbox row per `request_key` (keyed `order:<pk>:receipt_resend:<request_key>`), so a
+    double-submitted form sends one copy and a later resend sends another. Returns the outbox row.
+    """
+    from commerce.models import Invoice
+
+    attachments = []
+    invoice = Invoice.objects.filter(order=order).first()
+    if invoice is not None:
+        attachments.append((f"{invoice.number}.pdf", bytes(invoice.pdf), "application/pdf"))
+    with _in_time_zone_of(order.user):
+        return email_enqueue(
+            key=receipt_resend_key(order=order, request_key=request_key),
+            to=[order.user.email],
+            template=CONFIRMATION_TEMPLATE,
+            context=_order_context(order),
+            attachments=attachments,
+        )
+
+
+STAFF_REFUND_REQUEST_TEMPLATE = "commerce/refund_request_staff"
+REFUND_REQUEST_DECIDED_TEMPLATES = {
+    "approved": "commerce/refund_request_approved",
+    "denied": "commerce/refund_request_denied",
+}
+
+
+def notify_staff_refund_request(*, request) -> None:
+    """Queue one alert to settings.STAFF_ALERT_EMAILS that a customer's refund request waits for a decision.
+
+    Idempotent: keyed `refund_request:<pk>:staff`. Nothing is queued when nobody is listed (the
+    admin's list of pending requests still shows it). Sent after the surrounding transaction commits.
+    """
+    recipients = list(settings.STAFF_ALERT_EMAILS)
+    if not recipients:
+        return
+    email_enqueue(
+        key=f"refund_request:{request.pk}:staff",
+        to=recipients,
+        template=STAFF_REFUND_REQUEST_TEMPLATE,
+        context={
+            "request": request,
+            "order": request.order,
+            "customer_name": request.user.get_full_name(),
+            "quote_lines": request.quote.get("lines", []),
+            "not_automatic_because": request.quote.get("not_automatic_because", ""),
+            "review_url": _absolute(reverse("admin:commerce_refundrequest_change", args=[request.pk])),
+        },
+    )
+
+
+def notify_refund_request_decided(*, request) -> None:
+    """Queue the customer's e-mail about staff's decision on their refund request (approved or denied, and why).
+
+    Idempotent: keyed `refund_request:<pk>:<status>`, one e-mail per decision. Sent after commit.
+    """
+    order = request.order
+    with _in_time_zone_of(order.user):
+        email_enqueue(
+            key=f"refund_request:{request.pk}:{request.status}",
+            to=[order.user.email],
+            template=REFUND_REQUEST_DECIDED_TEMPLATES[request.status],
+            context={
+                "user": order.user,
+                "order": order,
+                "request": request,
+                "quote_lines": request.quote.get("lines", []),
+                "order_url": _absolute(order.get_absolute_url()),
+            },
+        )

@@ -147,7 +147,5 @@ def refund_quote(*, order: Order, line_ids=None, now: datetime | None = None) ->
         wanted = {int(line_id) for line_id in line_ids}
         lines = [line for line in lines if line.pk in wanted]
     on_their_way = _amounts_on_their_way(order=order)
-    quotes = [
-        _line_quote(order=order, line=line, on_its_way=on_their_way.get(line.pk, 0), now=now) for line in lines
-    ]
+    quotes = [_line_quote(order=order, line=line, on_its_way=on_their_way.get(line.pk, 0), now=now) for line in lines]
     return RefundQuote(order=order, lines=quotes, quoted_at=now)
