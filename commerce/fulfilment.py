@@ -16,6 +16,7 @@ from django.utils import timezone
 from commerce import stripe_gateway as gateway
 from commerce.coupons import coupon_redeem, coupon_release
 from commerce.exceptions import CouponError, PaymentProviderError
+from commerce.invoices import invoice_issue
 from commerce.models import Cart, CartItem, CheckoutSession, Order
 from commerce.notifications import notify_order_paid, notify_payment_failed
 from commerce.orders import (
@@ -114,6 +115,9 @@ def _fulfil(order: Order) -> None:
             order_flag(order=order, reason=FLAG_COUPON_OVER_LIMIT.format(code=order.coupon_code, reason=exc.message))
     if order_effect_once(order=order, key="cart:clear"):
         _clear_bought_from_cart(order)
+    # Issued before the confirmation, which attaches it; its number is taken in this transaction.
+    if order.total_amount > 0 and order_effect_once(order=order, key="invoice:issue"):
+        invoice_issue(order=order)
     if order_effect_once(order=order, key="email:confirmation"):
         notify_order_paid(order=order)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commerce.views import cart, checkout, orders, wishlist
+from commerce.views import cart, checkout, documents, orders, wishlist
 
 app_name = "commerce"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("wishlist/items/<int:item_id>/move-to-cart/", wishlist.wishlist_move_item, name="wishlist_move_to_cart"),
     path("orders/", orders.order_list, name="order_list"),
     path("orders/<str:number>/", orders.order_detail, name="order_detail"),
+    path("orders/<str:number>/invoice.pdf", documents.invoice_pdf, name="invoice_pdf"),
+    path("orders/<str:number>/credit-notes/<str:cn_number>.pdf", documents.credit_note_pdf, name="credit_note_pdf"),
     path("checkout/", checkout.checkout, name="checkout"),
     path("orders/<str:number>/pay/", checkout.order_pay, name="order_pay"),
     path("orders/<str:number>/success/", checkout.order_success, name="order_success"),

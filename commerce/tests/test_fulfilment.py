@@ -66,6 +66,7 @@ def test_the_success_page_fulfils_the_paid_order_without_waiting_for_the_webhook
         *(f"fulfil:line:{line.pk}" for line in lines),
         "coupon:redeem",
         "cart:clear",
+        "invoice:issue",
         "email:confirmation",
     }
     assert order.checkout_sessions.get().status == "complete"
