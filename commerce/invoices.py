@@ -32,7 +32,6 @@ CREDIT_NOTE_TEMPLATE = "commerce/documents/credit_note.html"
 
 NOT_IN_TRANSACTION = "document_number_next must run inside the transaction that saves the document"
 REFUND_NOT_SUCCEEDED = "A credit note is issued for a succeeded refund only; refund {refund} is {status}."
-NO_INVOICE_TO_CREDIT = "Order {number} has no invoice to credit (nothing was paid)."
 
 
 def document_number_next(*, series: str, year: int) -> str:
@@ -164,14 +163,16 @@ def _refund_lines(refund: Refund) -> list[dict]:
     return lines or [{"line_id": None, "title": "Refund", "kind": "", "ref": "", "amount": refund.amount}]
 
 
-def credit_note_issue(*, refund: Refund, now: datetime | None = None) -> CreditNote:
+def credit_note_issue(*, refund: Refund, now: datetime | None = None) -> CreditNote | None:
     """The refund's credit note, issued now if it has none: idempotent, one per refund for ever.
 
     Refers to the order's invoice (issued first if it is missing). Lists the refunded lines
     and amounts (printed as negatives of the invoice's), the tax inside them at the
     invoice's own rate, and the refund's reason. Locks the order row, then the INV counter
-    (only when the invoice is missing) and the CN counter. Raises ValueError for a refund
-    that has not succeeded, or an order that was never invoiced because nothing was paid.
+    (only when the invoice is missing) and the CN counter. Returns None, spending no number,
+    when the order has no invoice and cannot get one (a free order, or a payment still under
+    review that never settled it): there is nothing to credit. Raises ValueError for a refund
+    that has not succeeded.
     """
     with transaction.atomic():
         order = _lock_order(refund.order)
@@ -183,7 +184,7 @@ def credit_note_issue(*, refund: Refund, now: datetime | None = None) -> CreditN
             raise ValueError(REFUND_NOT_SUCCEEDED.format(refund=refund.pk, status=refund.status))
         invoice = invoice_issue(order=order, now=now)
         if invoice is None:
-            raise ValueError(NO_INVOICE_TO_CREDIT.format(number=order.number))
+            return None
         issued_at = now or timezone.now()
         credit_note = CreditNote(
             refund=refund,

@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from commerce.invoices import (
-    NO_INVOICE_TO_CREDIT,
     REFUND_NOT_SUCCEEDED,
     credit_note_issue,
     document_number_next,
@@ -236,13 +235,16 @@ def test_a_refund_that_has_not_succeeded_gets_no_credit_note():
     assert not CreditNote.objects.exists()
 
 
-def test_a_refund_of_an_order_that_was_never_paid_gets_no_credit_note():
-    order = OrderFactory()
+def test_a_refund_on_an_order_that_was_never_invoiced_and_cannot_be_gets_no_credit_note_and_no_number():
+    # given a payment under review (recorded, but the order never settled), refunded
+    order = OrderFactory(amount_paid=4900, paid_at=timezone.now(), card_last4="4242")
     line = OrderLineFactory(order=order)
-    refund = succeeded_refund(order=order, amounts={line: 1000})
+    refund = succeeded_refund(order=order, amounts={line: 4900})
 
-    with pytest.raises(ValueError, match="has no invoice to credit") as error:
-        credit_note_issue(refund=refund)
+    # when a credit note is asked for
+    credit_note = credit_note_issue(refund=refund)
 
-    assert str(error.value) == NO_INVOICE_TO_CREDIT.format(number=order.number)
+    # then there is nothing to credit, and no number was spent
+    assert credit_note is None
+    assert not Invoice.objects.exists()
     assert not DocumentCounter.objects.exists()
