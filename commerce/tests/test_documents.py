@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from commerce.fulfilment import order_complete_free
 from commerce.invoices import credit_note_issue, invoice_issue
 from commerce.models import Invoice, Order
 from commerce.tests.factories import OrderFactory, OrderLineFactory
@@ -191,3 +192,20 @@ def test_a_payment_issues_the_invoice_and_the_confirmation_carries_its_pdf(
         client.get(success_path(order, session_id))
     assert Invoice.objects.count() == 1
     assert OutboxEmail.objects.filter(kind="commerce/order_confirmation").count() == 1
+
+
+def test_a_free_order_is_completed_without_an_invoice_or_an_attachment(django_capture_on_commit_callbacks):
+    # given an order a 100 % code made free
+    order = OrderFactory(subtotal_amount=4900, discount_amount=4900)
+    OrderLineFactory(order=order, ref=str(CourseFactory().pk), unit_amount=4900, discount_amount=4900)
+
+    # when it is completed
+    with django_capture_on_commit_callbacks(execute=True):
+        order_complete_free(order=order)
+
+    # then it has no invoice (nothing was sold for money), and the confirmation attaches nothing
+    assert not Invoice.objects.exists()
+    assert "invoice:issue" not in set(order.effects.values_list("key", flat=True))
+    (confirmation,) = [message for message in mail.outbox if order.number in message.subject]
+    assert confirmation.attachments == []
+    assert "Your invoice" not in confirmation.body
