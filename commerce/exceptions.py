@@ -15,6 +15,7 @@ __all__ = [
     "NotPurchasable",
     "PaymentDeclined",
     "PaymentProviderError",
+    "RefundError",
 ]
 
 
@@ -44,3 +45,8 @@ class PaymentProviderError(CommerceError):
 
 class PaymentDeclined(CommerceError):
     """The customer's payment was refused; the order stays payable."""
+
+
+class RefundError(CommerceError):
+    """A refund cannot be made as asked (order not paid, amount over what is left, a line of another order,
+    Stripe unreachable or refusing); `message` says which, for the member of staff or the customer."""

@@ -13,7 +13,7 @@ import zoneinfo
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from commerce.models import Invoice, Order
@@ -202,3 +202,70 @@ def notify_refund_request_decided(*, request) -> None:
                 "order_url": _absolute(order.get_absolute_url()),
             },
         )
+
+
+REFUNDED_TEMPLATE = "commerce/refund_issued"
+STAFF_REFUND_FAILED_TEMPLATE = "commerce/staff_refund_failed"
+
+
+def refunded_key(*, refund) -> str:
+    return f"refund:{refund.pk}:customer"
+
+
+def staff_refund_failed_key(*, refund) -> str:
+    return f"refund:{refund.pk}:staff_failed"
+
+
+def _order_admin_url(order: Order) -> str:
+    try:
+        return _absolute(reverse("admin:commerce_order_change", args=[order.pk]))
+    except NoReverseMatch:  # the admin is not mounted: the order page (staff can open any)
+        return _absolute(order.get_absolute_url())
+
+
+def notify_refunded(*, refund, credit_note=None) -> None:
+    """Queue "your refund is on its way" with the refunded lines, the amount, and the credit note PDF attached.
+
+    Idempotent: keyed `refund:<pk>:customer`, so however often the refund is confirmed (webhooks,
+    the staff request, reconciliation) the customer gets one e-mail per refund. Sent after commit.
+    """
+    order = refund.order
+    attachments = []
+    if credit_note is not None:
+        attachments.append((f"{credit_note.number}.pdf", bytes(credit_note.pdf), "application/pdf"))
+    with _in_time_zone_of(order.user):
+        email_enqueue(
+            key=refunded_key(refund=refund),
+            to=[order.user.email],
+            template=REFUNDED_TEMPLATE,
+            context={
+                **_order_context(order),
+                "refund": refund,
+                "refund_lines": list(refund.lines.select_related("line")),
+                "credit_note": credit_note,
+            },
+            attachments=attachments,
+        )
+
+
+def notify_staff_refund_failed(*, refund) -> None:
+    """Queue one alert to settings.STAFF_ALERT_EMAILS that a refund failed at Stripe, with the reason and what to do.
+
+    Idempotent: keyed `refund:<pk>:staff_failed`. Nothing is queued when nobody is listed (the order
+    is flagged, so the admin shows it). Sent after the surrounding transaction commits.
+    """
+    recipients = list(settings.STAFF_ALERT_EMAILS)
+    if not recipients:
+        return
+    order = refund.order
+    email_enqueue(
+        key=staff_refund_failed_key(refund=refund),
+        to=recipients,
+        template=STAFF_REFUND_FAILED_TEMPLATE,
+        context={
+            "order": order,
+            "refund": refund,
+            "customer_name": order.user.get_full_name(),
+            "review_url": _order_admin_url(order),
+        },
+    )
