@@ -1,3 +1,7 @@
 """Commerce's staff console in Django admin, one module per area (imported here so admin autodiscovery finds them)."""
 
-from commerce.admin import coupons  # noqa: F401
+from commerce.admin import (
+    coupons,  # noqa: F401
+    orders,  # noqa: F401
+    refund_requests,  # noqa: F401
+)

@@ -8,7 +8,7 @@ creates them after the last migration), so they are created here first.
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-APPS = ("commerce", "courses", "core")
+APPS = ("commerce", "courses", "core", "djstripe")
 
 SUPPORT = [
     "commerce.view_order",
@@ -21,6 +21,15 @@ SUPPORT = [
     "core.view_outboxemail",
     "core.view_staffaction",
 ]
+# dj-stripe's mirror of the order's Stripe objects and its webhook log, linked from the order's timeline.
+STRIPE_LOG = [
+    "djstripe.view_event",
+    "djstripe.view_webhookeventtrigger",
+    "djstripe.view_session",
+    "djstripe.view_paymentintent",
+    "djstripe.view_charge",
+    "djstripe.view_refund",
+]
 FINANCE = [
     *SUPPORT,
     "commerce.refund_order",
@@ -32,6 +41,7 @@ FINANCE = [
     "commerce.view_sales",
     "commerce.view_coupon",
     "commerce.view_couponredemption",
+    *STRIPE_LOG,
 ]
 MARKETING = [
     "commerce.add_coupon",
@@ -40,7 +50,7 @@ MARKETING = [
     "commerce.view_couponredemption",
     "commerce.view_sales",
 ]
-# Admin: every commerce right, the enrollment rights, and the audit and e-mail logs.
+# Admin: every commerce right, the enrollment rights, the audit and e-mail logs, and the Stripe log.
 ADMIN_APPS = ("commerce",)
 ADMIN_EXTRA_MODELS = {"courses": ("enrollment", "enrollmentevent"), "core": ("outboxemail", "staffaction")}
 
@@ -73,6 +83,7 @@ def create_roles(apps, schema_editor):
         group.permissions.add(*_permissions(apps, names))
     admin, _ = Group.objects.get_or_create(name="Admin")
     admin.permissions.add(*Permission.objects.filter(content_type__app_label__in=ADMIN_APPS))
+    admin.permissions.add(*_permissions(apps, STRIPE_LOG))
     for app_label, models in ADMIN_EXTRA_MODELS.items():
         admin.permissions.add(
             *Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models)
@@ -90,6 +101,7 @@ class Migration(migrations.Migration):
         ("commerce", "0003_refunds_documents_permissions"),
         ("courses", "0003_fill_course_stats"),
         ("core", "0002_staff_action"),
+        ("djstripe", "0003_2_11"),
     ]
 
     operations = [migrations.RunPython(create_roles, remove_roles)]

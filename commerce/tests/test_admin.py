@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from commerce import admin as coupon_admin
+from commerce.admin import coupons as coupon_admin
 from commerce.models import Coupon, CouponRedemption
 from commerce.tests.factories import CouponFactory, CouponRedemptionFactory, OrderFactory
 from innerwork.accounts.tests.factories import StaffFactory, UserFactory

@@ -1,0 +1,49 @@
+"""Staff of each role (the groups made by migration 0004) and paid orders to look at, for the admin tests."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
+
+from commerce.models import Order
+from commerce.tests.factories import OrderFactory, OrderLineFactory
+from innerwork.accounts.tests.factories import UserFactory
+
+ROLES = ("Support", "Finance", "Marketing", "Admin")
+
+
+def staff_in(role: str, **kwargs):
+    """A staff account (not a superuser) whose rights come only from the role's group."""
+    user = UserFactory(is_staff=True, email=kwargs.pop("email", f"{role.lower()}@innerwork.test"), **kwargs)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def clients_by_role() -> dict:
+    """A signed-in test client for one member of staff in each role."""
+    return {role: client_for(staff_in(role)) for role in ROLES}
+
+
+def paid_order(*, amounts=(4900, 7900), titles=None, paid_at=None, **fields) -> Order:
+    """A paid order with one course line per amount; totals consistent."""
+    total = sum(amounts)
+    order = OrderFactory(
+        status=Order.Status.PAID,
+        subtotal_amount=total,
+        amount_paid=total,
+        paid_at=paid_at or timezone.now(),
+        payment_intent_id=fields.pop("payment_intent_id", ""),
+        charge_id=fields.pop("charge_id", ""),
+        **fields,
+    )
+    for index, amount in enumerate(amounts):
+        title = titles[index] if titles else f"Course {index + 1}"
+        OrderLineFactory(order=order, unit_amount=amount, title=title, ref=str(100 + index), fulfilled_at=order.paid_at)
+    return order
