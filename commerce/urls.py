@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commerce.views import cart, checkout, documents, orders, wishlist
+from commerce.views import cart, checkout, documents, orders, refunds, wishlist
 
 app_name = "commerce"
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("orders/<str:number>/", orders.order_detail, name="order_detail"),
     path("orders/<str:number>/invoice.pdf", documents.invoice_pdf, name="invoice_pdf"),
     path("orders/<str:number>/credit-notes/<str:cn_number>.pdf", documents.credit_note_pdf, name="credit_note_pdf"),
+    path("orders/<str:number>/refund/", refunds.order_refund, name="order_refund"),
+    path("orders/<str:number>/refund/requests/<int:pk>/", refunds.refund_request_detail, name="refund_request_detail"),
     path("checkout/", checkout.checkout, name="checkout"),
     path("orders/<str:number>/pay/", checkout.order_pay, name="order_pay"),
     path("orders/<str:number>/success/", checkout.order_success, name="order_success"),

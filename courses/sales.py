@@ -4,7 +4,6 @@ Registered in CoursesConfig.ready(). commerce never imports courses; it reaches 
 handler through commerce.registry.get_kind("course").
 """
 
-import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -22,6 +21,7 @@ REFUND_REASON = "Refunded: {reason}"
 WELCOME_TEMPLATE = "courses/enrollment_welcome"
 # Why a course is not refunded automatically; shown to the customer on the refund page, as they are.
 REFUND_TOO_LATE = "You bought this course {days} days ago; refunds are automatic within {limit} days."
+REFUND_JUST_TOO_LATE = "You bought this course more than {limit} days ago; refunds are automatic within {limit} days."
 REFUND_TOO_MUCH_PROGRESS = "You have completed {percent}% of this course; refunds are automatic below {limit}%."
 REFUND_CERTIFICATE_ISSUED = "You have earned this course's certificate, so it is no longer refunded automatically."
 REFUND_ACCESS_CLOSED = "Your access to this course was already closed, so our team will look at this refund."
@@ -123,9 +123,9 @@ class CourseKind:
         limit_days = settings.COURSE_REFUND_DAYS
         elapsed = now - line.order.paid_at
         if elapsed > timedelta(days=limit_days):
-            # Any part of a day past the window counts as a day: 14 days and an hour read "15 days ago".
-            days = math.ceil(elapsed / timedelta(days=1))
-            reasons.append(REFUND_TOO_LATE.format(days=days, limit=limit_days))
+            days = elapsed.days  # whole days, as people count "days ago"
+            late = REFUND_TOO_LATE if days > limit_days else REFUND_JUST_TOO_LATE
+            reasons.append(late.format(days=days, limit=limit_days))
         enrollment = Enrollment.objects.filter(user_id=line.order.user_id, course_id=int(line.ref)).first()
         if enrollment is not None:
             if not enrollment.has_access:

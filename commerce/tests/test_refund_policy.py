@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 NOW = timezone.now().replace(microsecond=0)
 DAY = timedelta(days=1)
+JUST_TOO_LATE = "You bought this course more than 14 days ago; refunds are automatic within 14 days."
 TOO_LATE = "You bought this course {days} days ago; refunds are automatic within 14 days."
 TOO_FAR = "You have completed {percent}% of this course; refunds are automatic below 30%."
 
@@ -66,9 +67,11 @@ def bought(*, ago: timedelta, done: int = 0, certificate: bool = False, unit_amo
         (timedelta(0), 0, False, True, []),
         (timedelta(hours=1), 0, False, True, []),
         (13 * DAY, 29, False, True, []),
-        # exactly 14 days is still inside; a second later is outside (and reads as a 15th day)
+        # exactly 14 days is still inside; a second later is outside
         (14 * DAY, 0, False, True, []),
-        (14 * DAY + timedelta(seconds=1), 0, False, False, [TOO_LATE.format(days=15)]),
+        (14 * DAY + timedelta(seconds=1), 0, False, False, [JUST_TOO_LATE]),
+        (14 * DAY + timedelta(hours=23), 0, False, False, [JUST_TOO_LATE]),
+        (15 * DAY, 0, False, False, [TOO_LATE.format(days=15)]),
         (20 * DAY, 0, False, False, [TOO_LATE.format(days=20)]),
         # 29 % is below 30 %; exactly 30 % is not
         (2 * DAY, 29, False, True, []),
