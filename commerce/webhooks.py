@@ -25,6 +25,7 @@ from commerce.fulfilment import (
     order_payment_failed,
     order_payment_failed_from_intent,
 )
+from commerce.refunds import refund_record_from_stripe
 
 logger = logging.getLogger(__name__)
 
@@ -61,3 +62,18 @@ def payment_intent_failed(sender, event, **kwargs):
         logger.info("Declined payment %s names no order; ignored", payment.id)
         return
     order_payment_failed_from_intent(payment=payment)
+
+
+# dj-stripe has no handler for refund.* (it mirrors refunds only when embedded in a charge):
+# the gateway mirrors each refund it reads, and our service records it.
+@djstripe_receiver(["refund.created", "refund.updated", "refund.failed", "charge.refund.updated"])
+def refund_changed(sender, event, **kwargs):
+    """A refund was made, confirmed or failed (ours or one made in the Stripe dashboard): record it, apply once."""
+    refund_record_from_stripe(info=gateway.refund_retrieve(refund_id=event.data["object"]["id"]))
+
+
+@djstripe_receiver("charge.refunded")
+def charge_refunded(sender, event, **kwargs):
+    """Money went back on a charge: every refund of it is read from Stripe and recorded (each applied once)."""
+    for info in gateway.refunds_for_charge(charge_id=event.data["object"]["id"]):
+        refund_record_from_stripe(info=info)
