@@ -14,10 +14,13 @@ from django.urls import reverse
 
 from commerce.admin.forms import ReasonForm, RefundForm, new_request_key
 from commerce.admin.services import StaffActionError, order_flag_resolve, order_receipt_resend
-from commerce.models import Order
+from commerce.exceptions import RefundError
+from commerce.models import Order, Refund
+from commerce.refunds import refund_idempotency_key, refund_start
 from innerwork.core.money import format_money
 
 REFUND_STARTED = "Refund of {amount} sent to Stripe. It shows as pending until Stripe confirms it."
+REFUND_ALREADY_SENT = "This refund was already sent; it is listed below."
 RECEIPT_QUEUED = "The receipt is on its way to {email}."
 FLAG_RESOLVED = "Marked resolved. The order left the “needs review” list."
 
@@ -33,11 +36,14 @@ def _require(request, permission: str) -> None:
 
 def refund(model_admin, request, order: Order):
     """Show the refund form (lines, refundable amounts, reason) and start the refund with refund_start."""
-    from commerce.exceptions import RefundError
-    from commerce.refunds import refund_start
-
     _require(request, "commerce.refund_order")
     if request.method == "POST":
+        request_key = f"admin:{order.pk}:{request.POST.get('request_key', '')}"
+        done = Refund.objects.filter(idempotency_key=refund_idempotency_key(order=order, request_key=request_key))
+        if request.POST.get("request_key") and done.exists():
+            # The same form sent again (a double click): the refund it started is the answer.
+            model_admin.message_user(request, REFUND_ALREADY_SENT, messages.INFO)
+            return HttpResponseRedirect(_order_url(order))
         form = RefundForm(request.POST, order=order)
         if form.is_valid():
             data = form.cleaned_data
@@ -48,7 +54,7 @@ def refund(model_admin, request, order: Order):
                     reason=data["reason"],
                     actor=request.user,
                     source="staff",
-                    request_key=f"admin:{order.pk}:{data['request_key']}",
+                    request_key=request_key,
                     revoke=data["revoke"],
                 )
             except RefundError as error:
