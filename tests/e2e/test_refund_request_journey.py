@@ -1,0 +1,196 @@
+"""A customer asks for their money back in a real browser (Debian Chromium): order page → choose the course →
+see the quote → confirm → the refund is on its way; once Stripe's webhook confirms it, the order page shows
+the refund and the course is closed to them.
+
+Payments and refunds go through the Stripe emulator, with its webhooks delivered to live_server.
+Screenshots of every step land in artifacts/screenshots/ to be looked at.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+
+from commerce.models import Order, Refund, RefundRequest
+from commerce.stripe_gateway.webhooks import webhook_endpoint_ensure
+from commerce.tests.stripe_fixtures import wait_until_no_delivery_is_sending
+from courses.models import Enrollment, Lesson, LessonProgress
+from courses.tests.factories import CategoryFactory, course_with_lessons
+from innerwork.accounts.tests.factories import UserFactory, VerifiedUserFactory
+from stripe_emulator.pytest_plugin import stripe_emulator, stripe_emulator_django, stripe_emulator_session  # noqa: F401
+from tests.e2e.test_checkout_journeys import (
+    HOSTED_PAGE,
+    add_to_cart,
+    fill_card,
+    log_in,
+    pay_button,
+    shoot_both,
+    wait_for_order_page,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def shop(stripe_emulator_django, live_server):  # noqa: F811 - the plugin's fixture
+    cache.clear()
+    webhook_endpoint_ensure(base_url=live_server.url)
+    calm = course_with_lessons(
+        title="Calm Under Pressure",
+        subtitle="Stay steady when the stakes are high.",
+        price_amount=4900,
+        category=CategoryFactory(name="Mindfulness", slug="mindfulness"),
+        instructor=UserFactory(full_name="Maya Okafor"),
+    )
+    focus = course_with_lessons(title="Deep Focus", price_amount=2900)
+    customer = VerifiedUserFactory(email="ines.buyer@example.com", full_name="Inès Buyer", time_zone="Europe/Paris")
+    yield {
+        "emulator": stripe_emulator_django,
+        "base": live_server.url,
+        "calm": calm,
+        "focus": focus,
+        "customer": customer,
+    }
+    cache.clear()
+    stripe_emulator_django.pause_webhooks()
+    wait_until_no_delivery_is_sending(stripe_emulator_django)
+
+
+def test_a_customer_asks_for_a_refund_within_the_policy_and_loses_the_course(page, shop):
+    base, customer, emulator, calm = shop["base"], shop["customer"], shop["emulator"], shop["calm"]
+    log_in(page, base, customer)
+
+    # Bought two courses a moment ago, paid with the card that always works.
+    add_to_cart(page, base, calm)
+    add_to_cart(page, base, shop["focus"])
+    page.click(".cart-summary__checkout button:has-text('Checkout')")
+    page.wait_for_url(HOSTED_PAGE)
+    order = Order.objects.get(user=customer)
+    fill_card(page, "4242 4242 4242 4242")
+    pay_button(page).click()
+    wait_for_order_page(page, base, order.number)
+    emulator.wait_for_webhooks()
+    page.reload()
+    assert page.is_visible("[data-request-refund]")
+    shoot_both(page, "order-with-refund-button")
+
+    # The order page leads to the refund page, where the customer keeps only Calm Under Pressure.
+    page.click("[data-request-refund]")
+    page.wait_for_url(f"{base}/orders/{order.number}/refund/")
+    assert page.locator("input[name=lines]:checked").count() == 2
+    page.get_by_label(re.compile("Deep Focus")).uncheck()
+    shoot_both(page, "refund-choose")
+    page.click("button:has-text('See my refund')")
+
+    # The quote: what comes back, line by line, and in all, before anything happens.
+    page.wait_for_selector("[data-quote]")
+    assert page.inner_text("[data-quote-line] .order-line__title") == "Calm Under Pressure"
+    assert page.inner_text("[data-verdict]") == "✓ Within our refund policy"
+    assert page.inner_text("[data-quote-total]") == "$49.00"
+    assert "Visa •••• 4242" in page.inner_text("[data-outcome]")
+    assert not RefundRequest.objects.exists()
+    page.fill("#refund-reason", "The pace doesn't suit me.")
+    shoot_both(page, "refund-quote")
+
+    # Confirming starts the refund at once.
+    page.click("[data-confirm]")
+    page.wait_for_selector("[data-requested='on-its-way']")
+    assert page.inner_text("h1") == "Your refund is on its way"
+    assert "$49.00 is on its way back to you" in page.inner_text("[data-requested]")
+    shoot_both(page, "refund-on-its-way")
+    request = RefundRequest.objects.get()
+    assert (request.status, request.amount, request.refund.amount) == (RefundRequest.Status.AUTOMATIC, 4900, 4900)
+
+    # Stripe confirms by webhook: the order page shows the refund, and the course is closed.
+    emulator.wait_for_webhooks()
+    assert Refund.objects.get().status == Refund.Status.SUCCEEDED
+    page.goto(f"{base}/orders/{order.number}/")
+    assert page.inner_text(".order-status") == "Partially refunded"
+    assert page.inner_text("[data-refund='succeeded'] .refund-list__amount") == "$49.00"
+    assert page.inner_text("[data-refund='succeeded'] .badge") == "Refunded"
+    assert page.is_visible("[data-request-refund]")  # Deep Focus can still be refunded
+    shoot_both(page, "order-after-refund")
+    assert Enrollment.objects.get(user=customer, course=calm).status == Enrollment.Status.REFUNDED
+    assert Enrollment.objects.get(user=customer, course=shop["focus"]).status == Enrollment.Status.ACTIVE
+    page.goto(f"{base}/courses/{calm.slug}/learn/")
+    page.wait_for_url(f"{base}/courses/{calm.slug}/")
+    page.shot("course-closed")
+
+
+def staff_session(page, base, user):
+    """Sign a member of staff in by session cookie (the console's own login is tested by its journey)."""
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
+
+
+def test_outside_the_policy_the_request_goes_to_staff_who_deny_it_with_a_reason(page, shop):
+    base, customer, emulator, calm = shop["base"], shop["customer"], shop["emulator"], shop["calm"]
+    log_in(page, base, customer)
+    add_to_cart(page, base, calm)
+    page.click(".cart-summary__checkout button:has-text('Checkout')")
+    page.wait_for_url(HOSTED_PAGE)
+    order = Order.objects.get(user=customer)
+    fill_card(page, "4242 4242 4242 4242")
+    pay_button(page).click()
+    wait_for_order_page(page, base, order.number)
+    emulator.wait_for_webhooks()
+    # Three weeks later, halfway through the course.
+    Order.objects.filter(pk=order.pk).update(paid_at=timezone.now() - timedelta(days=21))
+    enrollment = Enrollment.objects.get(user=customer, course=calm)
+    for lesson in Lesson.objects.filter(module__course=calm)[:3]:
+        LessonProgress.objects.create(enrollment=enrollment, lesson=lesson, completed_at=timezone.now())
+
+    # The quote says why it is not automatic, and that our team will decide.
+    page.goto(f"{base}/orders/{order.number}/refund/")
+    page.click("button:has-text('See my refund')")
+    page.wait_for_selector("[data-quote]")
+    reasons = page.inner_text("[data-quote-line]")
+    assert "You bought this course 21 days ago; refunds are automatic within 14 days." in reasons
+    assert "You have completed 50% of this course; refunds are automatic below 30%." in reasons
+    assert page.inner_text("[data-verdict]") == "Our team will review this one"
+    assert "a person from our team will look at your request" in page.inner_text("[data-outcome]")
+    page.fill("#refund-reason", "I had to stop for health reasons.")
+    shoot_both(page, "quote-outside-policy")
+    page.click("[data-confirm]")
+    page.wait_for_selector("[data-requested='sent-to-team']")
+    assert page.inner_text("h1") == "Your request was sent to our team"
+    shoot_both(page, "request-sent-to-team")
+    page.goto(f"{base}/orders/{order.number}/")
+    assert "You asked for a refund of $49.00" in page.inner_text("[data-refund-request='pending']")
+    assert not page.is_visible("[data-request-refund]")
+    shoot_both(page, "order-with-pending-request")
+
+    # Staff open the request in admin and deny it with a reason.
+    finance = UserFactory(email="fin@innerwork.test", is_staff=True)
+    finance.user_permissions.add(
+        Permission.objects.get(codename="refund_order", content_type__app_label="commerce"),
+        Permission.objects.get(codename="view_refundrequest"),
+    )
+    page.context.clear_cookies()
+    staff_session(page, base, finance)
+    request = RefundRequest.objects.get()
+    page.goto(f"{base}/admin/commerce/refundrequest/?status__exact=pending")
+    assert order.number in page.inner_text("#result_list")
+    page.shot("admin-pending-requests")
+    page.goto(f"{base}/admin/commerce/refundrequest/{request.pk}/change/")
+    assert "I had to stop for health reasons." in page.inner_text("#content-main")
+    page.fill("#id_reason", "You have done half the course; we can offer a transfer to another course instead.")
+    page.shot("admin-request-decision")
+    page.click("button[value=deny]")
+    page.wait_for_selector(".messagelist .success")
+    page.shot("admin-request-denied")
+    page.context.clear_cookies()
+    log_in(page, base, customer)
+
+    request.refresh_from_db()
+    assert request.status == RefundRequest.Status.DENIED
+    assert not Refund.objects.exists()
+    assert Enrollment.objects.get(pk=enrollment.pk).status == Enrollment.Status.ACTIVE
+    page.goto(f"{base}/orders/{order.number}/")
+    assert "we can offer a transfer" in page.inner_text("[data-refund-request='denied']")
+    shoot_both(page, "order-with-denied-request")
