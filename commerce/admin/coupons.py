@@ -4,13 +4,20 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from commerce.admin.coupon_bulk import BulkCodesForm, coupons_bulk_create, coupons_csv, coupons_with_prefix
+from commerce.catalog import coupon_mirror_sync
 from commerce.coupons import coupon_terms
+from commerce.exceptions import PaymentProviderError
 from commerce.models import Coupon, CouponRedemption
 from commerce.registry import registered_kinds
 from innerwork.core.money import from_decimal, to_decimal
@@ -222,10 +229,17 @@ class CouponAdminForm(forms.ModelForm):
 @admin.register(Coupon)
 class CouponAdmin(admin.ModelAdmin):
     form = CouponAdminForm
-    list_display = ["code", "terms", "is_active", "validity", "usage", "reserved_now"]
+    list_display = ["code", "terms", "is_active", "validity", "usage", "reserved_now", "stripe_status"]
     list_filter = ["is_active", "discount_type"]
     search_fields = ["code", "description"]
-    readonly_fields = ["usage_so_far", "active_reservations", "stripe_coupon_id", "stripe_promotion_code_id"]
+    readonly_fields = [
+        "usage_so_far",
+        "active_reservations",
+        "stripe_status",
+        "stripe_coupon_id",
+        "stripe_promotion_code_id",
+    ]
+    actions = ["deactivate", "sync_in_stripe"]
     fieldsets = [
         (None, {"fields": ["code", "description", "is_active"]}),
         (
@@ -238,7 +252,7 @@ class CouponAdmin(admin.ModelAdmin):
             {"fields": ["min_order_major", "applies_to_kinds", "applies_to_categories", "applies_to_refs"]},
         ),
         ("Limits", {"fields": ["max_uses", "max_uses_per_user", "usage_so_far", "active_reservations"]}),
-        ("Stripe", {"fields": ["stripe_coupon_id", "stripe_promotion_code_id"], "classes": ["collapse"]}),
+        ("Stripe", {"fields": ["stripe_status", "stripe_coupon_id", "stripe_promotion_code_id"]}),
     ]
 
     def get_queryset(self, request):
@@ -300,3 +314,78 @@ class CouponAdmin(admin.ModelAdmin):
             "{} · {} · since {}",
             ((r.order.number, r.user.email, f"{timezone.localtime(r.created_at):%Y-%m-%d %H:%M}") for r in held[:50]),
         )
+
+    @admin.display(description="Stripe")
+    def stripe_status(self, coupon):
+        if not coupon.stripe_coupon_id or not coupon.stripe_synced_at:
+            return "Not in Stripe yet (mirrored at its first checkout)"
+        synced = f"{timezone.localtime(coupon.stripe_synced_at):%Y-%m-%d %H:%M}"
+        if coupon.updated_at and coupon.stripe_synced_at < coupon.updated_at:
+            return f"Changed since the last sync ({synced}); mirrored again at the next checkout"
+        return f"In sync since {synced}"
+
+    @admin.action(description="Deactivate selected coupons", permissions=["change"])
+    def deactivate(self, request, queryset):
+        """Stop the codes working at once; checkouts already holding a use keep it until they end."""
+        # updated_at moves so the Stripe promotion code is switched off at the next sync.
+        count = queryset.filter(is_active=True).update(is_active=False, updated_at=timezone.now())
+        self.message_user(request, f"Deactivated {count} coupon{'s' if count != 1 else ''}.")
+
+    @admin.action(description="Mirror selected coupons in Stripe now", permissions=["change"])
+    def sync_in_stripe(self, request, queryset):
+        synced = 0
+        for coupon in queryset:
+            try:
+                coupon_mirror_sync(coupon=coupon)
+                synced += 1
+            except PaymentProviderError as exc:
+                self.message_user(request, f"{coupon.code}: {exc.message}", messages.ERROR)
+                break
+        self.message_user(request, f"Mirrored {synced} coupon{'s' if synced != 1 else ''} in Stripe.")
+
+    # ---- bulk single-use codes ------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path("bulk/", self.admin_site.admin_view(self.bulk_view), name="commerce_coupon_bulk"),
+            path("bulk/csv/", self.admin_site.admin_view(self.bulk_csv_view), name="commerce_coupon_bulk_csv"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"bulk_url": reverse("admin:commerce_coupon_bulk") if self.has_add_permission(request) else ""}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+    def bulk_view(self, request):
+        """Make N single-use codes copying an existing coupon's terms, then offer their CSV."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = BulkCodesForm(request.POST or None)
+        made = None
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            made = coupons_bulk_create(
+                source=data["terms_from"], prefix=data["prefix"], count=data["count"], description=data["description"]
+            )
+            self.message_user(request, f"Made {len(made)} single-use codes starting {data['prefix']}-.")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Make single-use codes",
+            "form": form,
+            "made": made,
+            "prefix": form.cleaned_data["prefix"] if made else "",
+            "csv_url": reverse("admin:commerce_coupon_bulk_csv"),
+        }
+        return TemplateResponse(request, "admin/commerce/coupon/bulk.html", context)
+
+    def bulk_csv_view(self, request):
+        """The codes of one batch (?prefix=SPRING) as a CSV file."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        prefix = (request.GET.get("prefix") or "").strip().upper()
+        if not prefix:
+            raise Http404("Say which batch: ?prefix=…")
+        response = HttpResponse(coupons_csv(coupons=coupons_with_prefix(prefix=prefix)), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="coupons-{prefix}.csv"'
+        return response

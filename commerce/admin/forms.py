@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import Sum
 
 from commerce.models import Order, Refund, RefundLine
-from innerwork.core.money import format_money, from_decimal, to_decimal
+from innerwork.core.money import format_money, from_decimal
 
 REFUND_NOTHING_CHOSEN = "Enter an amount for at least one line, or tick “Refund everything still refundable”."
 REFUND_LINE_TOO_MUCH = "At most {amount} of this line can still be refunded."
@@ -107,7 +107,3 @@ class RefundForm(forms.Form):
         amounts = self.cleaned_data.get("amounts")
         total = sum(self.refundable.values()) if amounts is None else sum(amounts.values())
         return format_money(total, self.order.currency)
-
-    @staticmethod
-    def major(amount: int, currency: str) -> Decimal:
-        return to_decimal(amount, currency)
