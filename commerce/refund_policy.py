@@ -1,7 +1,8 @@
 """The refund policy: what a customer gets back, per order line, if they ask now, and whether staff must decide.
 
 The amount of a line is what it really cost (its price less its share of the discount) less what
-was already refunded and what is on its way back (a refund Stripe has not confirmed yet). Whether it
+was already refunded and what is on its way back (a refund Stripe has not confirmed yet), counted
+exactly as refund_start counts it, so a quote the customer confirms is never refused for its amount. Whether it
 is refunded automatically is the product kind's call (`refund_rule` on its registry handler, see
 commerce.registry); a kind without a rule always goes to staff. commerce imports no product app.
 
@@ -13,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Sum
 from django.utils import timezone
 
-from commerce.models import Order, OrderLine, Refund, RefundLine
+from commerce.models import Order, OrderLine
+from commerce.refunds_apply import committed_by_line
 from commerce.registry import NotPurchasable, get_kind
 
 ORDER_NOT_PAID = "This order hasn't been paid, so there is nothing to refund."
@@ -94,16 +95,6 @@ class RefundQuote:
         }
 
 
-def _amounts_on_their_way(*, order: Order) -> dict[int, int]:
-    """Per line, what refunds not yet applied to it (pending, or succeeded a moment ago) will take back."""
-    rows = (
-        RefundLine.objects.filter(line__order=order, refund__status__in=Refund.COUNTS, refund__applied_at__isnull=True)
-        .values("line")
-        .annotate(total=Sum("amount"))
-    )
-    return {row["line"]: row["total"] for row in rows}
-
-
 def _kind_verdict(*, line: OrderLine, now: datetime) -> tuple[bool, list[str]]:
     try:
         rule = getattr(get_kind(line.kind), "refund_rule", None)
@@ -115,7 +106,8 @@ def _kind_verdict(*, line: OrderLine, now: datetime) -> tuple[bool, list[str]]:
     return verdict.eligible, list(verdict.reasons)
 
 
-def _line_quote(*, order: Order, line: OrderLine, on_its_way: int, now: datetime) -> LineQuote:
+def _line_quote(*, order: Order, line: OrderLine, committed: int, now: datetime) -> LineQuote:
+    """`committed`: what pending and succeeded refunds already take from the line (as refund_start counts it)."""
     if order.status not in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED, Order.Status.REFUNDED) or (
         order.paid_at is None
     ):
@@ -125,9 +117,9 @@ def _line_quote(*, order: Order, line: OrderLine, on_its_way: int, now: datetime
     if line.revoked_at is not None:
         reason = LINE_REFUNDED if line.refundable_amount == 0 else LINE_ACCESS_ENDED
         return LineQuote(line=line, eligible=False, amount=0, reasons=[reason])
-    amount = max(0, line.refundable_amount - on_its_way)
+    amount = max(0, line.total_amount - committed)
     if amount == 0:
-        reason = LINE_REFUND_ON_ITS_WAY if on_its_way else LINE_REFUNDED
+        reason = LINE_REFUND_ON_ITS_WAY if committed > line.refunded_amount else LINE_REFUNDED
         return LineQuote(line=line, eligible=False, amount=0, reasons=[reason])
     eligible, reasons = _kind_verdict(line=line, now=now)
     if order.is_flagged and order.flag_resolved_at is None:
@@ -146,6 +138,6 @@ def refund_quote(*, order: Order, line_ids=None, now: datetime | None = None) ->
     if line_ids is not None:
         wanted = {int(line_id) for line_id in line_ids}
         lines = [line for line in lines if line.pk in wanted]
-    on_their_way = _amounts_on_their_way(order=order)
-    quotes = [_line_quote(order=order, line=line, on_its_way=on_their_way.get(line.pk, 0), now=now) for line in lines]
+    committed = committed_by_line(order=order)
+    quotes = [_line_quote(order=order, line=line, committed=committed.get(line.pk, 0), now=now) for line in lines]
     return RefundQuote(order=order, lines=quotes, quoted_at=now)

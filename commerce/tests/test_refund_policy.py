@@ -117,11 +117,28 @@ def test_the_policy_follows_the_settings(settings, days, max_percent, since_purc
     assert refund_quote(order=order, now=NOW).automatic is eligible
 
 
+def refund_of(line, amount, status=Refund.Status.SUCCEEDED):
+    """A refund of `amount` on `line` in `status`; a succeeded one is applied to the line, as the webhook does."""
+    refund = Refund.objects.create(
+        order=line.order,
+        amount=amount,
+        currency="usd",
+        source=Refund.Source.STAFF,
+        reason="Support ticket",
+        idempotency_key=f"refund:{line.pk}:{Refund.objects.count()}",
+        status=status,
+    )
+    RefundLine.objects.create(refund=refund, line=line, amount=amount)
+    if status == Refund.Status.SUCCEEDED:
+        line.refunded_amount += amount
+        line.save()
+    return refund
+
+
 def test_the_amount_is_what_the_line_cost_after_its_discount_less_what_was_refunded():
     # given a $49 course bought with $9.80 off, $10 of which was already refunded
     order, line = bought(ago=DAY, discount=980)
-    line.refunded_amount = 1000
-    line.save()
+    refund_of(line, 1000)
     # when quoted
     [line_quote] = refund_quote(order=order, now=NOW).lines
     # then what is left of what was paid goes back
@@ -130,26 +147,19 @@ def test_the_amount_is_what_the_line_cost_after_its_discount_less_what_was_refun
 
 def test_a_refund_on_its_way_is_not_offered_again():
     order, line = bought(ago=DAY)
-    refund = Refund.objects.create(
-        order=order, amount=1500, currency="usd", source=Refund.Source.STAFF, reason="x", idempotency_key="k1"
-    )
-    RefundLine.objects.create(refund=refund, line=line, amount=1500)
+    refund_of(line, 1500, status=Refund.Status.PENDING)
 
     assert refund_quote(order=order, now=NOW).lines[0].amount == 3400
 
-    RefundLine.objects.filter(pk=refund.lines.get().pk).update(amount=4900)
-    Refund.objects.filter(pk=refund.pk).update(amount=4900)
+    refund_of(line, 3400, status=Refund.Status.PENDING)
     [line_quote] = refund_quote(order=order, now=NOW).lines
     assert (line_quote.eligible, line_quote.amount, line_quote.reasons) == (False, 0, [LINE_REFUND_ON_ITS_WAY])
 
 
-def test_a_failed_refund_gives_its_amount_back_to_the_quote():
+@pytest.mark.parametrize("status", [Refund.Status.FAILED, Refund.Status.CANCELED])
+def test_a_failed_or_refused_refund_gives_its_amount_back_to_the_quote(status):
     order, line = bought(ago=DAY)
-    refund = Refund.objects.create(
-        order=order, amount=4900, currency="usd", source=Refund.Source.STAFF, reason="x", idempotency_key="k2"
-    )
-    RefundLine.objects.create(refund=refund, line=line, amount=4900)
-    Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.FAILED)
+    refund_of(line, 4900, status=status)
 
     assert refund_quote(order=order, now=NOW).lines[0].amount == 4900
 
@@ -160,7 +170,7 @@ def test_a_failed_refund_gives_its_amount_back_to_the_quote():
 )
 def test_refunded_or_revoked_lines_are_not_refundable(refunded, revoked, reason):
     order, line = bought(ago=DAY)
-    line.refunded_amount = refunded
+    refund_of(line, refunded)
     line.revoked_at = NOW if revoked else None
     line.save()
 

@@ -6,6 +6,7 @@ Orders are paid through the Stripe emulator, so the refunds started here are rea
 from datetime import timedelta
 
 import pytest
+import stripe
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -233,3 +234,39 @@ def test_a_request_is_decided_once(order):
         refund_request_approve(request=request, actor=finance_user(), reason="Changed my mind")
     assert error.value.message == REQUEST_ALREADY_DECIDED.format(status="denied")
     assert not Refund.objects.exists()
+
+
+# -- when Stripe gets in the way ----------------------------------------------------------------------------------
+
+
+def test_when_stripe_does_not_answer_the_refund_waits_and_the_same_form_retries_it(order, emulator):
+    # given Stripe failing the next refund call
+    emulator.fault("/v1/refunds", "api_error", method="POST")
+    # when the customer confirms
+    request = ask(order, key="form-1")
+    # then the refund is saved, waiting, and is this request's
+    assert request.status == RefundRequest.Status.AUTOMATIC
+    refund = Refund.objects.get()
+    assert request.refund == refund
+    assert (refund.status, refund.stripe_refund_id) == (Refund.Status.PENDING, "")
+    # and submitting the same form again sends it to Stripe, once
+    again = ask(order, key="form-1")
+    assert again.pk == request.pk
+    refund.refresh_from_db()
+    assert refund.stripe_refund_id
+    assert Refund.objects.count() == 1
+    assert len(stripe.Refund.list().data) == 1
+
+
+def test_a_request_stripe_refuses_goes_to_staff_with_the_reason(order, emulator):
+    # given the whole charge refunded in Stripe's dashboard, before its webhook reached us
+    emulator.dashboard_refund(order.charge_id)
+    # when the customer asks for their refund, within the policy
+    request = ask(order)
+    # then Stripe refuses it, and the request waits for staff, who are told why
+    assert request.status == RefundRequest.Status.PENDING
+    assert request.refund is None
+    assert request.quote["not_automatic_because"].startswith("Stripe refused the refund of $78.00")
+    assert Refund.objects.get().status == Refund.Status.CANCELED
+    alert = OutboxEmail.objects.get(kind="commerce/refund_request_staff")
+    assert "Stripe refused the refund of $78.00" in alert.body_text
