@@ -317,8 +317,6 @@ def refund_record_from_stripe(*, info: gateway.RefundInfo, source: str = Refund.
         order = Order.objects.select_for_update().get(pk=order.pk)
         refund = _refund_for(info)
         if refund is None:
-            if info.status in ("failed", "canceled") and not info.amount:
-                return None
             refund = _record_unknown(order=order, info=info, source=source)
         refund = Refund.objects.select_for_update().get(pk=refund.pk)
         if not refund.stripe_refund_id:
