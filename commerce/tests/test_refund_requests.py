@@ -270,3 +270,30 @@ def test_a_request_stripe_refuses_goes_to_staff_with_the_reason(order, emulator)
     assert Refund.objects.get().status == Refund.Status.CANCELED
     alert = OutboxEmail.objects.get(kind="commerce/refund_request_staff")
     assert "Stripe refused the refund of $78.00" in alert.body_text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_deciding_at_the_same_moment_make_one_decision(client, buyer, emulator):
+    # given a request waiting for staff, and two members of Finance
+    order = bought_days_ago(paid_order(client, buyer, emulator, 4900), 20)
+    request = ask(order)
+    first, second = finance_user(email="a@innerwork.test"), finance_user(email="b@innerwork.test")
+    # when one approves while the other denies
+    results = run_at_once(
+        lambda: refund_request_approve(request=request, actor=first, reason="Goodwill"),
+        lambda: refund_request_deny(request=request, actor=second, reason="Outside the policy"),
+    )
+    # then one of them decided, the other was told it was already decided, and money moved only on approval
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1
+    assert isinstance(errors[0], RefundRequestError)
+    assert errors[0].message.startswith("This request was already decided")
+    request.refresh_from_db()
+    assert StaffAction.objects.filter(action__startswith="refund_request.").count() == 1
+    assert Refund.objects.count() == (1 if request.status == RefundRequest.Status.APPROVED else 0)
+    assert (
+        OutboxEmail.objects.filter(kind__startswith="commerce/refund_request_")
+        .exclude(kind="commerce/refund_request_staff")
+        .count()
+        == 1
+    )
