@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 
-from commerce.admin import order_views
+from commerce.admin import order_views, sales
 from commerce.admin.filters import CouponCodeFilter, CreatedRangeFilter, FlagFilter, ProductKindFilter
 from commerce.admin.forms import ReasonForm, new_request_key, refundable_by_line
 from commerce.admin.timeline import order_timeline
@@ -116,11 +116,19 @@ class OrderAdmin(admin.ModelAdmin):
 
         info = self.opts.app_label, self.opts.model_name
         return [
+            path("sales/", wrap(self.sales_view), name="{}_{}_sales".format(*info)),
+            path("sales/orders.csv", wrap(self.sales_csv_view), name="{}_{}_sales_csv".format(*info)),
             path("<path:object_id>/refund/", wrap(self.refund_view), name="{}_{}_refund".format(*info)),
             path("<path:object_id>/resend-receipt/", wrap(self.resend_view), name="{}_{}_resend_receipt".format(*info)),
             path("<path:object_id>/resolve-flag/", wrap(self.resolve_view), name="{}_{}_resolve_flag".format(*info)),
             *super().get_urls(),
         ]
+
+    def sales_view(self, request):
+        return sales.sales_view(self, request)
+
+    def sales_csv_view(self, request):
+        return sales.sales_csv_view(self, request)
 
     def refund_view(self, request, object_id):
         return order_views.refund(self, request, self._order_or_404(request, object_id))

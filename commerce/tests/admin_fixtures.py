@@ -31,7 +31,7 @@ def clients_by_role() -> dict:
     return {role: client_for(staff_in(role)) for role in ROLES}
 
 
-def paid_order(*, amounts=(4900, 7900), titles=None, paid_at=None, **fields) -> Order:
+def paid_order(*, amounts=(4900, 7900), titles=None, refs=None, paid_at=None, **fields) -> Order:
     """A paid order with one course line per amount; totals consistent."""
     total = sum(amounts)
     order = OrderFactory(
@@ -45,5 +45,6 @@ def paid_order(*, amounts=(4900, 7900), titles=None, paid_at=None, **fields) -> 
     )
     for index, amount in enumerate(amounts):
         title = titles[index] if titles else f"Course {index + 1}"
-        OrderLineFactory(order=order, unit_amount=amount, title=title, ref=str(100 + index), fulfilled_at=order.paid_at)
+        ref = refs[index] if refs else str(100 + index)
+        OrderLineFactory(order=order, unit_amount=amount, title=title, ref=ref, fulfilled_at=order.paid_at)
     return order
