@@ -10,6 +10,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
@@ -18,6 +19,23 @@ from django.urls import path, reverse
 
 from courses import services
 from courses.models import Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress
+from innerwork.core.audit import staff_action_record
+
+
+def _grant(*, user, course, actor, reason: str):
+    """Gift the course and put it in the staff audit log (who, which enrollment, why), in one transaction."""
+    with transaction.atomic():
+        enrollment = services.enrollment_grant(user=user, course=course, actor=actor, reason=reason)
+        staff_action_record(actor=actor, action="enrollment.grant", subject=enrollment, reason=reason)
+    return enrollment
+
+
+def _revoke(*, enrollment, actor, reason: str):
+    """Close the course to the learner and put it in the staff audit log, in one transaction."""
+    with transaction.atomic():
+        enrollment = services.enrollment_revoke(enrollment=enrollment, actor=actor, reason=reason)
+        staff_action_record(actor=actor, action="enrollment.revoke", subject=enrollment, reason=reason)
+    return enrollment
 
 
 class GrantForm(forms.Form):
@@ -26,7 +44,7 @@ class GrantForm(forms.Form):
     user = forms.ModelChoiceField(queryset=get_user_model().objects.all(), label="Learner")
     course = forms.ModelChoiceField(queryset=Course.objects.all())
     reason = forms.CharField(
-        max_length=255, required=False, help_text="Kept on the enrollment's history, e.g. “Support ticket #4211”."
+        max_length=255, help_text="Required. Kept on the enrollment's history, e.g. “Support ticket #4211”."
     )
 
     def __init__(self, *args, admin_site, **kwargs):
@@ -133,7 +151,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = GrantForm(request.POST or None, admin_site=self.admin_site)
         if request.method == "POST" and form.is_valid():
-            enrollment = services.enrollment_grant(
+            enrollment = _grant(
                 user=form.cleaned_data["user"],
                 course=form.cleaned_data["course"],
                 actor=request.user,
@@ -159,8 +177,8 @@ class EnrollmentAdmin(admin.ModelAdmin):
             queryset,
             action="grant_selected",
             title="Grant these enrollments as gifts",
-            required=False,
-            apply=lambda enrollment, reason: services.enrollment_grant(
+            required=True,
+            apply=lambda enrollment, reason: _grant(
                 user=enrollment.user, course=enrollment.course, actor=request.user, reason=reason
             ),
             done="Granted {count} enrollment{s}.",
@@ -174,9 +192,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
             action="revoke_selected",
             title="Revoke these enrollments",
             required=True,
-            apply=lambda enrollment, reason: services.enrollment_revoke(
-                enrollment=enrollment, actor=request.user, reason=reason
-            ),
+            apply=lambda enrollment, reason: _revoke(enrollment=enrollment, actor=request.user, reason=reason),
             done="Revoked {count} enrollment{s}.",
         )
 
