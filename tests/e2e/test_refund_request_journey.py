@@ -21,6 +21,7 @@ from commerce.tests.stripe_fixtures import wait_until_no_delivery_is_sending
 from courses.models import Enrollment, Lesson, LessonProgress
 from courses.tests.factories import CategoryFactory, course_with_lessons
 from innerwork.accounts.tests.factories import UserFactory, VerifiedUserFactory
+from innerwork.core.models import OutboxEmail
 from stripe_emulator.pytest_plugin import stripe_emulator, stripe_emulator_django, stripe_emulator_session  # noqa: F401
 from tests.e2e.test_checkout_journeys import (
     HOSTED_PAGE,
@@ -29,6 +30,7 @@ from tests.e2e.test_checkout_journeys import (
     log_in,
     pay_button,
     shoot_both,
+    shoot_email,
     wait_for_order_page,
 )
 
@@ -128,7 +130,8 @@ def staff_session(page, base, user):
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
 
 
-def test_outside_the_policy_the_request_goes_to_staff_who_deny_it_with_a_reason(page, shop):
+def test_outside_the_policy_the_request_goes_to_staff_who_deny_it_with_a_reason(page, shop, settings):
+    settings.STAFF_ALERT_EMAILS = ["refunds@innerwork.test"]
     base, customer, emulator, calm = shop["base"], shop["customer"], shop["emulator"], shop["calm"]
     log_in(page, base, customer)
     add_to_cart(page, base, calm)
@@ -194,3 +197,10 @@ def test_outside_the_policy_the_request_goes_to_staff_who_deny_it_with_a_reason(
     page.goto(f"{base}/orders/{order.number}/")
     assert "we can offer a transfer" in page.inner_text("[data-refund-request='denied']")
     shoot_both(page, "order-with-denied-request")
+
+    # The e-mails: staff were told of the request, the customer of the decision and why.
+    shoot_email(page, OutboxEmail.objects.get(kind="commerce/refund_request_staff"), "staff-alert")
+    denied = OutboxEmail.objects.get(kind="commerce/refund_request_denied")
+    assert denied.to == [customer.email]
+    assert "we can offer a transfer" in denied.body_text
+    shoot_email(page, denied, "request-denied")
