@@ -51,7 +51,11 @@ PROVIDER_PENDING = (
     "Try again in a moment: it will not be refunded twice."
 )
 STRIPE_REFUSED = "Stripe refused the refund of {amount}: {message}"
+# Timeline entries are shown to the customer on the order page.
 REQUESTED_MESSAGE = "Refund of {amount} requested: {reason}"
+REFUSED_MESSAGE = "The refund of {amount} could not be made; our team has been told."
+RECORDED_MESSAGE = "Refund of {amount} made by our team."
+DASHBOARD_REASON = "Refunded by our team ({reason})."
 
 # Stripe's reason for the customer-initiated sources; staff refunds give none unless asked.
 _STRIPE_REASON_BY_SOURCE = {
@@ -218,8 +222,8 @@ def _send_to_stripe(*, refund: Refund) -> Refund:
             order_event_add(
                 order=order,
                 type="refund_refused",
-                message=STRIPE_REFUSED.format(amount=amount, message=row.failure_reason),
-                data={"refund": row.pk, "code": exc.code},
+                message=REFUSED_MESSAGE.format(amount=amount),
+                data={"refund": row.pk, "code": exc.code, "stripe_message": row.failure_reason},
             )
             refused = RefundError(STRIPE_REFUSED.format(amount=amount, message=row.failure_reason))
         except PaymentProviderError as exc:
@@ -272,7 +276,7 @@ def _record_unknown(*, order: Order, info: gateway.RefundInfo, source: str) -> R
         amount=info.amount,
         currency=info.currency or order.currency,
         source=source,
-        reason=f"Refunded in Stripe ({info.reason.replace('_', ' ') or 'no reason given'})",
+        reason=DASHBOARD_REASON.format(reason=info.reason.replace("_", " ") or "no reason given"),
         stripe_reason=info.reason,
         idempotency_key=f"stripe:{info.id}",
         stripe_refund_id=info.id,
@@ -290,8 +294,13 @@ def _record_unknown(*, order: Order, info: gateway.RefundInfo, source: str) -> R
     order_event_add(
         order=order,
         type="refund_recorded",
-        message=f"Refund of {format_money(info.amount, refund.currency)} made in Stripe recorded.",
-        data={"refund": refund.pk, "stripe_refund": info.id, "lines": {str(pk): a for pk, a in allocation.items()}},
+        message=RECORDED_MESSAGE.format(amount=format_money(info.amount, refund.currency)),
+        data={
+            "refund": refund.pk,
+            "stripe_refund": info.id,
+            "source": source,
+            "lines": {str(pk): a for pk, a in allocation.items()},
+        },
     )
     return refund
 

@@ -22,7 +22,10 @@ logger = logging.getLogger(__name__)
 
 FLAG_REFUND_FAILED = "Refund of {amount} failed at Stripe ({reason}): the customer has not been paid back."
 REFUNDED_MESSAGE = "Refunded {amount}: {reason}"
-REFUND_FAILED_MESSAGE = "The refund of {amount} failed ({reason}); the money stays with us."
+# Timeline entries are shown to the customer on the order page.
+REFUND_FAILED_MESSAGE = (
+    "The refund of {amount} could not be paid back to your card ({reason}). We'll contact you to sort it out."
+)
 
 
 def committed_by_line(*, order: Order) -> dict[int, int]:
@@ -142,7 +145,7 @@ def refund_undo(*, order: Order, refund: Refund, status: str, failure_reason: st
     order_event_add(
         order=order,
         type="refund_failed",
-        message=REFUND_FAILED_MESSAGE.format(amount=amount, reason=reason),
+        message=REFUND_FAILED_MESSAGE.format(amount=amount, reason=reason.replace("_", " ")),
         data={"refund": refund.pk, "stripe_refund": refund.stripe_refund_id, "was_applied": was_applied},
     )
     order_flag(order=order, reason=FLAG_REFUND_FAILED.format(amount=amount, reason=reason), data={"refund": refund.pk})

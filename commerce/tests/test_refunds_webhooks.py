@@ -12,7 +12,7 @@ from django.core import mail
 
 from commerce.exceptions import RefundError
 from commerce.models import Refund
-from commerce.refunds import AMOUNT_OVER_LINE, refund_start
+from commerce.refunds import AMOUNT_OVER_LINE, DASHBOARD_REASON, refund_start
 from commerce.refunds_apply import FLAG_REFUND_FAILED, refundable_for_order
 from commerce.tests.stripe_fixtures import run_at_once, signed_in_client
 from commerce.tests.test_refunds import (
@@ -73,7 +73,7 @@ def test_a_dashboard_refund_arrives_by_webhook_and_closes_the_course(emulator, w
         "succeeded",
         4900,
     )
-    assert refund.reason == "Refunded in Stripe (requested by customer)"
+    assert refund.reason == DASHBOARD_REASON.format(reason="requested by customer")
     order.refresh_from_db()
     assert (order.status, order.amount_refunded) == ("refunded", 4900)
     assert Enrollment.objects.get(user=buyer, course=calm).status == "refunded"
