@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "innerwork.accounts.staff_security.StaffAdminMiddleware",  # admin login via allauth, staff TOTP outside DEBUG
     "django_htmx.middleware.HtmxMiddleware",
     "innerwork.accounts.middleware.UserTimezoneMiddleware",
 ]
@@ -147,6 +148,9 @@ ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the owner when a password or address 
 # (templates/429.html); 5 failures per address in 5 minutes lock that address.
 ACCOUNT_RATE_LIMITS = {"login": "30/m/ip", "login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff must set up TOTP before reaching the admin whenever DEBUG is off (innerwork/accounts/staff_security.py).
+# Decided here, from the environment's DEBUG, because the test runner turns DEBUG off for every test.
+STAFF_MFA_REQUIRED = not DEBUG
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
