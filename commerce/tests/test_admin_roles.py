@@ -1,0 +1,56 @@
+"""The staff roles made by migration 0004: exactly the rights each needs, idempotent, reversible."""
+
+import importlib
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+pytestmark = pytest.mark.django_db
+
+roles_migration = importlib.import_module("commerce.migrations.0004_staff_roles")
+
+
+def rights(name: str) -> set[str]:
+    group = Group.objects.get(name=name)
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+
+
+def test_each_role_has_its_rights():
+    support, finance, marketing, admin = (rights(name) for name in ("Support", "Finance", "Marketing", "Admin"))
+    assert {"commerce.view_order", "commerce.resend_receipt", "core.view_outboxemail"} <= support
+    assert not support & {"commerce.refund_order", "commerce.view_sales", "commerce.download_documents"}
+    assert support < finance
+    assert {
+        "commerce.refund_order",
+        "commerce.download_documents",
+        "commerce.view_sales",
+        "commerce.view_coupon",
+    } <= finance
+    assert "commerce.change_coupon" not in finance
+    assert marketing == {
+        "commerce.add_coupon",
+        "commerce.change_coupon",
+        "commerce.view_coupon",
+        "commerce.view_couponredemption",
+        "commerce.view_sales",
+    }
+    assert not any(right.startswith("commerce.view_order") or "refund" in right for right in marketing)
+    assert {"courses.change_enrollment", "courses.view_enrollment", "commerce.refund_order"} <= admin
+    assert support | finance | marketing <= admin
+
+
+def test_running_it_again_changes_nothing_and_the_reverse_removes_the_roles():
+    state_apps = MigrationExecutor(connection).loader.project_state(("commerce", "0004_staff_roles")).apps
+    before = {name: rights(name) for name in ("Support", "Finance", "Marketing", "Admin")}
+
+    roles_migration.create_roles(state_apps, None)
+    assert {name: rights(name) for name in before} == before
+    assert Group.objects.count() == 4
+
+    roles_migration.remove_roles(state_apps, None)
+    assert not Group.objects.filter(name__in=before).exists()
+
+    roles_migration.create_roles(state_apps, None)
+    assert {name: rights(name) for name in before} == before
