@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from commerce.admin import order_views, sales
@@ -47,7 +48,7 @@ def _url_or_blank(name: str, **kwargs) -> str:
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "status_badge", "total", "customer", "created_at", "product_kinds", "flag"]
+    list_display = ["number", "status_badge", "total", "customer", "placed", "product_kinds", "flag"]
     list_filter = ["status", CreatedRangeFilter, ProductKindFilter, CouponCodeFilter, FlagFilter]
     search_fields = [
         "number",
@@ -95,6 +96,10 @@ class OrderAdmin(admin.ModelAdmin):
     def customer(self, order):
         name = order.billing_name or order.user.get_full_name()
         return format_html("{}<br><span class='quiet'>{}</span>", name, order.user.email) if name else order.user.email
+
+    @admin.display(description="Placed", ordering="created_at")
+    def placed(self, order):
+        return f"{timezone.localtime(order.created_at):%Y-%m-%d %H:%M}"
 
     @admin.display(description="Kinds")
     def product_kinds(self, order):

@@ -1,9 +1,9 @@
 """One timeline of everything that happened to an order, for its admin page.
 
-Merges, oldest first: the order's own events (OrderEvent), every e-mail queued about it (outbox rows
-whose dedup key starts `order:<pk>:`), what staff did (StaffAction), and the Stripe events dj-stripe
-received for its Checkout Sessions, PaymentIntent, Charge and refunds, each linked to dj-stripe's
-event and webhook-log pages when the viewer may open them.
+Merges, oldest first: the order's own events (OrderEvent); every e-mail queued about it (outbox rows
+keyed `order:<pk>:…`, `refund:<refund pk>:…` or `refund_request:<request pk>:…`); what staff did
+(StaffAction); and the Stripe events dj-stripe received for its Checkout Sessions, PaymentIntent,
+Charge and refunds, each linked to dj-stripe's event and webhook-log pages when the viewer may open them.
 """
 
 from __future__ import annotations
@@ -73,8 +73,18 @@ def _order_entries(order: Order):
         )
 
 
+def emails_for_order(*, order: Order):
+    """Outbox rows about the order: keyed `order:<pk>:…`, or about its refunds or refund requests."""
+    about = Q(dedup_key__startswith=f"order:{order.pk}:")
+    for refund_id in order.refunds.values_list("pk", flat=True):
+        about |= Q(dedup_key__startswith=f"refund:{refund_id}:")
+    for request_id in order.refund_requests.values_list("pk", flat=True):
+        about |= Q(dedup_key__startswith=f"refund_request:{request_id}:")
+    return OutboxEmail.objects.filter(about).order_by("created_at", "id")
+
+
 def _email_entries(order: Order):
-    for email in OutboxEmail.objects.filter(dedup_key__startswith=f"order:{order.pk}:").order_by("created_at"):
+    for email in emails_for_order(order=order):
         state = email.get_status_display()
         if email.sent_at:
             state = f"Sent {email.sent_at:%Y-%m-%d %H:%M} UTC"
@@ -104,8 +114,9 @@ def _stripe_entries(order: Order, *, can_view_stripe: bool):
     events = list(stripe_events_for_order(order=order))
     triggers = {}
     if can_view_stripe:
-        for trigger in WebhookEventTrigger.objects.filter(event__in=events).order_by("created"):
-            triggers.setdefault(trigger.event_id, []).append(trigger)
+        deliveries = WebhookEventTrigger.objects.filter(event__in=events).select_related("event").order_by("created")
+        for trigger in deliveries:
+            triggers.setdefault(trigger.event.pk, []).append(trigger)
     for event in events:
         links = []
         if can_view_stripe:

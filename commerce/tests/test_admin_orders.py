@@ -4,9 +4,9 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
-from djstripe.models import Event
+from djstripe.models import Event, WebhookEventTrigger
 
-from commerce.models import CheckoutSession, Order, OrderEvent
+from commerce.models import CheckoutSession, Order, OrderEvent, Refund
 from commerce.orders import order_event_add, order_flag
 from commerce.tests.admin_fixtures import client_for, clients_by_role, paid_order, staff_in
 from commerce.tests.factories import CouponFactory, OrderFactory, OrderLineFactory
@@ -132,6 +132,20 @@ def test_the_order_page_shows_lines_amounts_refund_requests_and_a_merged_timelin
         data={"object": {"id": "cs_test_Time", "object": "checkout.session"}},
     )
 
+    trigger = WebhookEventTrigger.objects.create(
+        remote_ip="127.0.0.1", headers={"stripe-signature": "t=1"}, body="{}", valid=True, processed=True, event=event
+    )
+    refund = Refund.objects.create(
+        order=order, amount=100, currency="usd", source="staff", reason="r", idempotency_key="tl-1"
+    )
+    OutboxEmail.objects.create(
+        dedup_key=f"refund:{refund.pk}:customer",
+        kind="commerce/refund_issued",
+        to=["a@b.c"],
+        subject="Your refund",
+        body_text="x",
+    )
+
     html = client_for(admin_user).get(change_url(order)).content.decode()
 
     assert "Calm Under Pressure" in html
@@ -150,6 +164,8 @@ def test_the_order_page_shows_lines_amounts_refund_requests_and_a_merged_timelin
         assert text in timeline, text
     assert "Other" not in timeline
     assert reverse("admin:djstripe_event_change", args=[event.pk]) in timeline
+    assert reverse("admin:djstripe_webhookeventtrigger_change", args=[trigger.pk]) in timeline
+    assert "Your refund" in timeline
     assert timeline.index("Order placed.") < timeline.index("Payment received.")
     # Support cannot open dj-stripe's pages, so the timeline does not link them.
     support_html = role_clients["Support"].get(change_url(order)).content.decode()

@@ -1,0 +1,176 @@
+"""Staff refund one course of a two-course order from the admin, in a real browser (Debian Chromium).
+
+The customer buys through the Stripe emulator's hosted page; a member of Finance signs in through
+allauth (password, then their authenticator code), finds the order in the staff console, refunds
+one line, and Stripe's webhooks confirm it. The customer then sees the credit note on their order
+page, has lost that course and kept the other. Screenshots of every console page land in
+artifacts/screenshots/.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from djstripe.models import WebhookEventTrigger
+
+from commerce.models import CreditNote, Order, Refund
+from commerce.stripe_gateway.webhooks import webhook_endpoint_ensure
+from commerce.tests.admin_fixtures import staff_roles_ensure
+from commerce.tests.stripe_fixtures import wait_until_no_delivery_is_sending
+from courses.models import Enrollment
+from courses.tests.factories import CategoryFactory, course_with_lessons
+from innerwork.accounts.tests.factories import PASSWORD, VerifiedUserFactory
+from stripe_emulator.pytest_plugin import stripe_emulator, stripe_emulator_django, stripe_emulator_session  # noqa: F401
+from tests.e2e.test_checkout_journeys import HOSTED_PAGE, add_to_cart, fill_card, log_in, pay_button
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def shop(stripe_emulator_django, live_server, settings):  # noqa: F811 - the plugin's fixture
+    settings.STAFF_MFA_REQUIRED = True  # as in production: staff need their authenticator
+    cache.clear()
+    webhook_endpoint_ensure(base_url=live_server.url)
+    category = CategoryFactory(name="Mindfulness", slug="mindfulness")
+    calm = course_with_lessons(title="Calm Under Pressure", price_amount=4900, category=category)
+    kind = course_with_lessons(title="Leading With Kindness", price_amount=7900, category=category)
+    customer = VerifiedUserFactory(email="ines.buyer@example.com", full_name="Inès Buyer")
+    staff_roles_ensure()  # a transactional test's flush removes the groups the migration made
+    finance = VerifiedUserFactory(email="fin@innerwork.test", full_name="Fin Ance", is_staff=True)
+    finance.groups.add(Group.objects.get(name="Finance"))
+    secret = generate_totp_secret()
+    TOTP.activate(finance, secret)
+    yield {
+        "emulator": stripe_emulator_django,
+        "base": live_server.url,
+        "calm": calm,
+        "kind": kind,
+        "customer": customer,
+        "finance": finance,
+        "secret": secret,
+    }
+    cache.clear()
+    stripe_emulator_django.pause_webhooks()
+    wait_until_no_delivery_is_sending(stripe_emulator_django)
+
+
+def shooter(page, who: str):
+    """page.shot for a second browser: full-page screenshots under artifacts/screenshots/staff_refund_journey/."""
+    folder = SCREENSHOTS / "staff_refund_journey"
+    counter = {"n": 0}
+
+    def shot(name: str):
+        counter["n"] += 1
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"{counter['n']:02d}-{who}-{name}.png"), full_page=True)
+
+    return shot
+
+
+def totp_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def paid_lesson_url(course) -> str:
+    lesson = course.modules.order_by("position").first().lessons.order_by("position").last()
+    return f"/courses/{course.slug}/lessons/{lesson.pk}/"
+
+
+def staff_log_in(page, base, user, secret):
+    """Through the admin's own login link: allauth's password page, then the authenticator code."""
+    page.goto(f"{base}/admin/")
+    page.wait_for_url(re.compile(r"/accounts/login/\?next=%2Fadmin%2F$"))
+    page.shot("staff-login")
+    page.fill("input[name='login']", user.email)
+    page.fill("input[name='password']", PASSWORD)
+    page.locator("form:has([name='password']) [type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    page.shot("staff-two-factor")
+    page.fill("input[name='code']", totp_code(secret))
+    page.locator("form:has([name='code']) [type=submit]").first.click()
+    page.wait_for_url(f"{base}/admin/")
+
+
+def test_finance_refunds_one_course_and_the_customer_keeps_the_other(page, browser, shop):
+    base, emulator, customer = shop["base"], shop["emulator"], shop["customer"]
+
+    # The customer buys both courses.
+    log_in(page, base, customer)
+    add_to_cart(page, base, shop["calm"])
+    add_to_cart(page, base, shop["kind"])
+    page.click(".cart-summary__checkout button:has-text('Checkout')")
+    page.wait_for_url(HOSTED_PAGE)
+    fill_card(page, "4242 4242 4242 4242")
+    pay_button(page).click()
+    order = Order.objects.get(user=customer)
+    page.wait_for_url(f"{base}/orders/{order.number}/")
+    emulator.wait_for_webhooks()
+    assert page.locator(".order-line__access").count() == 2
+
+    # Finance signs in through allauth in their own browser.
+    staff = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US").new_page()
+    staff.set_default_timeout(15_000)
+    staff.shot = shooter(staff, "staff")
+    staff_log_in(staff, base, shop["finance"], shop["secret"])
+    assert staff.is_visible("text=Sales: revenue, refunds and net by day")
+    staff.shot("admin-index")
+
+    # They find the order by the customer's e-mail and open it.
+    staff.goto(f"{base}/admin/commerce/order/?q=ines.buyer%40example.com")
+    assert staff.locator("#result_list tbody tr").count() == 1
+    staff.shot("orders-list")
+    staff.click(f"#result_list a:has-text('{order.number}')")
+    staff.wait_for_selector("[data-panel=timeline]")
+    assert "Payment received" in staff.inner_text("[data-panel=timeline]")
+    staff.shot("order-page-paid")
+
+    # Refund one line: Calm Under Pressure, in full, with a reason.
+    staff.click("[data-action=refund]")
+    calm_line = order.lines.get(title="Calm Under Pressure")
+    staff.fill(f"input[name='line_{calm_line.pk}']", "49.00")
+    staff.fill("textarea[name='reason']", "Bought the wrong course")
+    staff.shot("refund-form")
+    staff.click("input[type=submit][value='Refund']")
+    staff.wait_for_selector("[data-panel=refunds]")
+    assert "Refund of $49.00 sent to Stripe" in staff.inner_text(".messagelist")
+
+    # Stripe's webhooks confirm it; the order page shows the refund, the credit note and the webhook log.
+    emulator.wait_for_webhooks()
+    assert WebhookEventTrigger.objects.filter(event__type="charge.refunded", processed=True).exists()
+    refund = Refund.objects.get(order=order)
+    assert (refund.status, refund.amount, refund.requested_by) == ("succeeded", 4900, shop["finance"])
+    credit_note = CreditNote.objects.get(refund=refund)
+    staff.reload()
+    assert staff.get_attribute("[data-refund]", "data-refund-status") == "succeeded"
+    assert staff.is_visible(f"[data-document='{credit_note.number}']")
+    assert "Stripe: charge.refunded" in staff.inner_text("[data-panel=timeline]")
+    assert staff.locator("[data-panel=timeline] a:has-text('Webhook delivery')").count() >= 1
+    timeline = staff.inner_text("[data-panel=timeline]")
+    assert "order.refund" in timeline
+    assert "commerce/refund_issued" in timeline  # the customer's refund e-mail with the credit note
+    assert staff.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    staff.shot("order-page-refunded")
+    staff.context.close()
+
+    # The customer sees the credit note and has lost only the refunded course.
+    page.goto(f"{base}/orders/{order.number}/")
+    assert page.inner_text(".order-status") == "Partially refunded"
+    assert page.is_visible(f"[data-document='{credit_note.number}']")
+    page.shot("customer-order-with-credit-note")
+    statuses = dict(Enrollment.objects.filter(user=customer).values_list("course__title", "status"))
+    assert statuses == {"Calm Under Pressure": "refunded", "Leading With Kindness": "active"}
+    page.goto(f"{base}{paid_lesson_url(shop['calm'])}")
+    assert page.url != f"{base}{paid_lesson_url(shop['calm'])}"
+    page.goto(f"{base}{paid_lesson_url(shop['kind'])}")
+    assert page.url == f"{base}{paid_lesson_url(shop['kind'])}"
+    page.shot("customer-keeps-the-other-course")
