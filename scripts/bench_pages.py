@@ -2,8 +2,11 @@
 """Page benchmark: catalogue, course page and dashboard against a trivial view (the floor).
 
 Prepares a PostgreSQL database seeded and scaled to 1,000 courses / 10,000 lessons,
-starts gunicorn (2 workers, DEBUG off) and drives each page with locust (headless,
-fixed duration). Prints requests/s, p50 and p95 for each page and its ratio to the floor.
+starts gunicorn (2 sync workers, DEBUG off, Redis cache as in production: pages cached
+per viewer, sessions in Redis) and drives each page with locust (headless, fixed
+duration). Prints requests/s, p50 and p95 for each page and its ratio to the floor.
+The Redis database of BENCH_REDIS_URL (default redis://127.0.0.1:6379/13) is emptied
+first, so every run starts with a cold cache.
 
     make bench                      # or: .venv/bin/python scripts/bench_pages.py --duration 20
 """
@@ -36,13 +39,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def bench_env(database_url: str) -> dict:
+def bench_env(database_url: str, redis_url: str) -> dict:
     return {
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": "bench-" + "x" * 60,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
         "SECURE_SSL_REDIRECT": "false",
         "CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",
@@ -73,11 +77,14 @@ def prepare_database(database_url: str, env: dict, scale: int) -> None:
 
 
 LOOKUP = """
-from django.contrib.sessions.backends.db import SessionStore
+from importlib import import_module
+from django.conf import settings
+from django.core.cache import cache
 from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
 from courses.models import Course, Lesson
+cache.clear()
 user = get_user_model().objects.get(email="learner@innerwork.test")
-store = SessionStore()
+store = import_module(settings.SESSION_ENGINE).SessionStore()
 store[SESSION_KEY] = str(user.pk)
 store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
 store[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -119,9 +126,14 @@ def main() -> int:
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/innerwork_bench"),
     )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        help="a Redis database of its own: it is emptied at the start",
+    )
     args = parser.parse_args()
 
-    env = bench_env(args.database_url)
+    env = bench_env(args.database_url, args.redis_url)
     prepare_database(args.database_url, env, args.scale)
     session, course_path, courses, lessons = manage(env, "shell", "--no-imports", "-c", LOOKUP).splitlines()[-1].split()
     print(f"Database: {courses} courses, {lessons} lessons.", flush=True)

@@ -5,7 +5,6 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from courses.markdown import render_markdown
@@ -21,7 +20,9 @@ from courses.selectors.catalogue import (
     course_ids_enrolled,
     enrollment_for_course,
 )
+from courses.views.caching import page_locale, query_values, viewer_cache_scopes
 from courses.views.pagination import CountedPaginator
+from innerwork.core.page_cache import cached_page
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,10 @@ def _active_filters(filters: CatalogueFilters, categories) -> list[FilterOption]
     ]
 
 
-@require_safe
-def catalogue(request):
+CATALOGUE_PARAMS = ("q", "category", "level", "price", "sort", "page")
+
+
+def _catalogue_context(request) -> dict:
     categories = catalogue_categories()
     filters = CatalogueFilters.from_params(request.GET, category_slugs=[category.slug for category in categories])
     courses = course_catalogue(filters=filters, user=request.user)
@@ -82,19 +85,27 @@ def catalogue(request):
     enrolled_ids = course_ids_enrolled(user=request.user, course_ids=[course.pk for course in page_obj])
     for course in page_obj:
         course.is_enrolled = course.pk in enrolled_ids
-    return render(
+    return {
+        "page_obj": page_obj,
+        "courses": page_obj.object_list,
+        "filters": filters,
+        "filter_groups": _filter_groups(filters, categories),
+        "active_filters": _active_filters(filters, categories),
+        "sorts": SORT_CHOICES.items(),
+        "page_query": filters.querystring(),
+        "filters_without_search": filters.querystring(search=""),
+    }
+
+
+@require_safe
+def catalogue(request):
+    viewer, scopes = viewer_cache_scopes(request)
+    return cached_page(
         request,
         "courses/catalogue.html",
-        {
-            "page_obj": page_obj,
-            "courses": page_obj.object_list,
-            "filters": filters,
-            "filter_groups": _filter_groups(filters, categories),
-            "active_filters": _active_filters(filters, categories),
-            "sorts": SORT_CHOICES.items(),
-            "page_query": filters.querystring(),
-            "filters_without_search": filters.querystring(search=""),
-        },
+        key=("catalogue", viewer, page_locale(), query_values(request, CATALOGUE_PARAMS)),
+        scopes=scopes,
+        context=lambda: _catalogue_context(request),
     )
 
 
@@ -104,21 +115,29 @@ def catalogue(request):
 _description_html = lru_cache(maxsize=1024)(render_markdown)
 
 
-@require_safe
-def course_detail(request, slug):
+def _course_context(request, slug) -> dict:
     try:
         course = course_get_for_page(slug=slug, user=request.user)
     except Course.DoesNotExist:
         raise Http404("No such course") from None
     enrollment = enrollment_for_course(user=request.user, course=course)
-    return render(
+    return {
+        "course": course,
+        "description_html": _description_html(course.description),
+        "modules": course.modules.all(),
+        "enrollment": enrollment,
+        "has_access": bool(enrollment and enrollment.has_access),
+    }
+
+
+@require_safe
+def course_detail(request, slug):
+    viewer, scopes = viewer_cache_scopes(request)
+    return cached_page(
         request,
         "courses/detail.html",
-        {
-            "course": course,
-            "description_html": _description_html(course.description),
-            "modules": course.modules.all(),
-            "enrollment": enrollment,
-            "has_access": bool(enrollment and enrollment.has_access),
-        },
+        # The whole path: the buy box sends people back to it after adding to the cart.
+        key=("course", viewer, page_locale(), request.get_full_path()),
+        scopes=scopes,
+        context=lambda: _course_context(request, slug),
     )

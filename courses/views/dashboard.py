@@ -5,7 +5,6 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString
@@ -21,7 +20,9 @@ from courses.selectors.learning import (
     learning_totals,
     lessons_completed_per_week,
 )
+from courses.views.caching import page_locale, query_values, viewer_cache_scopes
 from courses.views.pagination import CountedPaginator
+from innerwork.core.page_cache import cached_page
 
 DASHBOARD_PAGE_SIZE = 12
 STATUS_LABELS = {"": "All", "in-progress": "In progress", "completed": "Completed"}
@@ -155,9 +156,24 @@ def _rows_total(totals: LearningTotals, *, status: str, category: str) -> int | 
     return by_status[status]
 
 
+DASHBOARD_PARAMS = ("status", "category", "page")
+
+
 @require_GET
 @login_required
 def dashboard(request):
+    viewer, scopes = viewer_cache_scopes(request)
+    return cached_page(
+        request,
+        "courses/dashboard.html",
+        # The time zone and date decide the chart's weeks.
+        key=("dashboard", viewer, page_locale(), query_values(request, DASHBOARD_PARAMS)),
+        scopes=scopes,
+        context=lambda: _dashboard_context(request),
+    )
+
+
+def _dashboard_context(request) -> dict:
     status = request.GET.get("status", "")
     status = status if status in DASHBOARD_STATUS_FILTERS else ""
     categories = list(dashboard_categories(user=request.user))
@@ -175,20 +191,16 @@ def dashboard(request):
         params = {"status": status, "category": category, **changes}
         return urlencode({key: value for key, value in params.items() if value})
 
-    return render(
-        request,
-        "courses/dashboard.html",
-        {
-            "page_obj": page_obj,
-            "enrollments": page_obj.object_list,
-            "totals": totals,
-            "chart_html": _weekly_chart_html(tuple(weeks), get_language()),
-            "status": status,
-            "category": category,
-            "status_links": [(label, link(status=value), value == status) for value, label in STATUS_LABELS.items()],
-            "category_links": [("All categories", link(category=""), not category)]
-            + [(c.name, link(category=c.slug), c.slug == category) for c in categories],
-            "is_filtered": bool(status or category),
-            "page_query": filter_query,
-        },
-    )
+    return {
+        "page_obj": page_obj,
+        "enrollments": page_obj.object_list,
+        "totals": totals,
+        "chart_html": _weekly_chart_html(tuple(weeks), get_language()),
+        "status": status,
+        "category": category,
+        "status_links": [(label, link(status=value), value == status) for value, label in STATUS_LABELS.items()],
+        "category_links": [("All categories", link(category=""), not category)]
+        + [(c.name, link(category=c.slug), c.slug == category) for c in categories],
+        "is_filtered": bool(status or category),
+        "page_query": filter_query,
+    }

@@ -108,7 +108,8 @@ else:
 # Whole catalogue, course and dashboard pages cached per viewer and invalidated exactly
 # (innerwork/core/page_cache.py). Needs a cache every server process shares, so it is on
 # by default only with Redis: a local-memory cache cannot see another process's changes.
-PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
+# Empty (as in .env.example) means that default.
+PAGE_CACHE = env.bool("PAGE_CACHE") if env.str("PAGE_CACHE", default="") else bool(REDIS_URL)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # Sessions read from Redis (written through to the database) when it is there: one round
 # trip less per signed-in request. Not with a per-process cache, which would keep a session

@@ -10,6 +10,9 @@ from innerwork.settings import env
 DATABASES = {"default": env.db("DATABASE_URL")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Off unless asked for (PAGE_CACHE=true): page-cache tests turn it on themselves and empty the cache.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=False)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"

@@ -1,0 +1,34 @@
+"""Who is looking, as the page cache needs it (see innerwork.core.page_cache).
+
+The catalogue, course pages and the dashboard show catalogue data to everybody and, on
+top of it, the viewer's own state: the header's cart and account links, "Enrolled"
+badges, a course's call to action, a learner's progress. Each cached copy is therefore
+keyed by the viewer and stored under the tokens of the catalogue and of the viewer's
+own scope, which the viewer's writes retire (courses/signals.py).
+"""
+
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from commerce.cart import SESSION_CART_TOKEN
+from innerwork.core.page_cache import CATALOGUE, user_scope, visitor_cart_scope
+
+
+def viewer_cache_scopes(request) -> tuple[tuple, tuple[str, ...]]:
+    """(who is looking, the scopes of what they see): a person, a visitor with a cart, or any visitor."""
+    if request.user.is_authenticated:
+        return ("user", request.user.pk), (CATALOGUE, user_scope(request.user.pk))
+    token = request.session.get(SESSION_CART_TOKEN)
+    if token:
+        return ("cart", token), (CATALOGUE, visitor_cart_scope(token))
+    return ("visitor",), (CATALOGUE,)
+
+
+def page_locale() -> tuple[str, str, str]:
+    """Language, time zone and today's date there: what dates and weeks on a page depend on."""
+    return get_language(), timezone.get_current_timezone_name(), timezone.localdate().isoformat()
+
+
+def query_values(request, names) -> tuple:
+    """The raw values of the query parameters a view reads (every other parameter is ignored by it)."""
+    return tuple((name, tuple(request.GET.getlist(name))) for name in names)

@@ -1,0 +1,195 @@
+"""Whole rendered pages in the shared cache, invalidated exactly by version tokens.
+
+A page is stored under a key made of its own inputs (view, validated parameters, who is
+looking) and the current *version token* of every scope of data it shows, for example
+"catalogue" (courses, modules, lessons, categories, instructors) and "user:42" (that
+person's enrollments, progress, certificates, cart, wishlist and account). Whatever writes
+such data retires the scope's token (`scopes_changed`); the next request builds another
+key and renders afresh, and the old entry is never read again (it expires).
+
+Guarantees
+- Versions are read before any data: a page is stored under tokens at least as old as
+  the rows it shows, so a newer token never serves older rows.
+- A token is retired at once and again after the surrounding transaction commits: a
+  reader who saw the first new token but still read the old (uncommitted) rows stored
+  its page under a token that the commit retires.
+- Tokens are random, never counters, and every key carries them: a token lost from the
+  cache (eviction, restart) comes back as a new random one, so no old page matches again.
+- Tables whose every write must retire a scope (`scope_tables`) are watched at the
+  database connection: any INSERT, UPDATE, DELETE or TRUNCATE on them, including
+  `QuerySet.update`, `bulk_create`, admin bulk actions and migrations, retires it.
+- CSRF tokens are never cached: pages are rendered with a placeholder that each response
+  replaces with the viewer's own token. Pages with messages waiting are not cached at all.
+- Needs one cache shared by every server process (Redis): a per-process cache cannot see
+  another process retire a token. `PAGE_CACHE` is therefore on by default only with REDIS_URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import connections, transaction
+from django.db.backends.signals import connection_created
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+# Rendered where {% csrf_token %} puts the token; replaced per response by the viewer's own.
+CSRF_PLACEHOLDER = "iw-page-cache-csrf-7b1e0c94a5d2"
+# Tokens outlive the pages stored under them; if one expires anyway, a new random one is drawn.
+VERSION_SECONDS = 60 * 60 * 24 * 7
+_VERSION_PREFIX = "page:v:"
+_PAGE_PREFIX = "page:html:"
+
+
+# Scope names. One global scope for the catalogue; one per person and per visitor cart.
+CATALOGUE = "catalogue"
+
+
+def user_scope(user_id) -> str:
+    """A signed-in person's own data: enrollments, progress, certificates, cart, wishlist, account."""
+    return f"user:{user_id}"
+
+
+def visitor_cart_scope(token: str) -> str:
+    """An anonymous visitor's cart, by the token their session holds."""
+    return f"cart:{token}"
+
+
+def page_cache_enabled() -> bool:
+    return bool(getattr(settings, "PAGE_CACHE", False))
+
+
+def _version_key(scope: str) -> str:
+    return _VERSION_PREFIX + scope
+
+
+def _new_token() -> str:
+    return secrets.token_hex(8)
+
+
+def scope_versions(scopes: Iterable[str]) -> dict[str, str] | None:
+    """The current token of each scope (one cache round trip); None if the cache cannot say."""
+    keys = {_version_key(scope): scope for scope in scopes}
+    try:
+        found = cache.get_many(keys)
+        for key in keys.keys() - found.keys():
+            # add() only writes when nobody else did in between; then read whichever token won.
+            token = _new_token()
+            found[key] = token if cache.add(key, token, VERSION_SECONDS) else cache.get(key)
+    except Exception:
+        logger.exception("page cache: could not read version tokens")
+        return None
+    if any(token is None for token in found.values()):
+        return None
+    return {keys[key]: token for key, token in found.items()}
+
+
+def _retire(scopes: tuple[str, ...]) -> None:
+    try:
+        cache.set_many({_version_key(scope): _new_token() for scope in scopes}, VERSION_SECONDS)
+    except Exception:
+        # The write itself stands; its pages may be served stale until they expire (PAGE_CACHE_SECONDS).
+        logger.exception("page cache: could not retire %s", ", ".join(scopes))
+
+
+def scopes_changed(*scopes: str | None, using: str = "default") -> None:
+    """Retire the tokens of `scopes` now and, inside a transaction, again once it commits."""
+    scopes = tuple(sorted({scope for scope in scopes if scope}))
+    if not scopes:
+        return
+    # Retired even where PAGE_CACHE is off (a management command, a worker): the web
+    # processes sharing this cache may be serving pages.
+    _retire(scopes)
+    if connections[using].in_atomic_block:
+        transaction.on_commit(lambda: _retire(scopes), using=using, robust=True)
+
+
+# --- Tables watched at the connection ---------------------------------------------------
+
+_table_scopes: dict[str, str] = {}  # '"courses_course"' → "catalogue"
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "TRUNCATE")
+
+
+def _watch_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    statement = sql.lstrip()[:8].upper() if isinstance(sql, str) else ""
+    if statement.startswith(_WRITE_VERBS):
+        # A watched table named anywhere in a write (even in a subquery) retires its scope:
+        # retiring too often costs a render, never a stale page.
+        touched = {scope for table, scope in _table_scopes.items() if table in sql}
+        if touched:
+            scopes_changed(*touched, using=context["connection"].alias)
+    return result
+
+
+def _install(connection, **kwargs) -> None:
+    if _watch_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch_writes)
+
+
+def scope_tables(tables: dict[str, str]) -> None:
+    """Retire scope tables[t] after every write to database table t, by any code path.
+
+    For data shared by everybody (one global scope per table). Per-person data is retired
+    by the owning app's model signals instead, which know whose it is.
+    """
+    _table_scopes.update({f'"{table}"': scope for table, scope in tables.items()})
+    connection_created.connect(_install, dispatch_uid="page_cache_watch_writes")
+    for connection in connections.all(initialized_only=True):
+        _install(connection)
+
+
+# --- Serving pages ------------------------------------------------------------------------
+
+
+def _page_key(parts: Iterable[object], versions: dict[str, str]) -> str:
+    material = repr((tuple(parts), sorted(versions.items())))
+    return _PAGE_PREFIX + hashlib.sha256(material.encode()).hexdigest()
+
+
+def _has_messages(request) -> bool:
+    return len(get_messages(request)) > 0
+
+
+def cached_page(
+    request,
+    template_name: str,
+    *,
+    key: Iterable[object],
+    scopes: Iterable[str],
+    context: Callable[[], dict],
+) -> HttpResponse:
+    """The response of render(request, template_name, context()), from the cache when it can be.
+
+    `key` must hold every input of the page that is not data of `scopes` (the view, its
+    validated parameters, who is looking: anything the template or `context` reads from
+    the request). `context` is called only on a miss, after the versions were read.
+    Without a usable cache, or with messages waiting for the viewer, the page is simply rendered.
+    """
+    versions = scope_versions(scopes) if page_cache_enabled() and not _has_messages(request) else None
+    if versions is None:
+        return HttpResponse(render_to_string(template_name, context(), request))
+    page_key = _page_key(key, versions)
+    try:
+        html = cache.get(page_key)
+    except Exception:
+        logger.exception("page cache: could not read a page")
+        html = None
+    if html is None:
+        html = render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request)
+        try:
+            cache.set(page_key, html, settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("page cache: could not store a page")
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return HttpResponse(html)
