@@ -22,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 FLAG_REFUND_FAILED = "Refund of {amount} failed at Stripe ({reason}): the customer has not been paid back."
 REFUNDED_MESSAGE = "Refunded {amount}: {reason}"
+REFUND_FAILED_STATUS_MESSAGE = "A refund did not go through, so that amount counts as paid again."
 # Timeline entries are shown to the customer on the order page.
 REFUND_FAILED_MESSAGE = (
     "The refund of {amount} could not be paid back to your card ({reason}). We'll contact you to sort it out."
@@ -121,6 +122,13 @@ def refund_apply(*, order: Order, refund: Refund) -> None:
     notify_refunded(refund=refund, credit_note=credit_note)
 
 
+def _step_back_status(order: Order) -> None:
+    """After a failed refund's amount came back, the status says what is still refunded (access stays as it is)."""
+    status = Order.Status.PARTIALLY_REFUNDED if order.amount_refunded else Order.Status.PAID
+    if order.status in (Order.Status.PARTIALLY_REFUNDED, Order.Status.REFUNDED) and order.status != status:
+        order_set_status(order=order, status=status, message=REFUND_FAILED_STATUS_MESSAGE)
+
+
 def refund_undo(*, order: Order, refund: Refund, status: str, failure_reason: str) -> None:
     """A refund failed (or was canceled) at Stripe: mark it, give its amount back to what is refundable.
 
@@ -140,6 +148,7 @@ def refund_undo(*, order: Order, refund: Refund, status: str, failure_reason: st
             line.save(update_fields=["refunded_amount"])
         order.amount_refunded = max(order.amount_refunded - refund.amount, 0)
         order.save(update_fields=["amount_refunded", "updated_at"])
+        _step_back_status(order)
     amount = format_money(refund.amount, refund.currency)
     reason = failure_reason or status
     order_event_add(

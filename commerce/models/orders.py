@@ -42,8 +42,9 @@ class Order(TimeStampedModel):
         Status.EXPIRED: {Status.PENDING, Status.PAID},
         Status.CANCELED: {Status.PAID},
         Status.PAID: {Status.PARTIALLY_REFUNDED, Status.REFUNDED},
-        Status.PARTIALLY_REFUNDED: {Status.PARTIALLY_REFUNDED, Status.REFUNDED},
-        Status.REFUNDED: set(),
+        # A refund that fails after it was confirmed gives its amount back: the order steps back.
+        Status.PARTIALLY_REFUNDED: {Status.PARTIALLY_REFUNDED, Status.REFUNDED, Status.PAID},
+        Status.REFUNDED: {Status.PARTIALLY_REFUNDED, Status.PAID},
     }
     PAYABLE = (Status.PENDING, Status.FAILED, Status.EXPIRED)
     SETTLED = (Status.PAID, Status.PARTIALLY_REFUNDED, Status.REFUNDED)

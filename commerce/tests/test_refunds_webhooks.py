@@ -13,7 +13,7 @@ from django.core import mail
 from commerce.exceptions import RefundError
 from commerce.models import Refund
 from commerce.refunds import AMOUNT_OVER_LINE, DASHBOARD_REASON, refund_start
-from commerce.refunds_apply import FLAG_REFUND_FAILED, refundable_for_order
+from commerce.refunds_apply import FLAG_REFUND_FAILED, REFUND_FAILED_STATUS_MESSAGE, refundable_for_order
 from commerce.tests.stripe_fixtures import run_at_once, signed_in_client
 from commerce.tests.test_refunds import (
     course_with_lesson,
@@ -126,6 +126,8 @@ def test_a_refund_the_bank_returns_is_marked_failed_and_staff_are_alerted(emulat
     order.refresh_from_db()
     assert (refund.status, refund.failure_reason) == ("failed", "expired_or_canceled_card")
     assert (order.amount_refunded, order.lines.get().refunded_amount) == (0, 0)
+    assert order.status == "paid"
+    assert order.events.filter(type="paid").last().message == REFUND_FAILED_STATUS_MESSAGE
     assert refundable_for_order(order=order) == 4900
     assert order.is_flagged
     assert order.flag_reason == FLAG_REFUND_FAILED.format(amount=money(4900), reason="expired_or_canceled_card")
