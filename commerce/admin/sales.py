@@ -89,7 +89,8 @@ def sales_chart(*, days, currency: str) -> dict:
             }
         )
         points.append(f"{x:.1f},{zero - day.net * scale:.1f}")
-        if index % every == 0 or index == len(days) - 1:
+        last = index == len(days) - 1
+        if index % every == 0 or (last and index % every >= every / 2):
             labels.append({"x": round(x, 1), "text": f"{day.day:%b %-d}"})
     return {
         "width": CHART_WIDTH,

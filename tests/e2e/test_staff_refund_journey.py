@@ -8,6 +8,7 @@ artifacts/screenshots/.
 """
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -20,11 +21,14 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import timezone
 from djstripe.models import WebhookEventTrigger
 
 from commerce.models import CreditNote, Order, Refund
+from commerce.orders import order_flag
 from commerce.stripe_gateway.webhooks import webhook_endpoint_ensure
-from commerce.tests.admin_fixtures import staff_roles_ensure
+from commerce.tests.admin_fixtures import paid_order, staff_roles_ensure
+from commerce.tests.factories import CouponFactory
 from commerce.tests.stripe_fixtures import wait_until_no_delivery_is_sending
 from courses.models import Enrollment
 from courses.tests.factories import CategoryFactory, course_with_lessons
@@ -174,3 +178,94 @@ def test_finance_refunds_one_course_and_the_customer_keeps_the_other(page, brows
     page.goto(f"{base}{paid_lesson_url(shop['kind'])}")
     assert page.url == f"{base}{paid_lesson_url(shop['kind'])}"
     page.shot("customer-keeps-the-other-course")
+
+
+def test_every_console_page_reads_well(page, shop):
+    """Admin walks the console's pages (orders, a flagged order, coupons, bulk codes, sales): screenshots of each."""
+    base = shop["base"]
+    admin_user = VerifiedUserFactory(email="admin@innerwork.test", is_staff=True)
+    admin_user.groups.add(Group.objects.get(name="Admin"))
+    secret = generate_totp_secret()
+    TOTP.activate(admin_user, secret)
+    now = timezone.now()
+    spring = CouponFactory(code="SPRING", percent_off=20, description="Spring campaign", max_uses=100)
+    titles = {4900: "Calm Under Pressure", 7900: "Leading With Kindness"}
+    refs = {4900: str(shop["calm"].pk), 7900: str(shop["kind"].pk)}
+    for days, amounts in ((1, (4900, 7900)), (3, (7900,)), (6, (4900,)), (9, (4900, 7900))):
+        paid_order(
+            amounts=amounts,
+            titles=[titles[a] for a in amounts],
+            refs=[refs[a] for a in amounts],
+            paid_at=now - timedelta(days=days),
+        )
+    flagged = paid_order(amounts=(4900,), titles=[titles[4900]], refs=[refs[4900]], coupon=spring, paid_at=now)
+    Order.objects.filter(pk=flagged.pk).update(coupon_code="SPRING")
+    order_flag(order=flagged, reason="Stripe charged a different amount than the order total")
+    Refund.objects.create(
+        order=flagged,
+        amount=1500,
+        currency="usd",
+        source="staff",
+        reason="Goodwill",
+        idempotency_key="shots-failed",
+        status=Refund.Status.FAILED,
+        failure_reason="expired_or_canceled_card",
+    )
+    refunded = paid_order(amounts=(7900,), titles=[titles[7900]], refs=[refs[7900]], paid_at=now - timedelta(days=2))
+    Refund.objects.create(
+        order=refunded,
+        amount=7900,
+        currency="usd",
+        source="staff",
+        reason="Wrong course",
+        idempotency_key="shots-ok",
+        status=Refund.Status.SUCCEEDED,
+        succeeded_at=now - timedelta(days=1),
+    )
+
+    staff_log_in(page, base, admin_user, secret)
+    page.shot("admin-index")
+    page.goto(f"{base}/admin/commerce/order/?flag=open")
+    assert page.locator("#result_list tbody tr").count() == 1
+    page.shot("orders-needing-review")
+    page.goto(f"{base}/admin/commerce/order/")
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.shot("orders-all")
+    page.goto(f"{base}/admin/commerce/order/{flagged.pk}/change/")
+    assert "Refund of $15.00 failed at Stripe" in page.inner_text(".messagelist")
+    page.shot("order-flagged-with-failed-refund")
+    page.fill("[data-action=resolve] input[name=reason]", "Checked in Stripe: the fee was refunded")
+    page.click("[data-action=resolve] input[type=submit]")
+    assert "Marked resolved" in page.inner_text(".messagelist")
+    page.shot("order-flag-resolved")
+    page.click("[data-action=refund]")
+    page.fill("textarea[name=reason]", "Too much")
+    page.fill(f"input[name='line_{flagged.lines.get().pk}']", "60")
+    page.click("input[type=submit][value='Refund']")
+    assert "At most $49.00 of this line can still be refunded." in page.inner_text("#content-main form")
+    page.shot("refund-form-with-an-error")
+
+    page.goto(f"{base}/admin/commerce/coupon/")
+    page.shot("coupons")
+    page.goto(f"{base}/admin/commerce/coupon/{spring.pk}/change/")
+    page.shot("coupon-change")
+    page.goto(f"{base}/admin/commerce/coupon/bulk/")
+    page.fill("input[name=prefix]", "spring26")
+    page.fill("input[name=count]", "50")
+    page.select_option("select[name=terms_from]", str(spring.pk))
+    page.shot("bulk-codes-form")
+    page.click("input[type=submit][value='Make the codes']")
+    assert "Made 50 single-use codes" in page.inner_text(".messagelist")
+    page.shot("bulk-codes-made")
+    with page.expect_download() as download:
+        page.click("[data-download-csv]")
+    assert download.value.suggested_filename == "coupons-SPRING26.csv"
+
+    page.goto(f"{base}/admin/commerce/order/sales/")
+    assert page.inner_text("[data-kpi=revenue]") == "$512.00"
+    assert page.inner_text("[data-kpi=refunds]") == "$79.00"
+    assert page.locator("svg.iw-chart rect.iw-chart__revenue").count() == 30
+    page.shot("sales")
+    with page.expect_download() as download:
+        page.click("[data-export]")
+    assert download.value.suggested_filename.startswith("orders-")
