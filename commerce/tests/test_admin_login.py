@@ -13,6 +13,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from commerce.tests.admin_fixtures import staff_roles_ensure
 from innerwork.accounts.staff_security import MFA_REQUIRED
 from innerwork.accounts.tests.factories import PASSWORD, UserFactory, VerifiedUserFactory
 
@@ -32,6 +33,7 @@ def production(settings):
 
 
 def finance_member(**kwargs):
+    staff_roles_ensure()
     user = VerifiedUserFactory(is_staff=True, email="fin@innerwork.test", **kwargs)
     user.groups.add(Group.objects.get(name="Finance"))
     return user

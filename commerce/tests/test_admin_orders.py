@@ -262,6 +262,7 @@ def test_each_role_sees_and_does_only_what_it_may(role_clients, role):
     order_flag(order=order, reason="Check me")
 
     assert client.get(LIST).status_code == VIEW[role]
+    assert client.get(reverse("admin:commerce_refundrequest_changelist")).status_code == VIEW[role]
     assert client.get(change_url(order)).status_code == VIEW[role]
     refund_page = client.get(reverse("admin:commerce_order_refund", args=[order.pk]))
     assert refund_page.status_code == REFUND_PAGE[role]

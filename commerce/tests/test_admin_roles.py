@@ -7,7 +7,17 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from commerce.tests.admin_fixtures import staff_roles_ensure
+
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _roles():
+    # Made by the migration; a transactional test's flush earlier in the session removes them, so make them again
+    # with the migration's own function.
+    staff_roles_ensure()
+
 
 roles_migration = importlib.import_module("commerce.migrations.0004_staff_roles")
 
