@@ -20,6 +20,7 @@ __all__ = [
     "INSTRUCTORS",
     "LEARNER",
     "QUOTES",
+    "STAFF_ROLES",
     "CategorySpec",
     "CourseSpec",
     "LessonSpec",
@@ -35,6 +36,13 @@ ADMIN_PASSWORD = "innerwork-admin"  # noqa: S105 - published in the README on pu
 
 ADMIN = PersonSpec("admin@innerwork.test", "Ines Admin", "Europe/Berlin", ADMIN_PASSWORD)
 LEARNER = PersonSpec("learner@innerwork.test", "Jordan Lee", "Europe/London", DEMO_PASSWORD)
+STAFF_PASSWORD = "innerwork-staff"  # noqa: S105 - published in the README on purpose
+# One staff member per role (the groups come from commerce's 0004_staff_roles migration).
+STAFF_ROLES = {
+    "Support": PersonSpec("support@innerwork.test", "Sam Support", "Europe/Dublin", STAFF_PASSWORD),
+    "Finance": PersonSpec("finance@innerwork.test", "Farah Finance", "Europe/Paris", STAFF_PASSWORD),
+    "Marketing": PersonSpec("marketing@innerwork.test", "Milo Marketing", "America/New_York", STAFF_PASSWORD),
+}
 
 INSTRUCTORS = {
     "amara": PersonSpec("amara.okafor@innerwork.test", "Amara Okafor", "Africa/Lagos", DEMO_PASSWORD),

@@ -102,6 +102,22 @@ def test_demo_accounts_can_sign_in_with_the_published_passwords(client):
     assert client.get("/admin/").status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("email", "role", "may_refund"),
+    [("support@innerwork.test", "Support", False), ("finance@innerwork.test", "Finance", True)],
+)
+def test_demo_staff_have_their_role_and_only_its_rights(client, email, role, may_refund):
+    _seed()
+
+    assert client.login(username=email, password="innerwork-staff")
+    member = User.objects.get(email=email)
+    assert (member.is_staff, member.is_superuser) == (True, False)
+    assert list(member.groups.values_list("name", flat=True)) == [role]
+    assert member.has_perm("commerce.view_order")
+    assert member.has_perm("commerce.refund_order") is may_refund
+    assert client.get("/admin/commerce/order/").status_code == 200
+
+
 def test_demo_learner_has_enrollments_at_different_stages_consistent_with_progress():
     # when seeding
     _seed()

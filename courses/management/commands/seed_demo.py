@@ -8,10 +8,13 @@ so re-seeding never rewinds what somebody did in the demo.
 
 from collections import Counter
 from datetime import timedelta
+from importlib import import_module
 from itertools import islice
 
 from allauth.account.models import EmailAddress
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -59,6 +62,8 @@ class Command(BaseCommand):
         self.counts = Counter()
         with transaction.atomic():
             admin = self._person(demo_content.ADMIN, staff=True)
+            for role, spec in demo_content.STAFF_ROLES.items():
+                self._staff_member(spec, role)
             instructors = {key: self._person(spec) for key, spec in demo_content.INSTRUCTORS.items()}
             categories = self._categories()
             courses = self._courses(categories, instructors)
@@ -74,11 +79,12 @@ class Command(BaseCommand):
 
     # People -----------------------------------------------------------------------------------
 
-    def _person(self, spec: demo_content.PersonSpec, *, staff: bool = False):
+    def _person(self, spec: demo_content.PersonSpec, *, staff: bool = False, superuser: bool | None = None):
+        superuser = staff if superuser is None else superuser
         user, _ = self._sync(
             User,
             {"email": spec.email},
-            {"full_name": spec.full_name, "time_zone": spec.time_zone, "is_staff": staff, "is_superuser": staff},
+            {"full_name": spec.full_name, "time_zone": spec.time_zone, "is_staff": staff, "is_superuser": superuser},
         )
         if not user.check_password(spec.password):
             user.set_password(spec.password)
@@ -86,6 +92,17 @@ class Command(BaseCommand):
             self.counts["passwords set"] += 1
         self._verified_email(user)
         return user
+
+    def _staff_member(self, spec: demo_content.PersonSpec, role: str) -> None:
+        """A staff member who is not a superuser: what they may do comes from their role's group."""
+        user = self._person(spec, staff=True, superuser=False)
+        group = Group.objects.filter(name=role).first()
+        if group is None:  # the roles migration ran, but the groups were deleted since (a flushed database)
+            import_module("commerce.migrations.0004_staff_roles").create_roles(django_apps, None)
+            group = Group.objects.get(name=role)
+        if not user.groups.filter(pk=group.pk).exists():
+            user.groups.add(group)
+            self.counts["staff roles given"] += 1
 
     def _verified_email(self, user) -> None:
         # Demo accounts must be able to sign in even where e-mail verification is mandatory.
@@ -311,6 +328,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {published} published courses, {lessons} lessons."))
         self.stdout.write(f"  learner: {demo_content.LEARNER.email} / {demo_content.LEARNER.password}")
         self.stdout.write(f"  staff:   {demo_content.ADMIN.email} / {demo_content.ADMIN.password}")
+        for role, spec in demo_content.STAFF_ROLES.items():
+            self.stdout.write(f"  {role.lower()}: {spec.email} / {spec.password}")
         self.stdout.write(
             "  instructors: "
             + ", ".join(spec.email for spec in demo_content.INSTRUCTORS.values())
