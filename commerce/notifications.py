@@ -13,7 +13,7 @@ import zoneinfo
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from commerce.models import Invoice, Order
@@ -112,7 +112,6 @@ def notify_staff_order_flagged(*, order: Order) -> None:
     recipients = list(settings.STAFF_ALERT_EMAILS)
     if not recipients:
         return
-    # There is no Order admin yet: the link is the customer's order page (staff can open it as themselves).
     email_enqueue(
         key=staff_flag_key(order=order),
         to=recipients,
@@ -121,7 +120,7 @@ def notify_staff_order_flagged(*, order: Order) -> None:
             "order": order,
             "reason": order.flag_reason,
             "customer_name": order.user.get_full_name(),
-            "review_url": _absolute(order.get_absolute_url()),
+            "review_url": _order_admin_url(order),
         },
     )
 
@@ -217,10 +216,8 @@ def staff_refund_failed_key(*, refund) -> str:
 
 
 def _order_admin_url(order: Order) -> str:
-    try:
-        return _absolute(reverse("admin:commerce_order_change", args=[order.pk]))
-    except NoReverseMatch:  # the admin is not mounted: the order page (staff can open any)
-        return _absolute(order.get_absolute_url())
+    """The order's page in the staff console, where staff review, refund and resolve it."""
+    return _absolute(reverse("admin:commerce_order_change", args=[order.pk]))
 
 
 def notify_refunded(*, refund, credit_note=None) -> None:
