@@ -1,11 +1,12 @@
 """Whole rendered pages in the shared cache, invalidated exactly by version tokens.
 
 A page is stored under a key made of its own inputs (view, validated parameters, who is
-looking) and the current *version token* of every scope of data it shows, for example
-"catalogue" (courses, modules, lessons, categories, instructors) and "user:42" (that
-person's enrollments, progress, certificates, cart, wishlist and account). Whatever writes
-such data retires the scope's token (`scopes_changed`); the next request builds another
-key and renders afresh, and the old entry is never read again (it expires).
+looking), together with the *version tokens*, current when it was rendered, of every scope
+of data it shows, for example "catalogue" (courses, modules, lessons, categories,
+instructors) and "user:42" (that person's enrollments, progress, certificates, cart,
+wishlist and account). Whatever writes such data retires the scope's token
+(`scopes_changed`); a stored page is served only while its tokens are still the current
+ones (read in the same round trip), otherwise it is rendered afresh and replaced.
 
 Guarantees
 - Versions are read before any data: a page is stored under tokens at least as old as
@@ -13,8 +14,8 @@ Guarantees
 - A token is retired at once and again after the surrounding transaction commits: a
   reader who saw the first new token but still read the old (uncommitted) rows stored
   its page under a token that the commit retires.
-- Tokens are random, never counters, and every key carries them: a token lost from the
-  cache (eviction, restart) comes back as a new random one, so no old page matches again.
+- Tokens are random, never counters: a token lost from the cache (eviction, restart)
+  comes back as a new random one, so no page stored under an old one matches again.
 - Tables whose every write must retire a scope (`scope_tables`) are watched at the
   database connection: any INSERT, UPDATE, DELETE or TRUNCATE on them, including
   `QuerySet.update`, `bulk_create`, admin bulk actions and migrations, retires it.
@@ -76,21 +77,25 @@ def _new_token() -> str:
     return secrets.token_hex(8)
 
 
-def scope_versions(scopes: Iterable[str]) -> dict[str, str] | None:
-    """The current token of each scope (one cache round trip); None if the cache cannot say."""
-    keys = {_version_key(scope): scope for scope in scopes}
+def _read_with_versions(scopes: Iterable[str], *other_keys: str) -> tuple[dict[str, str], dict] | None:
+    """The current token of each scope and the values of `other_keys`, in one cache round trip.
+
+    A scope without a token gets a new random one. None if the cache cannot say.
+    """
+    version_keys = {_version_key(scope): scope for scope in scopes}
     try:
-        found = cache.get_many(keys)
-        for key in keys.keys() - found.keys():
+        found = cache.get_many([*version_keys, *other_keys])
+        for key in version_keys.keys() - found.keys():
             # add() only writes when nobody else did in between; then read whichever token won.
             token = _new_token()
             found[key] = token if cache.add(key, token, VERSION_SECONDS) else cache.get(key)
     except Exception:
         logger.exception("page cache: could not read version tokens")
         return None
-    if any(token is None for token in found.values()):
+    versions = {scope: found.get(key) for key, scope in version_keys.items()}
+    if any(token is None for token in versions.values()):
         return None
-    return {keys[key]: token for key, token in found.items()}
+    return versions, found
 
 
 def _retire(scopes: tuple[str, ...]) -> None:
@@ -151,8 +156,8 @@ def scope_tables(tables: dict[str, str]) -> None:
 # --- Serving pages ------------------------------------------------------------------------
 
 
-def _page_key(parts: Iterable[object], versions: dict[str, str]) -> str:
-    material = repr((tuple(parts), sorted(versions.items())))
+def _page_key(parts: Iterable[object], scopes: Iterable[str]) -> str:
+    material = repr((tuple(parts), sorted(scopes)))
     return _PAGE_PREFIX + hashlib.sha256(material.encode()).hexdigest()
 
 
@@ -175,19 +180,19 @@ def cached_page(
     the request). `context` is called only on a miss, after the versions were read.
     Without a usable cache, or with messages waiting for the viewer, the page is simply rendered.
     """
-    versions = scope_versions(scopes) if page_cache_enabled() and not _has_messages(request) else None
-    if versions is None:
+    scopes = tuple(scopes)
+    page_key = _page_key(key, scopes)
+    read = _read_with_versions(scopes, page_key) if page_cache_enabled() and not _has_messages(request) else None
+    if read is None:
         return HttpResponse(render_to_string(template_name, context(), request))
-    page_key = _page_key(key, versions)
-    try:
-        html = cache.get(page_key)
-    except Exception:
-        logger.exception("page cache: could not read a page")
-        html = None
-    if html is None:
+    # One entry per page, holding the tokens it was rendered under: it is served only while
+    # they are still the current ones, so one round trip reads the tokens and the page together.
+    versions, found = read
+    stored_versions, html = found.get(page_key) or (None, None)
+    if stored_versions != versions:
         html = render_to_string(template_name, {**context(), "csrf_token": CSRF_PLACEHOLDER}, request)
         try:
-            cache.set(page_key, html, settings.PAGE_CACHE_SECONDS)
+            cache.set(page_key, (versions, html), settings.PAGE_CACHE_SECONDS)
         except Exception:
             logger.exception("page cache: could not store a page")
     if CSRF_PLACEHOLDER in html:
