@@ -21,6 +21,7 @@ from commerce.admin.filters import CouponCodeFilter, CreatedRangeFilter, FlagFil
 from commerce.admin.forms import ReasonForm, new_request_key, refundable_by_line
 from commerce.admin.timeline import order_timeline
 from commerce.models import CreditNote, Invoice, Order, OrderLine, Refund, RefundRequest
+from innerwork.core.admin_tools import RecordAdmin
 from innerwork.core.money import format_money
 
 STATUS_TONES = {
@@ -47,7 +48,7 @@ def _url_or_blank(name: str, **kwargs) -> str:
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(RecordAdmin):
     list_display = ["number", "status_badge", "total", "customer", "placed", "product_kinds", "flag"]
     list_filter = ["status", CreatedRangeFilter, ProductKindFilter, CouponCodeFilter, FlagFilter]
     search_fields = [
@@ -68,16 +69,6 @@ class OrderAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         lines = Prefetch("lines", queryset=OrderLine.objects.only("id", "order_id", "kind"))
         return super().get_queryset(request).prefetch_related(lines)
-
-    # Money and history are never edited by hand: the services are the only writers.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, order):

@@ -19,6 +19,7 @@ from django.utils.timesince import timesince
 from commerce.exceptions import CommerceError
 from commerce.models import RefundRequest
 from commerce.refund_requests import REFUND_PERMISSION, refund_request_approve, refund_request_deny
+from innerwork.core.admin_tools import RecordAdmin
 from innerwork.core.money import format_money
 
 DECISION_APPROVED = "Approved: {amount} is being refunded to {email}, who was e-mailed."
@@ -32,7 +33,7 @@ class DecisionForm(forms.Form):
 
 
 @admin.register(RefundRequest)
-class RefundRequestAdmin(admin.ModelAdmin):
+class RefundRequestAdmin(RecordAdmin):
     change_form_template = "commerce/refunds/admin_change_form.html"
     list_display = ("order_number", "customer", "amount_display", "status", "age", "decided_by")
     list_filter = ("status",)
@@ -53,16 +54,6 @@ class RefundRequestAdmin(admin.ModelAdmin):
         "refund",
     )
     readonly_fields = fields
-
-    # Read-only everywhere: requests come from customers and change only through a decision.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) or request.user.has_perm(REFUND_PERMISSION)

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from innerwork.core.admin_tools import RecordAdmin
 from innerwork.core.emails import email_retry
 from innerwork.core.models import OutboxEmail
 
@@ -9,7 +10,7 @@ RETRY_SKIPPED_SENT = "%(count)d e-mail(s) were already sent and were left alone.
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(RecordAdmin):
     """Staff read the outbox; nothing in it is edited by hand, failed rows can be retried."""
 
     list_display = ("subject", "recipients", "kind", "status", "attempts", "created_at", "sent_at", "next_attempt_at")
@@ -44,16 +45,6 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         "body_text",
         "attachment_names",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Viewing is allowed through has_view_permission; the row is a record of what was sent.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="to")
     def recipients(self, obj):

@@ -1,0 +1,19 @@
+"""Building blocks for the staff console's ModelAdmins."""
+
+from django.contrib import admin
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """A ModelAdmin for records written only by services (orders, requests, e-mails): staff view them, never edit.
+
+    Actions that change such a record are buttons calling its service, each with its own permission.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
