@@ -18,6 +18,7 @@ from commerce.invoices import (
 from commerce.models import CreditNote, DocumentCounter, Invoice, Refund
 from commerce.tests.factories import OrderFactory, OrderLineFactory
 from commerce.tests.invoice_fixtures import paid_order, pdf_text, succeeded_refund
+from innerwork.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +127,17 @@ def test_the_invoice_pdf_shows_number_seller_buyer_lines_discount_tax_total_and_
     assert "Visa •••• 4242" in text
     assert order.number in text
     assert "Dates are in UTC" in text
+
+
+def test_a_long_buyer_address_breaks_in_its_own_column_and_leaves_the_sellers_lines_whole(seller):
+    buyer = UserFactory(email="maya.buyer.with.a.rather.long.address@example-holdings-international.com")
+    order = paid_order(lines=((5000, 0),), user=buyer)
+
+    text = pdf_text(bytes(invoice_issue(order=order).pdf))
+
+    for seller_line in SELLER_ADDRESS.splitlines():
+        assert seller_line in text.splitlines()
+    assert buyer.email in "".join(text.split())
 
 
 def test_the_stored_hash_is_the_sha256_of_the_stored_pdf():
