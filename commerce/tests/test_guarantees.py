@@ -13,7 +13,7 @@ from django.urls import reverse
 from commerce import checkout as checkout_module
 from commerce import stripe_gateway as gateway
 from commerce.fulfilment import FLAG_AMOUNT_MISMATCH, ORDER_UNDER_REVIEW, order_fulfil_from_session
-from commerce.models import CheckoutSession, CouponRedemption, Order
+from commerce.models import CheckoutSession, CouponRedemption, Invoice, Order
 from commerce.tests.factories import CouponFactory
 from commerce.tests.stripe_fixtures import (
     cart_for,
@@ -50,6 +50,7 @@ def order_state(order: Order) -> dict:
         "confirmations": OutboxEmail.objects.filter(kind="commerce/order_confirmation").count(),
         "welcomes": OutboxEmail.objects.filter(kind="courses/enrollment_welcome").count(),
         "paid_events": order.events.filter(type="paid").count(),
+        "invoices": Invoice.objects.filter(order=order).count(),
     }
 
 
@@ -87,7 +88,8 @@ def test_one_payment_delivered_five_times_at_once_with_the_success_page_open_is_
         "flagged": False,
         "enrollments": ["Calm", "Focus"],
         "coupon": "redeemed",
-        "effects": ["cart:clear", "coupon:redeem", "email:confirmation", "fulfil", "fulfil"],
+        "effects": ["cart:clear", "coupon:redeem", "email:confirmation", "fulfil", "fulfil", "invoice:issue"],
+        "invoices": 1,
         "confirmations": 1,
         "welcomes": 2,
         "paid_events": 1,
@@ -114,7 +116,11 @@ def test_six_concurrent_fulfilments_of_one_session_claim_each_effect_once(emulat
         1,
         1,
     )
-    assert order.effects.count() == 3
+    # the line, the cart, the invoice and the confirmation: one claim each, one invoice number used
+    assert sorted(order.effects.values_list("key", flat=True)) == sorted(
+        [f"fulfil:line:{order.lines.get().pk}", "cart:clear", "invoice:issue", "email:confirmation"]
+    )
+    assert Invoice.objects.get(order=order).number == f"INV-{order.paid_at.year}-000001"
 
 
 # -- 2. events in any order, or late -----------------------------------------------------------
@@ -199,7 +205,8 @@ def test_events_in_any_order_end_in_the_same_state(emulator, webhooks, buyer, cl
         "flagged": False,
         "enrollments": ["Calm"],
         "coupon": "redeemed",
-        "effects": ["cart:clear", "coupon:redeem", "email:confirmation", "fulfil"],
+        "effects": ["cart:clear", "coupon:redeem", "email:confirmation", "fulfil", "invoice:issue"],
+        "invoices": 1,
         "confirmations": 1,
         "welcomes": 1,
         "paid_events": 1,
