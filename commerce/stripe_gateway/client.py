@@ -10,6 +10,7 @@ stripe-python retries a failed POST with the same Idempotency-Key, so a retry ne
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from djstripe.settings import djstripe_settings
 
-from commerce.exceptions import PaymentDeclined, PaymentProviderError
+from commerce.exceptions import CommerceError, PaymentDeclined, PaymentProviderError
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,9 @@ PROVIDER_UNAVAILABLE = (
 PROVIDER_REFUSED = "Our payment provider refused this request. Please try again, or contact us if it keeps happening."
 
 T = TypeVar("T")
+
+KEY_IN_USE = "idempotency_key_in_use"
+KEY_IN_USE_PAUSES = (0.2, 0.4, 0.8, 1.6)
 
 
 class ProviderRequestRefused(PaymentProviderError):
@@ -82,31 +86,48 @@ def call(operation: Callable[..., T], *args: str, params: dict[str, Any] | None 
     Card errors become PaymentDeclined (the customer's message); network failures, timeouts,
     429 and 5xx become PaymentProviderError (retrying is safe); a reused idempotency key with
     other parameters becomes IdempotencyConflict; any other refusal ProviderRequestRefused.
+    A key still in use by a concurrent request is waited for (KEY_IN_USE_PAUSES), then retried.
     """
     options = {"idempotency_key": idempotency_key} if idempotency_key else {}
-    try:
-        return operation(*args, params=params or {}, options=options)
-    except stripe.CardError as exc:
-        raise PaymentDeclined(exc.user_message or str(exc)) from exc
-    except stripe.IdempotencyError as exc:
+    pauses = iter(KEY_IN_USE_PAUSES)
+    while True:
+        try:
+            return operation(*args, params=params or {}, options=options)
+        except stripe.StripeError as exc:
+            pause = next(pauses, None) if _error_code(exc) == KEY_IN_USE else None
+            if pause is None:
+                raise _mapped(exc, idempotency_key) from exc
+            # A concurrent request with the same key (a double click) is still running at Stripe:
+            # wait for it, as Stripe advises, and get its stored answer rather than making another.
+            time.sleep(pause)
+
+
+def _error_code(exc: stripe.StripeError) -> str:
+    """Stripe's error code; stripe-python leaves it in the body for some statuses (409 key in use)."""
+    body = exc.json_body if isinstance(exc.json_body, dict) else {}
+    return getattr(exc, "code", None) or (body.get("error") or {}).get("code") or ""
+
+
+def _mapped(exc: stripe.StripeError, idempotency_key: str) -> CommerceError:
+    """Stripe's error as the commerce exception callers handle (see `call`)."""
+    code = _error_code(exc)
+    if isinstance(exc, stripe.CardError):
+        return PaymentDeclined(exc.user_message or str(exc))
+    if isinstance(exc, stripe.IdempotencyError) and code != KEY_IN_USE:
         logger.warning("Stripe idempotency conflict for key %s: %s", idempotency_key, exc)
-        raise IdempotencyConflict(PROVIDER_UNAVAILABLE) from exc
-    except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as exc:
+        return IdempotencyConflict(PROVIDER_UNAVAILABLE)
+    if isinstance(exc, stripe.IdempotencyError | stripe.APIConnectionError | stripe.RateLimitError | stripe.APIError):
+        # Busy with the same key, unreachable, throttled or failing: retrying later with the same key is safe.
         logger.warning("Stripe unavailable (%s): %s", type(exc).__name__, exc)
-        raise PaymentProviderError(PROVIDER_UNAVAILABLE) from exc
-    except stripe.InvalidRequestError as exc:
-        code = getattr(exc, "code", "") or ""
+        return PaymentProviderError(PROVIDER_UNAVAILABLE)
+    if isinstance(exc, stripe.InvalidRequestError):
         if code not in ("resource_missing", "resource_already_exists"):
             logger.error("Stripe refused a request (%s): %s", code, exc)
-        raise ProviderRequestRefused(
-            PROVIDER_REFUSED,
-            code=code,
-            stripe_message=exc.user_message or "",
-            param=getattr(exc, "param", "") or "",
-        ) from exc
-    except stripe.StripeError as exc:  # authentication, permission: a configuration problem
-        logger.error("Stripe error (%s): %s", type(exc).__name__, exc)
-        raise PaymentProviderError(PROVIDER_UNAVAILABLE) from exc
+        return ProviderRequestRefused(
+            PROVIDER_REFUSED, code=code, stripe_message=exc.user_message or "", param=getattr(exc, "param", "") or ""
+        )
+    logger.error("Stripe error (%s): %s", type(exc).__name__, exc)  # authentication, permission: configuration
+    return PaymentProviderError(PROVIDER_UNAVAILABLE)
 
 
 def as_dict(stripe_object: Any) -> dict:
