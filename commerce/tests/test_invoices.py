@@ -114,8 +114,9 @@ def test_the_invoice_pdf_shows_number_seller_buyer_lines_discount_tax_total_and_
     assert invoice.number in text
     for seller_line in ["InnerWork", *SELLER_ADDRESS.splitlines(), "IE1234567T", "billing@innerwork.test"]:
         assert seller_line in text
-    for buyer_line in ["Maya Buyer", order.user.email, "12 Harbour Road", "D02 XY45 Dublin"]:
+    for buyer_line in ["Maya Buyer", "12 Harbour Road", "D02 XY45 Dublin"]:
         assert buyer_line in text
+    assert order.user.email in "".join(text.split())  # a long address may break across lines
     assert "Course number 1" in text
     assert "Course number 2" in text
     assert "$50.00" in text
