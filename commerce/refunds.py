@@ -196,6 +196,15 @@ def refund_start(
     return _send_to_stripe(refund=refund)
 
 
+def send_pending_refund(*, refund: Refund) -> Refund:
+    """Call Stripe again for a pending refund that never got an answer, with its own idempotency key.
+
+    Safe to repeat while Stripe remembers the key (24 hours): see commerce.refunds_pending.
+    Raises RefundError as refund_start does (still unreachable, or refused: then canceled).
+    """
+    return _send_to_stripe(refund=refund)
+
+
 def _send_to_stripe(*, refund: Refund) -> Refund:
     """Call Stripe for a pending refund that has no Stripe id yet, holding its row (not the order's)."""
     with transaction.atomic():
