@@ -15,6 +15,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
@@ -27,6 +28,8 @@ from stripe_emulator.pytest_plugin import (  # noqa: F401  (fixtures used by nam
     stripe_emulator_django,
     stripe_emulator_session,
 )
+
+DECLINED = "4000000000000002"
 
 PAY_URL = re.compile(r"/c/pay/(cs_test_[A-Za-z0-9]+)$")
 
@@ -114,3 +117,8 @@ def signed_in_client(user, address="127.0.0.1") -> Client:
     client = Client(REMOTE_ADDR=address)
     client.force_login(user)
     return client
+
+
+def messages_of(response) -> list[str]:
+    """The flash messages a response carries, as text."""
+    return [str(message) for message in get_messages(response.wsgi_request)]

@@ -6,7 +6,6 @@ from io import StringIO
 
 import pytest
 import stripe
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.management import call_command
 from django.test import Client
@@ -17,7 +16,7 @@ from pytest_django.asserts import assertContains
 from commerce.checkout import CHECKOUT_EMPTY, ORDER_LINE_UNAVAILABLE, orders_expire_abandoned
 from commerce.models import CheckoutSession, Coupon, CouponRedemption, Order
 from commerce.tests.factories import CouponFactory
-from commerce.tests.stripe_fixtures import cart_for, checkout, session_id_of
+from commerce.tests.stripe_fixtures import cart_for, checkout, messages_of, session_id_of
 from commerce.views.checkout import CHECKOUT_LOGIN_NEEDED, PAYMENT_LEFT
 from courses.models import Enrollment
 from courses.sales import COURSE_ALREADY_OWNED
@@ -25,10 +24,6 @@ from courses.tests.factories import CategoryFactory, CourseFactory, EnrollmentFa
 from innerwork.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def open_sessions() -> list:

@@ -1,7 +1,6 @@
 """Back from Stripe: the success page fulfils at once (no webhook needed), exactly once, and only what was paid."""
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core import mail
 
 from commerce import stripe_gateway as gateway
@@ -13,7 +12,7 @@ from commerce.fulfilment import (
 )
 from commerce.models import CouponRedemption, Order
 from commerce.tests.factories import CouponFactory
-from commerce.tests.stripe_fixtures import cart_for, checkout, session_id_of, success_path
+from commerce.tests.stripe_fixtures import cart_for, checkout, messages_of, session_id_of, success_path
 from commerce.views.checkout import ORDER_COMPLETE, PAYMENT_CONFIRMING
 from courses.models import Enrollment
 from courses.tests.factories import CourseFactory
@@ -21,10 +20,6 @@ from innerwork.accounts.tests.factories import UserFactory
 from innerwork.core.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ emulator's worker threads to dj-stripe's endpoint on `live_server`.
 
 import pytest
 import stripe
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
@@ -16,8 +15,10 @@ from commerce.fulfilment import FLAG_AMOUNT_MISMATCH, ORDER_UNDER_REVIEW, order_
 from commerce.models import CheckoutSession, CouponRedemption, Invoice, Order
 from commerce.tests.factories import CouponFactory
 from commerce.tests.stripe_fixtures import (
+    DECLINED,
     cart_for,
     checkout,
+    messages_of,
     run_at_once,
     session_id_of,
     signed_in_client,
@@ -29,12 +30,6 @@ from innerwork.core.models import OutboxEmail
 from innerwork.core.money import format_money
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-DECLINED = "4000000000000002"
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def order_state(order: Order) -> dict:

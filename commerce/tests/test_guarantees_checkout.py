@@ -9,7 +9,6 @@ from html import escape
 
 import pytest
 import stripe
-from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -19,8 +18,10 @@ from commerce.coupons import COUPON_USED_UP
 from commerce.models import CouponRedemption, Order
 from commerce.tests.factories import CouponFactory
 from commerce.tests.stripe_fixtures import (
+    DECLINED,
     cart_for,
     checkout,
+    messages_of,
     run_at_once,
     session_id_of,
     signed_in_client,
@@ -29,31 +30,8 @@ from commerce.tests.stripe_fixtures import (
 from courses.models import Enrollment
 from courses.tests.factories import CourseFactory
 from innerwork.accounts.tests.factories import UserFactory
-from innerwork.core.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-DECLINED = "4000000000000002"
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def order_state(order: Order) -> dict:
-    """Everything a payment changes, in a form two runs can be compared by."""
-    order.refresh_from_db()
-    return {
-        "status": order.status,
-        "amount_paid": order.amount_paid,
-        "flagged": order.is_flagged,
-        "enrollments": sorted(Enrollment.objects.filter(user=order.user).values_list("course__title", flat=True)),
-        "coupon": CouponRedemption.objects.get(order=order).status if order.coupon_id else None,
-        "effects": sorted(key.split(":line:")[0] for key in order.effects.values_list("key", flat=True)),
-        "confirmations": OutboxEmail.objects.filter(kind="commerce/order_confirmation").count(),
-        "welcomes": OutboxEmail.objects.filter(kind="courses/enrollment_welcome").count(),
-        "paid_events": order.events.filter(type="paid").count(),
-    }
 
 
 # -- 4. coupon limits under concurrency --------------------------------------------------------

@@ -13,14 +13,13 @@ from djstripe.models import WebhookEventTrigger
 from commerce import stripe_gateway as gateway
 from commerce.models import CouponRedemption, Order
 from commerce.tests.factories import CouponFactory
-from commerce.tests.stripe_fixtures import cart_for, checkout, session_id_of
+from commerce.tests.stripe_fixtures import DECLINED, cart_for, checkout, session_id_of
 from courses.models import Enrollment
 from courses.tests.factories import CourseFactory
 from innerwork.core.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DECLINED = "4000000000000002"
 INSUFFICIENT_FUNDS = "4000000000009995"
 THREE_D_SECURE = "4000002500003155"
 
