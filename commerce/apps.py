@@ -6,7 +6,5 @@ class CommerceConfig(AppConfig):
     verbose_name = "Commerce"
 
     def ready(self):
-        from commerce import (
-            signals,  # noqa: F401  (connects the cart merge at login)
-            webhooks,  # noqa: F401  (connects the Stripe webhook handlers)
-        )
+        from commerce import webhooks  # noqa: F401  (connects the Stripe webhook handlers)
+        from commerce.shop import signals  # noqa: F401  (connects the cart merge at login)

@@ -2,8 +2,8 @@
 
 from django.utils.functional import cached_property
 
-from commerce.cart import SESSION_CART_TOKEN
-from commerce.selectors import cart_item_count
+from commerce.shop.cart import SESSION_CART_TOKEN
+from commerce.shop.selectors import cart_item_count
 
 
 class CartSummary:

@@ -6,7 +6,7 @@ loads (`AppConfig.ready`). The pipeline asks the handler to price a line
 (from our own database only), to fulfil it once paid, and to revoke it on
 refund, so orders, refunds, invoices and reports work the same for all kinds.
 A kind may also say whether a customer gets their money back without staff
-(`refund_rule`, read by commerce.refund_policy).
+(`refund_rule`, read by commerce.refunds.policy).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import logging
 from djstripe.event_handlers import djstripe_receiver
 
 from commerce import stripe_gateway as gateway
-from commerce.fulfilment import (
+from commerce.checkout.fulfilment import (
     ASYNC_PAYMENT_FAILED,
     order_expire_from_session,
     order_for_session,
@@ -25,7 +25,7 @@ from commerce.fulfilment import (
     order_payment_failed,
     order_payment_failed_from_intent,
 )
-from commerce.refunds import refund_record_from_stripe
+from commerce.refunds.services import refund_record_from_stripe
 
 logger = logging.getLogger(__name__)
 

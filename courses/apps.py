@@ -8,7 +8,7 @@ class CoursesConfig(AppConfig):
     def ready(self):
         # Courses are sold through commerce's one payment pipeline; commerce finds them by kind.
         from commerce.registry import register
-        from courses.sales import CourseKind
+        from courses.product_kind import CourseKind
 
         register(CourseKind())
 

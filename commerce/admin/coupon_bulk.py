@@ -11,8 +11,8 @@ from django import forms
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
-from commerce.coupons import coupon_terms
 from commerce.models import Coupon, CouponRedemption
+from commerce.shop.coupons import coupon_terms
 
 BULK_MAX = 1000
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are typed by people

@@ -15,11 +15,11 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from commerce.admin.coupon_bulk import BulkCodesForm, coupons_bulk_create, coupons_csv, coupons_with_prefix
-from commerce.catalog import coupon_mirror_sync
-from commerce.coupons import coupon_terms
 from commerce.exceptions import PaymentProviderError
 from commerce.models import Coupon, CouponRedemption
 from commerce.registry import registered_kinds
+from commerce.shop.coupons import coupon_terms
+from commerce.stripe_mirror import coupon_mirror_sync
 from innerwork.core.money import from_decimal, to_decimal
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,39}$")

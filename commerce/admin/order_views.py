@@ -13,10 +13,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from commerce.admin.forms import ReasonForm, RefundForm, new_request_key
-from commerce.admin.services import StaffActionError, order_flag_resolve, order_receipt_resend
 from commerce.exceptions import RefundError
 from commerce.models import Order, Refund
-from commerce.refunds import refund_idempotency_key, refund_start
+from commerce.orders.staff import StaffActionError, order_flag_resolve, order_receipt_resend
+from commerce.refunds.services import refund_idempotency_key, refund_start
 from innerwork.core.money import format_money
 
 REFUND_STARTED = "Refund of {amount} sent to Stripe. It shows as pending until Stripe confirms it."

@@ -2,7 +2,7 @@
 customer saw, and the decision.
 
 A request never changes here directly: "Approve" and "Deny" post a required reason to
-`commerce.refund_requests`, which checks the permission (commerce.refund_order, else 403), records
+`commerce.refunds.requests`, which checks the permission (commerce.refund_order, else 403), records
 who decided and why, starts the refund and e-mails the customer.
 """
 
@@ -18,7 +18,7 @@ from django.utils.timesince import timesince
 
 from commerce.exceptions import CommerceError
 from commerce.models import RefundRequest
-from commerce.refund_requests import REFUND_PERMISSION, refund_request_approve, refund_request_deny
+from commerce.refunds.requests import REFUND_PERMISSION, refund_request_approve, refund_request_deny
 from innerwork.core.admin_tools import RecordAdmin
 from innerwork.core.money import format_money
 

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from commerce.sales_report import sales_currencies, sales_orders_csv, sales_orders_in_range, sales_report
+from commerce.reporting.sales import sales_currencies, sales_orders_csv, sales_orders_in_range, sales_report
 from innerwork.core.money import format_money
 
 PERMISSION = "commerce.view_sales"

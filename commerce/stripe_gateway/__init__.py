@@ -4,7 +4,7 @@ Every call sets an idempotency key where it writes, maps Stripe's errors to
 commerce.exceptions (PaymentProviderError: retrying is safe; PaymentDeclined: the card
 was refused), mirrors what it touched into dj-stripe (`<Model>.sync_from_stripe_data`),
 and hands back plain values (ids, CheckoutSessionInfo), never stripe-python objects.
-Policy (which Price, which discount, when) lives in commerce.catalog and commerce.checkout.
+Policy (which Price, which discount, when) lives in commerce.stripe_mirror and commerce.checkout.services.
 """
 
 from commerce.stripe_gateway.catalog import price_archive, price_create, product_create, product_update

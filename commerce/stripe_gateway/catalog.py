@@ -1,4 +1,4 @@
-"""Stripe Products and Prices for what we sell (the policy of when to make them is commerce.catalog's)."""
+"""Stripe Products and Prices for what we sell (the policy of when to make them is commerce.stripe_mirror's)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Stripe Coupons and PromotionCodes (commerce.catalog decides which one an order uses)."""
+"""Stripe Coupons and PromotionCodes (commerce.stripe_mirror decides which one an order uses)."""
 
 from __future__ import annotations
 

@@ -2,9 +2,9 @@
 
 from django import template
 
-from commerce.cart import SESSION_CART_TOKEN
-from commerce.coupons import coupon_terms as describe_coupon
-from commerce.selectors import cart_contains, wishlist_contains
+from commerce.shop.cart import SESSION_CART_TOKEN
+from commerce.shop.coupons import coupon_terms as describe_coupon
+from commerce.shop.selectors import cart_contains, wishlist_contains
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django import template
 
 from commerce.models import Order, Refund, RefundRequest
-from commerce.refund_policy import refund_quote
+from commerce.refunds.policy import refund_quote
 
 register = template.Library()
 

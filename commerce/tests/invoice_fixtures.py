@@ -13,7 +13,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from commerce.models import Order, Refund, RefundLine
-from commerce.orders import order_set_status
+from commerce.orders.services import order_set_status
 from commerce.tests.factories import OrderFactory, OrderLineFactory
 
 BILLING_ADDRESS = {

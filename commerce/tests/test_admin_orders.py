@@ -7,7 +7,7 @@ from django.urls import reverse
 from djstripe.models import Event, WebhookEventTrigger
 
 from commerce.models import CheckoutSession, Order, OrderEvent, Refund
-from commerce.orders import order_event_add, order_flag
+from commerce.orders.services import order_event_add, order_flag
 from commerce.tests.admin_fixtures import client_for, clients_by_role, paid_order, staff_in
 from commerce.tests.factories import CouponFactory, OrderFactory, OrderLineFactory
 from innerwork.accounts.tests.factories import UserFactory

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from commerce.admin.forms import REFUND_LINE_TOO_MUCH, REFUND_NOTHING_CHOSEN
 from commerce.models import Order, Refund
-from commerce.refunds import ORDER_NOT_PAID
+from commerce.refunds.services import ORDER_NOT_PAID
 from commerce.tests.admin_fixtures import client_for, paid_order, staff_in
 from commerce.tests.factories import OrderFactory, OrderLineFactory
 from commerce.tests.test_refunds import course_with_lesson, order_paid

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from commerce.models import Order, Refund
-from commerce.sales_report import CSV_COLUMNS, sales_report
+from commerce.reporting.sales import CSV_COLUMNS, sales_report
 from commerce.tests.admin_fixtures import clients_by_role, paid_order
 from commerce.tests.factories import CouponFactory, OrderFactory
 

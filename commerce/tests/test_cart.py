@@ -5,13 +5,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from commerce.cart import CART_ALREADY_IN_CART, CART_CURRENCY_MIXED, SESSION_CART_TOKEN
-from commerce.coupons import COUPON_EMPTY_CART, COUPON_EXPIRED, COUPON_MIN_ORDER, COUPON_UNKNOWN, coupon_date
 from commerce.models import Cart, CartItem, WishlistItem
-from commerce.signals import MERGE_ADDED, MERGE_SKIPPED
+from commerce.shop.cart import CART_ALREADY_IN_CART, CART_CURRENCY_MIXED, SESSION_CART_TOKEN
+from commerce.shop.coupons import COUPON_EMPTY_CART, COUPON_EXPIRED, COUPON_MIN_ORDER, COUPON_UNKNOWN, coupon_date
+from commerce.shop.signals import MERGE_ADDED, MERGE_SKIPPED
 from commerce.tests.factories import CartFactory, CartItemFactory, CouponFactory, future, past
 from commerce.views.cart import CART_ADDED, CART_REMOVED, CART_SAVED_FOR_LATER, COUPON_APPLIED, COUPON_REMOVED
-from courses.sales import COURSE_ALREADY_OWNED, COURSE_UNKNOWN
+from courses.product_kind import COURSE_ALREADY_OWNED, COURSE_UNKNOWN
 from courses.tests.factories import CourseFactory, EnrollmentFactory
 from innerwork.accounts.tests.factories import PASSWORD, UserFactory, VerifiedUserFactory
 

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
-from commerce.checkout import CHECKOUT_EMPTY, ORDER_LINE_UNAVAILABLE, orders_expire_abandoned
+from commerce.checkout.services import CHECKOUT_EMPTY, ORDER_LINE_UNAVAILABLE, orders_expire_abandoned
 from commerce.models import CheckoutSession, Coupon, CouponRedemption, Order
 from commerce.tests.factories import CouponFactory
 from commerce.tests.stripe_fixtures import cart_for, checkout, messages_of, session_id_of
 from commerce.views.checkout import CHECKOUT_LOGIN_NEEDED, PAYMENT_LEFT
 from courses.models import Enrollment
-from courses.sales import COURSE_ALREADY_OWNED
+from courses.product_kind import COURSE_ALREADY_OWNED
 from courses.tests.factories import CategoryFactory, CourseFactory, EnrollmentFactory
 from innerwork.accounts.tests.factories import UserFactory
 
@@ -329,7 +329,7 @@ def test_if_stripe_ever_computes_a_code_differently_the_order_specific_coupon_ta
     client, buyer, emulator, monkeypatch
 ):
     # given a capped code (Stripe's mirror has no cap) that we wrongly predict Stripe computes alike
-    monkeypatch.setattr("commerce.catalog.stripe_computes_same_discount", lambda **kwargs: True)
+    monkeypatch.setattr("commerce.stripe_mirror.stripe_computes_same_discount", lambda **kwargs: True)
     coupon = CouponFactory(code="CAPPED", percent_off=50, max_discount_amount=1000)
     cart_for(buyer, CourseFactory(price_amount=5000), coupon=coupon)
     # when

@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from commerce.coupons import COUPON_PER_CUSTOMER_LIMIT, COUPON_USED_UP, coupon_reserve
 from commerce.exceptions import CouponError
 from commerce.models import CouponRedemption
+from commerce.shop.coupons import COUPON_PER_CUSTOMER_LIMIT, COUPON_USED_UP, coupon_reserve
 from commerce.tests.factories import CouponFactory, OrderFactory
 from innerwork.accounts.tests.factories import UserFactory
 

@@ -1,7 +1,9 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from commerce.coupons import (
+from commerce.exceptions import CouponError
+from commerce.models import CouponRedemption
+from commerce.shop.coupons import (
     COUPON_CURRENCY_MISMATCH,
     COUPON_EMPTY_CART,
     COUPON_EMPTY_CODE,
@@ -19,9 +21,7 @@ from commerce.coupons import (
     coupon_reserve,
     coupon_validate,
 )
-from commerce.exceptions import CouponError
-from commerce.models import CouponRedemption
-from commerce.pricing import price_items
+from commerce.shop.pricing import price_items
 from commerce.tests.factories import CouponFactory, CouponRedemptionFactory, OrderFactory, future, past
 from courses.tests.factories import CategoryFactory, CourseFactory
 from innerwork.accounts.tests.factories import UserFactory

@@ -1,11 +1,11 @@
-"""The "course" product kind (courses/sales.py), reached only through commerce's registry."""
+"""The "course" product kind (courses/product_kind.py), reached only through commerce's registry."""
 
 import pytest
 
 from commerce.registry import NotPurchasable, get_kind
 from commerce.tests.factories import OrderFactory, OrderLineFactory
 from courses.models import Enrollment
-from courses.sales import COURSE_ALREADY_OWNED, COURSE_UNKNOWN
+from courses.product_kind import COURSE_ALREADY_OWNED, COURSE_UNKNOWN
 from courses.tests.factories import CategoryFactory, CourseFactory, EnrollmentFactory
 from innerwork.accounts.tests.factories import UserFactory
 

@@ -8,8 +8,8 @@ from django.core import mail
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from commerce.fulfilment import order_complete_free
-from commerce.invoices import credit_note_issue, invoice_issue
+from commerce.checkout.fulfilment import order_complete_free
+from commerce.documents.services import credit_note_issue, invoice_issue
 from commerce.models import Invoice, Order
 from commerce.tests.factories import OrderFactory, OrderLineFactory
 from commerce.tests.invoice_fixtures import paid_order, pdf_text, succeeded_refund

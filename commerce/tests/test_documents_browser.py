@@ -6,7 +6,7 @@ Screenshots land in artifacts/screenshots/ to be looked at.
 import pytest
 from playwright.sync_api import expect
 
-from commerce.invoices import credit_note_issue, invoice_issue
+from commerce.documents.services import credit_note_issue, invoice_issue
 from commerce.tests.invoice_fixtures import paid_order, succeeded_refund
 from innerwork.accounts.tests.factories import PASSWORD, VerifiedUserFactory
 

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from commerce import stripe_gateway as gateway
-from commerce.fulfilment import (
+from commerce.checkout.fulfilment import (
     FLAG_COUPON_OVER_LIMIT,
     FLAG_PAID_TWICE,
     order_expire_from_session,

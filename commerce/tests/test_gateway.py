@@ -10,11 +10,11 @@ from django.utils import timezone
 from djstripe import models as djstripe_models
 
 from commerce import stripe_gateway as gateway
-from commerce.catalog import catalog_item_sync, catalog_price_sync, catalog_sync, coupon_mirror_sync
 from commerce.exceptions import PaymentProviderError
 from commerce.models import CatalogPrice
 from commerce.registry import get_kind
 from commerce.stripe_gateway import PROVIDER_UNAVAILABLE
+from commerce.stripe_mirror import catalog_item_sync, catalog_price_sync, catalog_sync, coupon_mirror_sync
 from commerce.tests.factories import CouponFactory
 from courses.tests.factories import CourseFactory
 from innerwork.accounts.tests.factories import UserFactory

@@ -9,9 +9,9 @@ import stripe
 from django.core import mail
 from django.urls import reverse
 
-from commerce import checkout as checkout_module
 from commerce import stripe_gateway as gateway
-from commerce.fulfilment import FLAG_AMOUNT_MISMATCH, ORDER_UNDER_REVIEW, order_fulfil_from_session
+from commerce.checkout import services as checkout_module
+from commerce.checkout.fulfilment import FLAG_AMOUNT_MISMATCH, ORDER_UNDER_REVIEW, order_fulfil_from_session
 from commerce.models import CheckoutSession, CouponRedemption, Invoice, Order
 from commerce.tests.factories import CouponFactory
 from commerce.tests.stripe_fixtures import (

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from commerce import stripe_gateway as gateway
-from commerce.coupons import COUPON_USED_UP
 from commerce.models import CouponRedemption, Order
+from commerce.shop.coupons import COUPON_USED_UP
 from commerce.tests.factories import CouponFactory
 from commerce.tests.stripe_fixtures import (
     DECLINED,

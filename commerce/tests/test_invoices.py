@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from commerce.invoices import (
+from commerce.documents.services import (
     REFUND_NOT_SUCCEEDED,
     credit_note_issue,
     document_number_next,

@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from commerce.invoices import NOT_IN_TRANSACTION, credit_note_issue, document_number_next, invoice_issue
+from commerce.documents.services import NOT_IN_TRANSACTION, credit_note_issue, document_number_next, invoice_issue
 from commerce.models import CreditNote, DocumentCounter, Invoice
 from commerce.tests.invoice_fixtures import paid_order, succeeded_refund
 from commerce.tests.stripe_fixtures import run_at_once

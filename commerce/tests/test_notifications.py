@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from commerce.models import Order
-from commerce.notifications import notify_order_paid, notify_payment_failed
+from commerce.orders.notifications import notify_order_paid, notify_payment_failed
 from commerce.tests.factories import CouponFactory, OrderFactory, OrderLineFactory
 from courses.tests.factories import CourseFactory
 from innerwork.accounts.tests.factories import UserFactory

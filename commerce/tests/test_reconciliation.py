@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from commerce.models import Order, Refund
-from commerce.reconciliation import (
+from commerce.reporting.reconciliation import (
     PAID_AMOUNT_DIFFERS,
     PAID_HERE_ONLY,
     PAID_IN_STRIPE_ONLY,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from commerce import registry
 from commerce.models import Order, Refund, RefundLine
-from commerce.refund_policy import (
+from commerce.refunds.policy import (
     LINE_ACCESS_ENDED,
     LINE_FREE,
     LINE_NEEDS_REVIEW,
@@ -20,7 +20,7 @@ from commerce.refund_policy import (
 )
 from commerce.tests.factories import OrderFactory, OrderLineFactory
 from courses.models import Lesson, LessonProgress
-from courses.sales import REFUND_ACCESS_CLOSED, REFUND_CERTIFICATE_ISSUED
+from courses.product_kind import REFUND_ACCESS_CLOSED, REFUND_CERTIFICATE_ISSUED
 from courses.tests.factories import CertificateFactory, CourseFactory, EnrollmentFactory, ModuleFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
-from commerce.fulfilment import order_fulfil_from_session
+from commerce.checkout.fulfilment import order_fulfil_from_session
 from commerce.models import Order, Refund, RefundRequest
-from commerce.refund_policy import LINE_REFUNDED
-from commerce.refund_requests import (
+from commerce.refunds.policy import LINE_REFUNDED
+from commerce.refunds.requests import (
     DECISION_REASON_REQUIRED,
     REQUEST_ALREADY_DECIDED,
     REQUEST_ALREADY_PENDING,

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
-from commerce.fulfilment import order_fulfil_from_session
+from commerce.checkout.fulfilment import order_fulfil_from_session
 from commerce.models import Order, Refund, RefundRequest
-from commerce.refund_policy import LINE_REFUNDED
+from commerce.refunds.policy import LINE_REFUNDED
 from commerce.tests.factories import CouponFactory
 from commerce.tests.stripe_fixtures import cart_for, checkout, session_id_of, signed_in_client
 from commerce.views.refunds import REFUND_POSTS_PER_MINUTE

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
+from commerce.checkout.fulfilment import order_fulfil_from_session
 from commerce.exceptions import RefundError
-from commerce.fulfilment import order_fulfil_from_session
 from commerce.models import Order, Refund
-from commerce.refunds import (
+from commerce.refunds.services import (
     AMOUNT_NOT_POSITIVE,
     AMOUNT_OVER_LINE,
     AMOUNT_OVER_ORDER,

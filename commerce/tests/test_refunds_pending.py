@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from commerce.exceptions import RefundError
 from commerce.models import Order, Refund
-from commerce.refunds import refund_start
-from commerce.refunds_pending import FLAG_REFUND_STUCK, RESEND_UNTIL, refunds_send_pending
+from commerce.refunds.pending import FLAG_REFUND_STUCK, RESEND_UNTIL, refunds_send_pending
+from commerce.refunds.services import refund_start
 from commerce.tests.test_refunds import course_with_lesson, lesson_url, money, order_paid, staff_member, stripe_refunds
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from commerce import stripe_gateway as gateway
 from commerce.exceptions import RefundError
 from commerce.models import Order, Refund
-from commerce.refunds import STRIPE_REFUSED, refund_record_from_stripe, refund_start
+from commerce.refunds.services import STRIPE_REFUSED, refund_record_from_stripe, refund_start
 from commerce.tests.test_refunds import (
     course_with_lesson,
     lesson_url,

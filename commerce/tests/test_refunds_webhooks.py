@@ -12,8 +12,8 @@ from django.core import mail
 
 from commerce.exceptions import RefundError
 from commerce.models import Refund
-from commerce.refunds import AMOUNT_OVER_LINE, DASHBOARD_REASON, refund_start
-from commerce.refunds_apply import FLAG_REFUND_FAILED, REFUND_FAILED_STATUS_MESSAGE, refundable_for_order
+from commerce.refunds.apply import FLAG_REFUND_FAILED, REFUND_FAILED_STATUS_MESSAGE, refundable_for_order
+from commerce.refunds.services import AMOUNT_OVER_LINE, DASHBOARD_REASON, refund_start
 from commerce.tests.stripe_fixtures import run_at_once, signed_in_client
 from commerce.tests.test_refunds import (
     course_with_lesson,

@@ -1,7 +1,7 @@
 import pytest
 
 from commerce.models import Order
-from commerce.selectors import order_for_user, orders_for_user
+from commerce.orders.selectors import order_for_user, orders_for_user
 from commerce.tests.factories import OrderFactory, OrderLineFactory
 from innerwork.accounts.tests.factories import UserFactory
 

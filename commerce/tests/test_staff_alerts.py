@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from commerce import stripe_gateway as gateway
-from commerce.fulfilment import FLAG_AMOUNT_MISMATCH, FLAG_PAID_TWICE, order_fulfil_from_session
+from commerce.checkout.fulfilment import FLAG_AMOUNT_MISMATCH, FLAG_PAID_TWICE, order_fulfil_from_session
 from commerce.models import Order
 from commerce.tests.stripe_fixtures import cart_for, checkout, session_id_of
 from courses.tests.factories import CourseFactory

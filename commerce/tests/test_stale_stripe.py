@@ -4,9 +4,9 @@ import pytest
 from djstripe.models import Customer
 
 from commerce import stripe_gateway as gateway
-from commerce.catalog import catalog_item_sync
 from commerce.models import CatalogPrice, Order
 from commerce.stripe_gateway.client import client as stripe_client
+from commerce.stripe_mirror import catalog_item_sync
 from commerce.tests.stripe_fixtures import cart_for, checkout, session_id_of
 from courses.tests.factories import CourseFactory
 

@@ -2,11 +2,11 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from commerce.cart import CART_ALREADY_IN_CART
 from commerce.models import CartItem, WishlistItem
+from commerce.shop.cart import CART_ALREADY_IN_CART
 from commerce.tests.factories import CartFactory, CartItemFactory, WishlistItemFactory
 from commerce.views.wishlist import WISHLIST_LOGIN_NEEDED, WISHLIST_MOVED, WISHLIST_REMOVED, WISHLIST_SAVED
-from courses.sales import COURSE_ALREADY_OWNED
+from courses.product_kind import COURSE_ALREADY_OWNED
 from courses.tests.factories import CourseFactory, EnrollmentFactory
 from innerwork.accounts.tests.factories import UserFactory
 

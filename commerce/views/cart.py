@@ -8,7 +8,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from commerce.cart import (
+from commerce.exceptions import CartError, CouponError
+from commerce.models import CartItem
+from commerce.registry import NotPurchasable
+from commerce.shop.cart import (
     cart_add,
     cart_apply_coupon,
     cart_get_for_request,
@@ -16,11 +19,8 @@ from commerce.cart import (
     cart_remove,
     cart_remove_coupon,
 )
-from commerce.coupons import COUPON_EMPTY_CART
-from commerce.exceptions import CartError, CouponError
-from commerce.models import CartItem
-from commerce.registry import NotPurchasable
-from commerce.selectors import cart_entries, cart_quote_for
+from commerce.shop.coupons import COUPON_EMPTY_CART
+from commerce.shop.selectors import cart_entries, cart_quote_for
 from innerwork.core.ratelimit import rate_limit
 
 CART_ADDED = "Added to your cart."

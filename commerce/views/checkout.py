@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from commerce.cart import cart_get_for_request
-from commerce.checkout import order_checkout, order_create_from_cart
+from commerce.checkout.fulfilment import ORDER_UNDER_REVIEW, order_fulfil_from_return
+from commerce.checkout.services import order_checkout, order_create_from_cart
 from commerce.exceptions import CartError, CheckoutError, CouponError, NotPurchasable, PaymentProviderError
-from commerce.fulfilment import ORDER_UNDER_REVIEW, order_fulfil_from_return
 from commerce.models import Order
-from commerce.selectors import order_for_user
+from commerce.orders.selectors import order_for_user
+from commerce.shop.cart import cart_get_for_request
 from innerwork.core.ratelimit import rate_limit
 
 CHECKOUT_LOGIN_NEEDED = "Log in or create an account to check out. Your cart will be waiting."

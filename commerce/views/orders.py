@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from commerce.models import Order
-from commerce.selectors import order_detail_for_user, order_lines_with_access, orders_for_user, payments_for_user
+from commerce.orders.selectors import order_detail_for_user, order_lines_with_access, orders_for_user, payments_for_user
 
 ORDERS_PER_PAGE = 10
 PAYMENTS_PER_PAGE = 20

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from commerce.models import Order, RefundRequest
-from commerce.refund_policy import refund_quote
-from commerce.refund_requests import RefundRequestError, refund_request_create
-from commerce.selectors import order_for_user
+from commerce.orders.selectors import order_for_user
+from commerce.refunds.policy import refund_quote
+from commerce.refunds.requests import RefundRequestError, refund_request_create
 from innerwork.core.ratelimit import rate_limit
 
 REFUND_POSTS_PER_MINUTE = 10

@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from commerce.cart import cart_get_for_request, wishlist_add, wishlist_move_to_cart, wishlist_remove
 from commerce.exceptions import CartError
 from commerce.models import WishlistItem
 from commerce.registry import NotPurchasable
-from commerce.selectors import wishlist_for
+from commerce.shop.cart import cart_get_for_request, wishlist_add, wishlist_move_to_cart, wishlist_remove
+from commerce.shop.selectors import wishlist_for
 from commerce.views.cart import safe_next
 
 WISHLIST_SAVED = "Saved to your wishlist."

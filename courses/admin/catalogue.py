@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from commerce.catalog import catalog_item_sync
 from commerce.exceptions import PaymentProviderError
+from commerce.stripe_mirror import catalog_item_sync
 from courses.models import Category, Course, Lesson, Module
 from innerwork.core.money import format_money, from_decimal, to_decimal
 

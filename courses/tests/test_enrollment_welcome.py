@@ -1,4 +1,4 @@
-"""The welcome e-mail a buyer gets for each course an order fulfils (courses/sales.py, CourseKind.fulfil)."""
+"""The welcome e-mail a buyer gets for each course an order fulfils (courses/product_kind.py, CourseKind.fulfil)."""
 
 import pytest
 from django.core import mail

@@ -10,7 +10,7 @@ own scope, which the viewer's writes retire (courses/signals.py).
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from commerce.cart import SESSION_CART_TOKEN
+from commerce.shop.cart import SESSION_CART_TOKEN
 from innerwork.core.page_cache import CATALOGUE, user_scope, visitor_cart_scope
 
 

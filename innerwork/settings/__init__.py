@@ -263,7 +263,7 @@ DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
 
 # Learning rules.
 COURSES_PAGE_SIZE = env.int("COURSES_PAGE_SIZE", default=12)
-# Refund policy for courses (commerce.refund_policy, courses.sales): a customer's refund is automatic
+# Refund policy for courses (commerce.refunds.policy, courses.product_kind): a customer's refund is automatic
 # within this many days of payment, below this share of the lessons done, and before a certificate.
 COURSE_REFUND_DAYS = env.int("COURSE_REFUND_DAYS", default=14)
 COURSE_REFUND_MAX_PROGRESS_PERCENT = env.int("COURSE_REFUND_MAX_PROGRESS_PERCENT", default=30)

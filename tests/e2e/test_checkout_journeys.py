@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from commerce.models import CouponRedemption, Order, OrderEvent
-from commerce.notifications import notify_order_paid, notify_payment_failed
+from commerce.orders.notifications import notify_order_paid, notify_payment_failed
 from commerce.stripe_gateway.webhooks import webhook_endpoint_ensure
 from commerce.tests.factories import CouponFactory, OrderFactory, OrderLineFactory
 from commerce.tests.stripe_fixtures import wait_until_no_delivery_is_sending

@@ -25,7 +25,7 @@ from django.utils import timezone
 from djstripe.models import WebhookEventTrigger
 
 from commerce.models import CreditNote, Order, Refund
-from commerce.orders import order_flag
+from commerce.orders.services import order_flag
 from commerce.stripe_gateway.webhooks import webhook_endpoint_ensure
 from commerce.tests.admin_fixtures import paid_order, staff_roles_ensure
 from commerce.tests.factories import CouponFactory

@@ -5,7 +5,7 @@ python manage.py expire_abandoned_orders      # from cron, every 10 minutes
 
 from django.core.management.base import BaseCommand
 
-from commerce.checkout import orders_expire_abandoned
+from commerce.checkout.services import orders_expire_abandoned
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 from django.core.management.base import BaseCommand, CommandError
 
 from commerce.exceptions import PaymentProviderError
-from commerce.reconciliation import reconciliation_run
+from commerce.reporting.reconciliation import reconciliation_run
 
 
 def _day(value: str) -> datetime:

@@ -5,7 +5,7 @@ python manage.py send_pending_refunds      # from cron, every 10 minutes
 
 from django.core.management.base import BaseCommand
 
-from commerce.refunds_pending import refunds_send_pending
+from commerce.refunds.pending import refunds_send_pending
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ after changing prices or names in bulk so Stripe's dashboard and receipts match 
 
 from django.core.management.base import BaseCommand, CommandError
 
-from commerce.catalog import catalog_sync
 from commerce.exceptions import PaymentProviderError
+from commerce.stripe_mirror import catalog_sync
 
 
 def _item(value: str) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from commerce.models import Order, OrderLine
-from commerce.refunds_apply import committed_by_line
+from commerce.refunds.apply import committed_by_line
 from commerce.registry import NotPurchasable, get_kind
 
 ORDER_NOT_PAID = "This order hasn't been paid, so there is nothing to refund."

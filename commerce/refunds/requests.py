@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from commerce.exceptions import CommerceError, RefundError
 from commerce.models import Order, Refund, RefundRequest
-from commerce.notifications import notify_refund_request_decided, notify_staff_refund_request
-from commerce.orders import order_event_add
-from commerce.refund_policy import refund_quote
-from commerce.refunds import refund_idempotency_key, refund_start
+from commerce.orders.notifications import notify_refund_request_decided, notify_staff_refund_request
+from commerce.orders.services import order_event_add
+from commerce.refunds.policy import refund_quote
+from commerce.refunds.services import refund_idempotency_key, refund_start
 from innerwork.core.audit import staff_action_record
 from innerwork.core.money import format_money
 

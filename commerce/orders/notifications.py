@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commerce.models import Invoice, Order
-from commerce.selectors import order_lines_with_access
+from commerce.orders.selectors import order_lines_with_access
 from innerwork.core.emails import email_enqueue
 
 CONFIRMATION_TEMPLATE = "commerce/order_confirmation"

@@ -19,16 +19,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
-from commerce.catalog import order_stripe_coupon, stripe_discount_for, stripe_line_for
-from commerce.checkout_stripe import checkout_session_open, checkout_session_open_replacing_stale
-from commerce.coupons import coupon_release, coupon_reserve
+from commerce.checkout.fulfilment import order_complete_free, order_fulfil_from_session
+from commerce.checkout.stripe_sessions import checkout_session_open, checkout_session_open_replacing_stale
 from commerce.exceptions import CartError, CheckoutError, CouponError, PaymentProviderError
-from commerce.fulfilment import order_complete_free, order_fulfil_from_session
 from commerce.models import Cart, CheckoutSession, CouponRedemption, Order, OrderLine, new_order_number
-from commerce.orders import checkout_session_record, order_event_add, order_set_status
-from commerce.pricing import Quote
+from commerce.orders.services import checkout_session_record, order_event_add, order_set_status
 from commerce.registry import NotPurchasable, get_kind
-from commerce.selectors import cart_quote_for
+from commerce.shop.coupons import coupon_release, coupon_reserve
+from commerce.shop.pricing import Quote
+from commerce.shop.selectors import cart_quote_for
+from commerce.stripe_mirror import order_stripe_coupon, stripe_discount_for, stripe_line_for
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from commerce.exceptions import RefundError
 from commerce.models import Order, Refund
-from commerce.orders import order_flag
-from commerce.refunds import send_pending_refund
+from commerce.orders.services import order_flag
+from commerce.refunds.services import send_pending_refund
 from innerwork.core.money import format_money
 
 logger = logging.getLogger(__name__)

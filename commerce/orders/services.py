@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from commerce.models import CheckoutSession, Order, OrderEffect, OrderEvent
-from commerce.notifications import notify_staff_order_flagged
+from commerce.orders.notifications import notify_staff_order_flagged
 from commerce.stripe_gateway import CheckoutSessionInfo
 
 # What the timeline says when a status changes without a more specific message.

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from commerce.exceptions import CommerceError
 from commerce.models import Order
-from commerce.notifications import notify_order_receipt_resend
-from commerce.orders import order_event_add
+from commerce.orders.notifications import notify_order_receipt_resend
+from commerce.orders.services import order_event_add
 from innerwork.core.audit import staff_action_record
 from innerwork.core.models import OutboxEmail, StaffAction
 

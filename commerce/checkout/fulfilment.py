@@ -14,12 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
-from commerce.coupons import coupon_redeem, coupon_release
+from commerce.documents.services import invoice_issue
 from commerce.exceptions import CouponError, PaymentProviderError
-from commerce.invoices import invoice_issue
 from commerce.models import Cart, CartItem, CheckoutSession, Order
-from commerce.notifications import notify_order_paid, notify_payment_failed
-from commerce.orders import (
+from commerce.orders.notifications import notify_order_paid, notify_payment_failed
+from commerce.orders.services import (
     checkout_session_record,
     order_effect_once,
     order_event_add,
@@ -27,6 +26,7 @@ from commerce.orders import (
     order_set_status,
 )
 from commerce.registry import get_kind
+from commerce.shop.coupons import coupon_redeem, coupon_release
 from innerwork.core.money import format_money
 
 logger = logging.getLogger(__name__)

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
-from commerce.coupons import coupon_validate
 from commerce.exceptions import CartError
 from commerce.models import Cart, CartItem, Coupon, WishlistItem
-from commerce.pricing import price_items
 from commerce.registry import NotPurchasable, PricedLine, get_kind
+from commerce.shop.coupons import coupon_validate
+from commerce.shop.pricing import price_items
 
 SESSION_CART_TOKEN = "commerce_cart_token"  # noqa: S105 (a session key name, not a secret)
 

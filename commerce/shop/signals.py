@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from commerce.cart import cart_merge_on_login
+from commerce.shop.cart import cart_merge_on_login
 
 MERGE_ADDED = "Your cart now includes the {count} item{plural} you picked before logging in."
 MERGE_SKIPPED = "“{title}” was left out of your cart: {reason}"

@@ -1,4 +1,4 @@
-"""Reads: what is in a cart or wishlist and what it costs now, and a person's orders.
+"""Reads: what is in a cart or wishlist and what it costs now.
 
 Every selector is scoped to its owner; none of them takes an id without the owner.
 """
@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
-from commerce.models import Cart, CartItem, Order, OrderLine, WishlistItem
-from commerce.pricing import Quote, QuoteLine, UnavailableLine, price_items, quote_items
-from commerce.registry import NotPurchasable, PricedLine, get_kind
+from commerce.models import Cart, CartItem, WishlistItem
+from commerce.registry import PricedLine
+from commerce.shop.pricing import Quote, QuoteLine, UnavailableLine, price_items, quote_items
 
 
 @dataclass(frozen=True)
@@ -97,52 +95,4 @@ def wishlist_for(*, user, cart: Cart | None = None) -> list[WishlistEntry]:
                 in_cart=(item.kind, item.ref) in in_cart,
             )
         )
-    return entries
-
-
-def orders_for_user(*, user) -> QuerySet[Order]:
-    """The user's orders, newest first, with their lines."""
-    return Order.objects.filter(user=user).prefetch_related("lines")
-
-
-def order_for_user(*, user, number: str) -> Order:
-    """One of the user's orders by number; Order.DoesNotExist for anyone else's (views answer 404)."""
-    return Order.objects.prefetch_related("lines").get(user=user, number=number)
-
-
-@dataclass(frozen=True)
-class OrderLineAccess:
-    """An order line with the page where the buyer uses what it bought ("" when there is none)."""
-
-    line: OrderLine
-    access_url: str
-
-
-def order_detail_for_user(*, user, number: str) -> Order:
-    """One of the user's orders with its lines and timeline; Order.DoesNotExist for anyone else's."""
-    return Order.objects.select_related("coupon").prefetch_related("lines", "events").get(user=user, number=number)
-
-
-def payments_for_user(*, user) -> QuerySet[Order]:
-    """Every payment the user made (one per paid order), most recent first, refunds included."""
-    return Order.objects.filter(user=user, paid_at__isnull=False, amount_paid__gt=0).order_by("-paid_at", "-id")
-
-
-def order_lines_with_access(*, order: Order) -> list[OrderLineAccess]:
-    """The order's lines, each with a link to what it bought while the buyer still has it.
-
-    A product kind may offer `access_url(*, line) -> str` (courses: "continue learning");
-    lines of an unpaid order, revoked lines and kinds without it get no link.
-    """
-    settled = order.status in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED)
-    entries = []
-    for line in order.lines.all():
-        url = ""
-        if settled and line.revoked_at is None:
-            try:
-                access_url = getattr(get_kind(line.kind), "access_url", None)
-            except NotPurchasable:
-                access_url = None
-            url = access_url(line=line) if access_url else ""
-        entries.append(OrderLineAccess(line=line, access_url=url))
     return entries

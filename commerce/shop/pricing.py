@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from commerce.coupons import coupon_discount, coupon_line_is_eligible, coupon_validate
 from commerce.exceptions import CouponError
 from commerce.models import Coupon
 from commerce.registry import NotPurchasable, PricedLine, get_kind
+from commerce.shop.coupons import coupon_discount, coupon_line_is_eligible, coupon_validate
 
 DEFAULT_CURRENCY = "usd"
 CURRENCY_MIXED = "“{title}” is priced in {currency}, but your cart is in {cart_currency}. Buy it in a separate order."

@@ -19,10 +19,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
-from commerce.coupons import coupon_line_is_eligible
 from commerce.exceptions import PaymentProviderError
 from commerce.models import CatalogPrice, Coupon, Order, OrderLine
 from commerce.registry import NotPurchasable, PricedLine, get_kind
+from commerce.shop.coupons import coupon_line_is_eligible
 
 logger = logging.getLogger(__name__)
 

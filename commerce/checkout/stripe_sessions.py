@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
-from commerce.catalog import stripe_line_replacing_stale
 from commerce.models import Order
+from commerce.stripe_mirror import stripe_line_replacing_stale
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from commerce.models import Order, OrderLine, Refund, RefundLine
-from commerce.notifications import notify_refunded, notify_staff_refund_failed
-from commerce.orders import order_effect_once, order_event_add, order_flag, order_set_status
+from commerce.orders.notifications import notify_refunded, notify_staff_refund_failed
+from commerce.orders.services import order_effect_once, order_event_add, order_flag, order_set_status
 from commerce.registry import get_kind
 from innerwork.core.money import format_money
 
@@ -116,7 +116,7 @@ def refund_apply(*, order: Order, refund: Refund) -> None:
     else:  # money refunded on an order that was never settled (a flagged payment): recorded, status kept
         order.save(update_fields=["amount_refunded", "updated_at"])
         order_event_add(order=order, type="refunded", message=message, data=data)
-    from commerce.invoices import credit_note_issue  # written alongside; imported when a refund is applied
+    from commerce.documents.services import credit_note_issue  # written alongside; imported when a refund is applied
 
     credit_note = credit_note_issue(refund=refund) if order.amount_paid else None
     notify_refunded(refund=refund, credit_note=credit_note)

@@ -6,7 +6,7 @@ refund. What is still refundable counts pending and succeeded refunds, computed 
 row locked, so two people refunding at the same moment can never exceed the charge. Stripe's
 word (the call's answer, the webhooks, reconciliation) then goes through
 refund_record_from_stripe, which applies a succeeded refund once and undoes a failed one
-(see commerce.refunds_apply).
+(see commerce.refunds.apply).
 
 Locks are always taken order row first, then refund row; the Stripe call itself holds only
 the refund row (never the order), so webhooks about the same order cannot deadlock with it.
@@ -24,8 +24,8 @@ from django.utils import timezone
 from commerce import stripe_gateway as gateway
 from commerce.exceptions import PaymentProviderError, RefundError
 from commerce.models import Order, Refund, RefundLine
-from commerce.orders import order_event_add
-from commerce.refunds_apply import (
+from commerce.orders.services import order_event_add
+from commerce.refunds.apply import (
     allocate_to_lines,
     refund_apply,
     refund_undo,
@@ -199,7 +199,7 @@ def refund_start(
 def send_pending_refund(*, refund: Refund) -> Refund:
     """Call Stripe again for a pending refund that never got an answer, with its own idempotency key.
 
-    Safe to repeat while Stripe remembers the key (24 hours): see commerce.refunds_pending.
+    Safe to repeat while Stripe remembers the key (24 hours): see commerce.refunds.pending.
     Raises RefundError as refund_start does (still unreachable, or refused: then canceled).
     """
     return _send_to_stripe(refund=refund)

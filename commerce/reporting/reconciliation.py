@@ -17,10 +17,10 @@ from datetime import datetime
 from django.db.models import Q
 
 from commerce import stripe_gateway as gateway
+from commerce.checkout.fulfilment import order_fulfil_from_session
 from commerce.exceptions import CommerceError
-from commerce.fulfilment import order_fulfil_from_session
 from commerce.models import Order, Refund
-from commerce.refunds import refund_record_from_stripe
+from commerce.refunds.services import refund_record_from_stripe
 from innerwork.core.money import format_money
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,31 @@
+"""Checkout: a pending order from a cart, its Stripe Checkout Session, and what Stripe reports back.
+
+`services` makes the order and opens (or reuses) its session; `stripe_sessions` asks Stripe with
+fixed attempt numbers and idempotency keys; `fulfilment` applies paid, expired and declined reports
+exactly once, from webhooks and from the success page.
+"""
+
+from commerce.checkout.fulfilment import (
+    order_complete_free,
+    order_expire_from_session,
+    order_for_session,
+    order_fulfil_from_return,
+    order_fulfil_from_session,
+    order_payment_failed,
+    order_payment_failed_from_intent,
+)
+from commerce.checkout.services import CheckoutStart, order_checkout, order_create_from_cart, orders_expire_abandoned
+
+__all__ = [
+    "CheckoutStart",
+    "order_checkout",
+    "order_complete_free",
+    "order_create_from_cart",
+    "order_expire_from_session",
+    "order_for_session",
+    "order_fulfil_from_return",
+    "order_fulfil_from_session",
+    "order_payment_failed",
+    "order_payment_failed_from_intent",
+    "orders_expire_abandoned",
+]

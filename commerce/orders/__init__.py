@@ -1,0 +1,36 @@
+"""An order's own record: its status (one writer), timeline, exactly-once effects, e-mails and reads.
+
+`services` is the only writer of `Order.status`; `selectors` are the reads scoped to the order's
+owner; `notifications` are the e-mails about an order, each with a dedup key; `staff` holds what
+staff do to an order from the console (resend the receipt, resolve a flag).
+"""
+
+from commerce.orders.selectors import (
+    order_detail_for_user,
+    order_for_user,
+    order_lines_with_access,
+    orders_for_user,
+    payments_for_user,
+)
+from commerce.orders.services import (
+    InvalidOrderTransition,
+    checkout_session_record,
+    order_effect_once,
+    order_event_add,
+    order_flag,
+    order_set_status,
+)
+
+__all__ = [
+    "InvalidOrderTransition",
+    "checkout_session_record",
+    "order_detail_for_user",
+    "order_effect_once",
+    "order_event_add",
+    "order_flag",
+    "order_for_user",
+    "order_lines_with_access",
+    "order_set_status",
+    "orders_for_user",
+    "payments_for_user",
+]

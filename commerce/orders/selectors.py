@@ -1,0 +1,61 @@
+"""Reads: a person's orders, their payments, and what each line gives access to.
+
+Every selector is scoped to its owner; none of them takes an id without the owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from commerce.models import Order, OrderLine
+from commerce.registry import NotPurchasable, get_kind
+
+
+def orders_for_user(*, user) -> QuerySet[Order]:
+    """The user's orders, newest first, with their lines."""
+    return Order.objects.filter(user=user).prefetch_related("lines")
+
+
+def order_for_user(*, user, number: str) -> Order:
+    """One of the user's orders by number; Order.DoesNotExist for anyone else's (views answer 404)."""
+    return Order.objects.prefetch_related("lines").get(user=user, number=number)
+
+
+@dataclass(frozen=True)
+class OrderLineAccess:
+    """An order line with the page where the buyer uses what it bought ("" when there is none)."""
+
+    line: OrderLine
+    access_url: str
+
+
+def order_detail_for_user(*, user, number: str) -> Order:
+    """One of the user's orders with its lines and timeline; Order.DoesNotExist for anyone else's."""
+    return Order.objects.select_related("coupon").prefetch_related("lines", "events").get(user=user, number=number)
+
+
+def payments_for_user(*, user) -> QuerySet[Order]:
+    """Every payment the user made (one per paid order), most recent first, refunds included."""
+    return Order.objects.filter(user=user, paid_at__isnull=False, amount_paid__gt=0).order_by("-paid_at", "-id")
+
+
+def order_lines_with_access(*, order: Order) -> list[OrderLineAccess]:
+    """The order's lines, each with a link to what it bought while the buyer still has it.
+
+    A product kind may offer `access_url(*, line) -> str` (courses: "continue learning");
+    lines of an unpaid order, revoked lines and kinds without it get no link.
+    """
+    settled = order.status in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED)
+    entries = []
+    for line in order.lines.all():
+        url = ""
+        if settled and line.revoked_at is None:
+            try:
+                access_url = getattr(get_kind(line.kind), "access_url", None)
+            except NotPurchasable:
+                access_url = None
+            url = access_url(line=line) if access_url else ""
+        entries.append(OrderLineAccess(line=line, access_url=url))
+    return entries
