@@ -24,7 +24,7 @@ from django.dispatch import receiver
 from commerce.models import Cart, CartItem, WishlistItem
 from courses.models import Category, Certificate, Course, Enrollment, Lesson, LessonProgress, Module
 from courses.services import course_refresh_stats
-from innerwork.core.page_cache import CATALOGUE, scope_tables, scopes_changed, user_scope, visitor_cart_scope
+from innerwork.core.page_cache import CATALOGUE, scopes_changed, user_scope, visitor_cart_scope, watch_tables
 
 # Set in pre_save: the course a lesson or module belonged to before this save, so moving it
 # to another course recounts both.
@@ -93,7 +93,7 @@ def _enrollment_deleted(sender, instance: Enrollment, **kwargs):
 
 # --- Cached pages -----------------------------------------------------------------------
 
-scope_tables({model._meta.db_table: CATALOGUE for model in (Category, Course, Module, Lesson)})
+watch_tables(Category, Course, Module, Lesson, scope=CATALOGUE)
 
 
 def _owner_of_enrollment(instance, enrollment_id: int) -> int | None:
