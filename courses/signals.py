@@ -21,10 +21,9 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from commerce.models import Cart, CartItem, WishlistItem
 from courses.models import Category, Certificate, Course, Enrollment, Lesson, LessonProgress, Module
 from courses.services import course_refresh_stats
-from innerwork.core.page_cache import CATALOGUE, scopes_changed, user_scope, visitor_cart_scope, watch_tables
+from innerwork.core.page_cache import CATALOGUE, scopes_changed, user_scope, watch_tables
 
 # Set in pre_save: the course a lesson or module belonged to before this save, so moving it
 # to another course recounts both.
@@ -131,30 +130,3 @@ def _account_pages(sender, instance, update_fields=None, raw=False, **kwargs):
 @receiver(post_delete, sender=get_user_model())
 def _account_deleted(sender, instance, **kwargs):
     scopes_changed(user_scope(instance.pk))
-
-
-def _cart_scopes(user_id, session_key) -> tuple[str | None, str | None]:
-    return (user_scope(user_id) if user_id else None, visitor_cart_scope(session_key) if session_key else None)
-
-
-@receiver(post_save, sender=Cart)
-@receiver(post_delete, sender=Cart)
-def _cart_pages(sender, instance: Cart, **kwargs):
-    scopes_changed(*_cart_scopes(instance.user_id, instance.session_key))
-
-
-@receiver(post_save, sender=CartItem)
-@receiver(post_delete, sender=CartItem)
-def _cart_item_pages(sender, instance: CartItem, **kwargs):
-    if CartItem.cart.is_cached(instance):
-        owners = (instance.cart.user_id, instance.cart.session_key)
-    else:
-        # Deleted along with its cart, the cart row may be gone; the cart retires its owners then.
-        owners = Cart.objects.filter(pk=instance.cart_id).values_list("user_id", "session_key").first() or (None, "")
-    scopes_changed(*_cart_scopes(*owners))
-
-
-@receiver(post_save, sender=WishlistItem)
-@receiver(post_delete, sender=WishlistItem)
-def _wishlist_pages(sender, instance: WishlistItem, **kwargs):
-    scopes_changed(user_scope(instance.user_id))
