@@ -6,8 +6,8 @@ from django.core.cache import cache
 
 from commerce.tests.factories import CartFactory, CartItemFactory, WishlistItemFactory
 from innerwork.accounts.tests.factories import UserFactory
-from innerwork.core import page_cache
 from innerwork.core.page_cache import CATALOGUE, user_scope, visitor_cart_scope
+from innerwork.core.tests.scopes import Retired
 
 pytestmark = pytest.mark.django_db
 
@@ -19,35 +19,15 @@ def _empty_cache():
     cache.clear()
 
 
-class Retired:
-    """Which of `scopes` (and the catalogue) had their token retired inside the block."""
-
-    def __init__(self, *scopes: str):
-        self.scopes = (*scopes, CATALOGUE)
-        self.retired: set[str] = set()
-
-    def _tokens(self) -> dict[str, str]:
-        versions, _ = page_cache._read_with_versions(self.scopes)
-        return versions
-
-    def __enter__(self):
-        self.before = self._tokens()
-        return self
-
-    def __exit__(self, *exc):
-        after = self._tokens()
-        self.retired = {scope for scope in self.scopes if after[scope] != self.before[scope]}
-
-
 def test_adding_and_removing_a_cart_item_retires_its_owners_scope_only():
     # given
     owner, other = UserFactory(), UserFactory()
     cart = CartFactory(user=owner)
     # when / then
-    with Retired(user_scope(owner.pk), user_scope(other.pk)) as adding:
+    with Retired(user_scope(owner.pk), user_scope(other.pk), CATALOGUE) as adding:
         item = CartItemFactory(cart=cart)
     assert adding.retired == {user_scope(owner.pk)}
-    with Retired(user_scope(owner.pk), user_scope(other.pk)) as removing:
+    with Retired(user_scope(owner.pk), user_scope(other.pk), CATALOGUE) as removing:
         item.delete()
     assert removing.retired == {user_scope(owner.pk)}
 
@@ -58,7 +38,7 @@ def test_a_cart_item_loaded_without_its_cart_still_retires_its_owner():
     item = CartItemFactory(cart=CartFactory(user=owner))
     item = type(item).objects.get(pk=item.pk)
     # when / then
-    with Retired(user_scope(owner.pk)) as removing:
+    with Retired(user_scope(owner.pk), CATALOGUE) as removing:
         item.delete()
     assert removing.retired == {user_scope(owner.pk)}
 
@@ -67,7 +47,7 @@ def test_a_visitors_cart_retires_the_scope_of_that_cart_only():
     # given
     cart = CartFactory(user=None, session_key="visitor-a")
     # when / then
-    with Retired(visitor_cart_scope("visitor-a"), visitor_cart_scope("visitor-b")) as adding:
+    with Retired(visitor_cart_scope("visitor-a"), visitor_cart_scope("visitor-b"), CATALOGUE) as adding:
         CartItemFactory(cart=cart)
     assert adding.retired == {visitor_cart_scope("visitor-a")}
 
@@ -77,10 +57,10 @@ def test_a_cart_change_itself_retires_its_owner():
     owner = UserFactory()
     cart = CartFactory(user=owner)
     # when / then
-    with Retired(user_scope(owner.pk)) as saving:
+    with Retired(user_scope(owner.pk), CATALOGUE) as saving:
         cart.save()
     assert saving.retired == {user_scope(owner.pk)}
-    with Retired(user_scope(owner.pk)) as deleting:
+    with Retired(user_scope(owner.pk), CATALOGUE) as deleting:
         cart.delete()
     assert deleting.retired == {user_scope(owner.pk)}
 
@@ -89,9 +69,9 @@ def test_saving_and_removing_a_wishlist_item_retires_its_owners_scope_only():
     # given
     owner, other = UserFactory(), UserFactory()
     # when / then
-    with Retired(user_scope(owner.pk), user_scope(other.pk)) as saving:
+    with Retired(user_scope(owner.pk), user_scope(other.pk), CATALOGUE) as saving:
         item = WishlistItemFactory(user=owner)
     assert saving.retired == {user_scope(owner.pk)}
-    with Retired(user_scope(owner.pk), user_scope(other.pk)) as removing:
+    with Retired(user_scope(owner.pk), user_scope(other.pk), CATALOGUE) as removing:
         item.delete()
     assert removing.retired == {user_scope(owner.pk)}

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from innerwork.accounts.tests.factories import UserFactory
 from innerwork.core import page_cache
 from innerwork.core.models import OutboxEmail, StaffAction
+from innerwork.core.page_cache import CATALOGUE
+from innerwork.core.tests.scopes import Retired
 
 pytestmark = pytest.mark.django_db
 
@@ -32,27 +34,6 @@ def declarations():
     cache.clear()
 
 
-def tokens(*scopes: str) -> dict[str, str]:
-    versions, _ = page_cache._read_with_versions(scopes)
-    return versions
-
-
-class Retired:
-    """Which of `scopes` had their token retired between entering and leaving the block."""
-
-    def __init__(self, *scopes: str):
-        self.scopes = (*scopes, OTHER, page_cache.CATALOGUE)
-        self.retired: set[str] = set()
-
-    def __enter__(self):
-        self.before = tokens(*self.scopes)
-        return self
-
-    def __exit__(self, *exc):
-        after = tokens(*self.scopes)
-        self.retired = {scope for scope in self.scopes if after[scope] != self.before[scope]}
-
-
 def staff_action(subject_id: str = "7", **fields) -> StaffAction:
     return StaffAction.objects.create(
         actor=UserFactory(), action="test", subject_type="test", subject_id=subject_id, subject_repr="t", **fields
@@ -64,19 +45,19 @@ def test_a_watched_rows_save_and_delete_retire_exactly_its_declared_scopes():
     page_cache.watch(StaffAction, scopes=lambda action: subject_scope(action.subject_id))
     action = staff_action("7")
     # when the row is saved / then only its scope is retired
-    with Retired(subject_scope(7), subject_scope(8)) as saving:
+    with Retired(subject_scope(7), subject_scope(8), OTHER, CATALOGUE) as saving:
         action.reason = "renamed"
         action.save()
     assert saving.retired == {subject_scope(7)}
     # when the row is deleted / then only its scope is retired
-    with Retired(subject_scope(7), subject_scope(8)) as deleting:
+    with Retired(subject_scope(7), subject_scope(8), OTHER, CATALOGUE) as deleting:
         action.delete()
     assert deleting.retired == {subject_scope(7)}
 
 
 def test_a_new_row_retires_its_declared_scopes():
     page_cache.watch(StaffAction, scopes=lambda action: subject_scope(action.subject_id))
-    with Retired(subject_scope(9)) as creating:
+    with Retired(subject_scope(9), OTHER, CATALOGUE) as creating:
         staff_action("9")
     assert creating.retired == {subject_scope(9)}
 
@@ -87,10 +68,10 @@ def test_a_declaration_may_name_several_scopes_or_none():
         StaffAction, scopes=lambda action: (subject_scope(action.subject_id), OTHER) if action.reason else None
     )
     # when / then
-    with Retired(subject_scope(7)) as without_reason:
+    with Retired(subject_scope(7), OTHER, CATALOGUE) as without_reason:
         staff_action("7")
     assert without_reason.retired == set()
-    with Retired(subject_scope(7)) as with_reason:
+    with Retired(subject_scope(7), OTHER, CATALOGUE) as with_reason:
         staff_action("7", reason="because")
     assert with_reason.retired == {subject_scope(7), OTHER}
 
@@ -100,12 +81,12 @@ def test_a_save_of_only_ignored_fields_retires_nothing():
     page_cache.watch(StaffAction, scopes=lambda action: subject_scope(action.subject_id), ignore_fields={"reason"})
     action = staff_action("7")
     # when only an ignored field is saved / then nothing is retired
-    with Retired(subject_scope(7)) as ignored:
+    with Retired(subject_scope(7), OTHER, CATALOGUE) as ignored:
         action.reason = "not shown anywhere"
         action.save(update_fields=["reason"])
     assert ignored.retired == set()
     # when a shown field is saved with it / then the scope is retired
-    with Retired(subject_scope(7)) as shown:
+    with Retired(subject_scope(7), OTHER, CATALOGUE) as shown:
         action.subject_repr = "shown"
         action.save(update_fields=["reason", "subject_repr"])
     assert shown.retired == {subject_scope(7)}
@@ -117,10 +98,10 @@ def test_every_declaration_on_one_model_retires_its_scopes_on_each_write():
     page_cache.watch(StaffAction, scopes=lambda action: OTHER, ignore_fields={"reason"})
     action = staff_action("7")
     # when / then
-    with Retired(subject_scope(7)) as both:
+    with Retired(subject_scope(7), OTHER, CATALOGUE) as both:
         action.save()
     assert both.retired == {subject_scope(7), OTHER}
-    with Retired(subject_scope(7)) as one:
+    with Retired(subject_scope(7), OTHER, CATALOGUE) as one:
         action.save(update_fields=["reason"])
     assert one.retired == {subject_scope(7)}
 
@@ -130,11 +111,11 @@ def test_a_write_without_signals_retires_the_declared_scopes_through_instance_ch
     page_cache.watch(StaffAction, scopes=lambda action: subject_scope(action.subject_id))
     action = staff_action("7")
     # when a queryset update writes the row (no signal)
-    with Retired(subject_scope(7)) as updated:
+    with Retired(subject_scope(7), OTHER, CATALOGUE) as updated:
         StaffAction.objects.filter(pk=action.pk).update(reason="bulk")
     # then nothing knew, until the writer reports it
     assert updated.retired == set()
-    with Retired(subject_scope(7)) as reported:
+    with Retired(subject_scope(7), OTHER, CATALOGUE) as reported:
         page_cache.instance_changed(action)
     assert reported.retired == {subject_scope(7)}
 
@@ -144,13 +125,13 @@ def test_any_write_to_a_watched_table_retires_its_scope_even_without_signals():
     page_cache.watch_tables(OutboxEmail, scope=OUTBOX)
     email = OutboxEmail.objects.create(dedup_key="a", kind="test", subject="s", body_text="b")
     # when the table is written in bulk / then its scope is retired
-    with Retired(OUTBOX) as updated:
+    with Retired(OUTBOX, OTHER, CATALOGUE) as updated:
         OutboxEmail.objects.filter(pk=email.pk).update(subject="changed")
     assert updated.retired == {OUTBOX}
-    with Retired(OUTBOX) as inserted:
+    with Retired(OUTBOX, OTHER, CATALOGUE) as inserted:
         OutboxEmail.objects.bulk_create([OutboxEmail(dedup_key="b", kind="test", subject="s", body_text="b")])
     assert inserted.retired == {OUTBOX}
-    with Retired(OUTBOX) as deleted:
+    with Retired(OUTBOX, OTHER, CATALOGUE) as deleted:
         OutboxEmail.objects.all().delete()
     assert deleted.retired == {OUTBOX}
 
@@ -159,7 +140,7 @@ def test_reading_a_watched_table_or_writing_another_retires_nothing():
     # given
     page_cache.watch_tables(OutboxEmail, scope=OUTBOX)
     # when / then
-    with Retired(OUTBOX) as untouched:
+    with Retired(OUTBOX, OTHER, CATALOGUE) as untouched:
         list(OutboxEmail.objects.all())
         staff_action("7")
     assert untouched.retired == set()
