@@ -4,7 +4,8 @@
   write to its tables, by any code path (admin bulk actions, seed_demo's bulk inserts,
   `course_refresh_stats`' queryset update), retires CATALOGUE.
 - A learner's enrollments, lesson progress and certificates are on their own pages only:
-  each save or delete retires that learner's scope.
+  each save or delete retires that learner's scope. `enrollment_record_visit` writes an
+  enrollment with a queryset update (no signal) and reports it with `instance_changed`.
 - An instructor's name is on catalogue and course pages: a change to the account of
   somebody who teaches retires CATALOGUE. (The account's own scope is retired by
   innerwork/accounts/page_cache.py.)
