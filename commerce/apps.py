@@ -6,5 +6,7 @@ class CommerceConfig(AppConfig):
     verbose_name = "Commerce"
 
     def ready(self):
-        from commerce import webhooks  # noqa: F401  (connects the Stripe webhook handlers)
-        from commerce.shop import signals  # noqa: F401  (connects the cart merge at login)
+        # Connects the Stripe webhook handlers, what cart and wishlist changes retire in the
+        # page cache (page_cache), and the cart merge at login (shop.signals).
+        from commerce import page_cache, webhooks  # noqa: F401
+        from commerce.shop import signals  # noqa: F401

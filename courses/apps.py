@@ -12,5 +12,6 @@ class CoursesConfig(AppConfig):
 
         register(CourseKind())
 
-        # Stored course figures follow every lesson, module and enrollment write.
-        import courses.signals  # noqa: F401
+        # Catalogue and learner changes retire the cached pages that show them (page_cache);
+        # stored course figures follow every lesson, module and enrollment write (signals).
+        from courses import page_cache, signals  # noqa: F401

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from courses.models import Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress
 from innerwork.accounts.models import User
+from innerwork.core import page_cache
 
 ENROLLMENT_TRANSITION_NOT_ALLOWED = "An enrollment cannot go from {from_status} to {to_status}."
 COURSE_NOT_AVAILABLE = "This course is not available."
@@ -165,11 +166,16 @@ def enrollment_revoke(*, enrollment: Enrollment, actor: User, reason: str) -> En
 
 
 def enrollment_record_visit(*, enrollment: Enrollment, lesson: Lesson) -> None:
-    """Remember the lesson the learner opened last, for "Continue" (one UPDATE, no lock)."""
+    """Remember the lesson the learner opened last, for "Continue" (one UPDATE, no lock).
+
+    The update sends no model signal, so it reports itself to the page cache: the learner's
+    dashboard orders their courses by this visit (courses/page_cache.py says which pages).
+    """
     now = timezone.now()
     Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson, last_activity_at=now)
     enrollment.last_lesson = lesson
     enrollment.last_activity_at = now
+    page_cache.instance_changed(enrollment)
 
 
 def _complete_if_finished(*, enrollment: Enrollment) -> None:

@@ -1,30 +1,17 @@
-"""Keep each course's stored figures true, and retire cached pages, after every save and delete.
-
-Stored figures (lessons, minutes, learners):
+"""Keep each course's stored figures (lessons, minutes, learners) true after every save and delete.
 
 Lessons and modules are written by the admin (inlines, "delete selected"), enrollments by
 the services and by commerce through them; tests and scripts save models directly. Hooking
 the model signals covers all of them with one rule: whatever changed, recount the courses
 it touched with `course_refresh_stats`. Bulk inserts and queryset updates send no signals;
 their callers (seed_demo) refresh explicitly.
-
-Cached pages (innerwork.core.page_cache): every write to the catalogue's tables (courses,
-modules, lessons, categories) retires the "catalogue" scope at the database connection, so
-bulk inserts, queryset updates and admin actions are covered too. A person's own data
-(enrollments, progress, certificates, cart, wishlist, account) retires their scope through
-the model signals below; writers that bypass signals for it must call
-`page_cache.scopes_changed(user_scope(...))` themselves (the lesson view does, after
-recording a visit).
 """
 
-from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from commerce.models import Cart, CartItem, WishlistItem
-from courses.models import Category, Certificate, Course, Enrollment, Lesson, LessonProgress, Module
+from courses.models import Enrollment, Lesson, Module
 from courses.services import course_refresh_stats
-from innerwork.core.page_cache import CATALOGUE, scope_tables, scopes_changed, user_scope, visitor_cart_scope
 
 # Set in pre_save: the course a lesson or module belonged to before this save, so moving it
 # to another course recounts both.
@@ -89,72 +76,3 @@ def _enrollment_saved(sender, instance: Enrollment, created=False, update_fields
 @receiver(post_delete, sender=Enrollment)
 def _enrollment_deleted(sender, instance: Enrollment, **kwargs):
     course_refresh_stats(course_ids=[instance.course_id])
-
-
-# --- Cached pages -----------------------------------------------------------------------
-
-scope_tables({model._meta.db_table: CATALOGUE for model in (Category, Course, Module, Lesson)})
-
-
-def _owner_of_enrollment(instance, enrollment_id: int) -> int | None:
-    """The user of a progress row's or certificate's enrollment (no query when it is loaded)."""
-    if type(instance).enrollment.is_cached(instance):
-        return instance.enrollment.user_id
-    return Enrollment.objects.filter(pk=enrollment_id).values_list("user_id", flat=True).first()
-
-
-@receiver(post_save, sender=Enrollment)
-@receiver(post_delete, sender=Enrollment)
-def _enrollment_pages(sender, instance: Enrollment, **kwargs):
-    scopes_changed(user_scope(instance.user_id))
-
-
-@receiver(post_save, sender=LessonProgress)
-@receiver(post_delete, sender=LessonProgress)
-@receiver(post_save, sender=Certificate)
-@receiver(post_delete, sender=Certificate)
-def _learning_pages(sender, instance, **kwargs):
-    # Deleted along with its enrollment, the owner may be gone already; the enrollment retires them then.
-    owner = _owner_of_enrollment(instance, instance.enrollment_id)
-    scopes_changed(user_scope(owner) if owner else None)
-
-
-@receiver(post_save, sender=get_user_model())
-def _account_pages(sender, instance, update_fields=None, raw=False, **kwargs):
-    # Logging in only stamps last_login, which no page shows.
-    if raw or (update_fields is not None and set(update_fields) <= {"last_login"}):
-        return
-    teaches = Course.objects.filter(instructor_id=instance.pk).exists()
-    scopes_changed(user_scope(instance.pk), CATALOGUE if teaches else None)
-
-
-@receiver(post_delete, sender=get_user_model())
-def _account_deleted(sender, instance, **kwargs):
-    scopes_changed(user_scope(instance.pk))
-
-
-def _cart_scopes(user_id, session_key) -> tuple[str | None, str | None]:
-    return (user_scope(user_id) if user_id else None, visitor_cart_scope(session_key) if session_key else None)
-
-
-@receiver(post_save, sender=Cart)
-@receiver(post_delete, sender=Cart)
-def _cart_pages(sender, instance: Cart, **kwargs):
-    scopes_changed(*_cart_scopes(instance.user_id, instance.session_key))
-
-
-@receiver(post_save, sender=CartItem)
-@receiver(post_delete, sender=CartItem)
-def _cart_item_pages(sender, instance: CartItem, **kwargs):
-    if CartItem.cart.is_cached(instance):
-        owners = (instance.cart.user_id, instance.cart.session_key)
-    else:
-        # Deleted along with its cart, the cart row may be gone; the cart retires its owners then.
-        owners = Cart.objects.filter(pk=instance.cart_id).values_list("user_id", "session_key").first() or (None, "")
-    scopes_changed(*_cart_scopes(*owners))
-
-
-@receiver(post_save, sender=WishlistItem)
-@receiver(post_delete, sender=WishlistItem)
-def _wishlist_pages(sender, instance: WishlistItem, **kwargs):
-    scopes_changed(user_scope(instance.user_id))

@@ -1,5 +1,5 @@
 """Cached catalogue, course and dashboard pages: the same HTML as a fresh render, for this viewer only,
-and every change shown on the next request (innerwork/core/page_cache.py, courses/signals.py)."""
+and every change shown on the next request (innerwork/core/page_cache.py, courses/page_cache.py)."""
 
 import re
 import threading

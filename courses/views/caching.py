@@ -4,7 +4,8 @@ The catalogue, course pages and the dashboard show catalogue data to everybody a
 top of it, the viewer's own state: the header's cart and account links, "Enrolled"
 badges, a course's call to action, a learner's progress. Each cached copy is therefore
 keyed by the viewer and stored under the tokens of the catalogue and of the viewer's
-own scope, which the viewer's writes retire (courses/signals.py).
+own scope, which the viewer's writes retire (declared in courses/, commerce/ and
+innerwork/accounts/page_cache.py).
 """
 
 from django.utils import timezone

@@ -22,7 +22,6 @@ from courses.selectors.learning import (
     lesson_body,
     resume_lesson,
 )
-from innerwork.core.page_cache import scopes_changed, user_scope
 from innerwork.core.pdf import render_pdf
 
 ENROLLED = "You're enrolled. Enjoy the course!"
@@ -113,8 +112,6 @@ def lesson_detail(request, slug, lesson_id):
         return redirect(course)
     if has_access:
         services.enrollment_record_visit(enrollment=enrollment, lesson=item.lesson)
-        # A queryset update sends no signal; the dashboard lists courses by this visit.
-        scopes_changed(user_scope(request.user.pk))
     return _render_lesson(request, course=course, enrollment=enrollment, outline=outline, item=item)
 
 

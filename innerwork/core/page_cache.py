@@ -8,6 +8,18 @@ wishlist and account). Whatever writes such data retires the scope's token
 (`scopes_changed`); a stored page is served only while its tokens are still the current
 ones (read in the same round trip), otherwise it is rendered afresh and replaced.
 
+Which write retires which scope is declared once per app, in `<app>/page_cache.py`,
+imported from the app's `AppConfig.ready()`:
+
+    # Shared data: every write to these tables, by any code path, retires the scope.
+    watch_tables(Course, Lesson, scope=CATALOGUE)
+    # Somebody's data: each save or delete of a row retires the scopes of whoever it belongs to.
+    watch(WishlistItem, scopes=lambda item: user_scope(item.user_id))
+
+A writer that changes watched rows without model signals (`QuerySet.update`,
+`bulk_create`) on a `watch`ed model calls `instance_changed(instance)`; the declaration
+still decides the scopes.
+
 Guarantees
 - Versions are read before any data: a page is stored under tokens at least as old as
   the rows it shows, so a newer token never serves older rows.
@@ -16,9 +28,12 @@ Guarantees
   its page under a token that the commit retires.
 - Tokens are random, never counters: a token lost from the cache (eviction, restart)
   comes back as a new random one, so no page stored under an old one matches again.
-- Tables whose every write must retire a scope (`scope_tables`) are watched at the
+- Tables whose every write must retire a scope (`watch_tables`) are watched at the
   database connection: any INSERT, UPDATE, DELETE or TRUNCATE on them, including
   `QuerySet.update`, `bulk_create`, admin bulk actions and migrations, retires it.
+- A `watch`ed model retires the declared scopes of the row after every save and delete
+  through the ORM (fixtures loaded with loaddata included), and the scopes of every app
+  that watches it together.
 - CSRF tokens are never cached: pages are rendered with a placeholder that each response
   replaces with the viewer's own token. Pages with messages waiting are not cached at all.
 - Needs one cache shared by every server process (Redis): a per-process cache cannot see
@@ -31,12 +46,15 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -118,10 +136,56 @@ def scopes_changed(*scopes: str | None, using: str = "default") -> None:
         transaction.on_commit(lambda: _retire(scopes), using=using, robust=True)
 
 
-# --- Tables watched at the connection ---------------------------------------------------
+# --- Declaring what retires which scope -------------------------------------------------
 
+ScopeNames = str | Iterable[str | None] | None
+
+
+@dataclass(frozen=True)
+class _Watch:
+    scopes: Callable[[Model], ScopeNames]
+    ignore_fields: frozenset[str]
+
+
+_watches: dict[type[Model], list[_Watch]] = {}
 _table_scopes: dict[str, str] = {}  # '"courses_course"' → "catalogue"
 _WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "TRUNCATE")
+
+
+def _names(scopes: ScopeNames) -> tuple[str | None, ...]:
+    return (scopes,) if scopes is None or isinstance(scopes, str) else tuple(scopes)
+
+
+def watch(model: type[Model], *, scopes: Callable[[Model], ScopeNames], ignore_fields: Iterable[str] = ()) -> None:
+    """Retire `scopes(instance)` after every save and delete of a `model` row through the ORM.
+
+    For data that belongs to somebody: `scopes` says whose it is (a scope name, several, or
+    None for none), e.g. `lambda item: user_scope(item.user_id)`. A save whose
+    `update_fields` all lie in `ignore_fields` (fields no page shows) retires nothing.
+    Several apps may watch one model; each write retires all their scopes at once.
+    Writes that send no model signals must call `instance_changed`; for shared data that
+    any code may write in bulk, `watch_tables` is the safer declaration.
+    """
+    _watches.setdefault(model, []).append(_Watch(scopes=scopes, ignore_fields=frozenset(ignore_fields)))
+    uid = f"page_cache:{model._meta.label}"
+    post_save.connect(_row_written, sender=model, dispatch_uid=uid)
+    post_delete.connect(_row_written, sender=model, dispatch_uid=uid)
+
+
+def instance_changed(instance: Model, *, using: str = "default") -> None:
+    """Retire what the declarations of `instance`'s model say, for a write that sent no signal."""
+    _retire_declared(instance, _watches.get(type(instance), ()), using=using)
+
+
+def _retire_declared(instance: Model, watches: Iterable[_Watch], *, using: str) -> None:
+    scopes_changed(*(name for declared in watches for name in _names(declared.scopes(instance))), using=using)
+
+
+def _row_written(sender, instance, using="default", update_fields=None, **kwargs) -> None:
+    watches = _watches.get(sender, ())
+    if update_fields is not None:
+        watches = [declared for declared in watches if not set(update_fields) <= declared.ignore_fields]
+    _retire_declared(instance, watches, using=using)
 
 
 def _watch_writes(execute, sql, params, many, context):
@@ -141,13 +205,14 @@ def _install(connection, **kwargs) -> None:
         connection.execute_wrappers.append(_watch_writes)
 
 
-def scope_tables(tables: dict[str, str]) -> None:
-    """Retire scope tables[t] after every write to database table t, by any code path.
+def watch_tables(*models: type[Model], scope: str) -> None:
+    """Retire `scope` after every write to the tables of `models`, by any code path.
 
-    For data shared by everybody (one global scope per table). Per-person data is retired
-    by the owning app's model signals instead, which know whose it is.
+    For data shared by everybody (one global scope): the statement is seen at the database
+    connection, so queryset updates, bulk inserts, admin actions and migrations count too.
+    It cannot tell whose a row is; per-person data is declared with `watch`.
     """
-    _table_scopes.update({f'"{table}"': scope for table, scope in tables.items()})
+    _table_scopes.update({f'"{model._meta.db_table}"': scope for model in models})
     connection_created.connect(_install, dispatch_uid="page_cache_watch_writes")
     for connection in connections.all(initialized_only=True):
         _install(connection)
