@@ -1,21 +1,32 @@
 """What can be sold: product kinds and their handlers.
 
-`commerce` never imports a product app. Each app that sells something
-(courses, coaching, mentorship) registers a `ProductKind` handler when it
-loads (`AppConfig.ready`). The pipeline asks the handler to price a line
-(from our own database only), to fulfil it once paid, and to revoke it on
-refund, so orders, refunds, invoices and reports work the same for all kinds.
-A kind may also say whether a customer gets their money back without staff
-(`refund_rule`, read by commerce.refunds.policy).
+`commerce` never imports a product app. Each app that sells something (courses, coaching,
+mentorship) subclasses `ProductKind` and registers an instance when it loads
+(`AppConfig.ready`). The pipeline asks the handler, at fixed points and always through these
+methods, to:
+
+- price a line from our own database (`price`), knowing the order it is in when there is one;
+- hold what a line needs while its payment is open and release it when the payment lapses
+  (`hold` / `release`: a mentor's slot lives exactly as long as its Checkout Session);
+- fulfil a paid line once, or refuse (`fulfil` raising `CannotFulfil`: that line is refunded
+  automatically and the rest of the order stands);
+- revoke a refunded line (`revoke`) and say what a customer gets back without staff
+  (`refund_rule`: all or nothing for courses, tiers by notice for bookings, pro rata for contracts);
+- say where the buyer uses what they bought (`access_url`) and how long its payment page may
+  stay open (`checkout_expires_at`).
+
+Every method but `price`, `fulfil` and `revoke` has a documented default, so a kind overrides
+only what differs. Orders, refunds, invoices and reports therefore work the same for all kinds.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from commerce.models import OrderLine
+    from commerce.models import Order, OrderLine
 
 
 class NotPurchasable(Exception):
@@ -24,6 +35,19 @@ class NotPurchasable(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class CannotFulfil(Exception):
+    """A paid line cannot be given to its buyer (the slot went to someone else, the seat is gone).
+
+    Raised by `ProductKind.fulfil`. The pipeline keeps the payment on record, refunds that line in
+    full through the refund pipeline, tells the customer `reason` (written for them), and still
+    answers Stripe's webhook with 2xx: a refusal is an outcome, not an error to retry.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -47,43 +71,104 @@ class PricedLine:
 
 @dataclass(frozen=True)
 class RefundVerdict:
-    """A product kind's answer to "may the buyer have this line refunded now, without staff?".
+    """A product kind's answer to "what does the buyer of this line get back if they ask now?".
 
-    `reasons` are plain sentences shown to the customer: why not (or, when eligible, nothing).
-    The amount is not the kind's business: the refund policy works it out from the order line.
+    - `eligible`: the refund is made without staff (when False, a customer's request goes to staff).
+    - `amount`: what the line is worth back at this moment, in minor units of the order's currency,
+      out of what the line cost (`line.total_amount`); None means all of it. The refund policy caps it
+      at what is still refundable and subtracts refunds already made, so a kind reasons about the
+      whole line only. A tier of 50 % answers `line.total_amount // 2`; a used-up contract answers 0.
+    - `explanation`: one sentence telling the customer how the amount was worked out
+      ("Cancelled 30 hours before the session: half of the price comes back."); may be empty.
+    - `reasons`: why it is not automatic (or not worth anything), each a sentence shown as it is.
     """
 
     eligible: bool
     reasons: tuple[str, ...] = ()
+    amount: int | None = None
+    explanation: str = ""
 
 
-class ProductKind(Protocol):
-    """What the pipeline asks of a product kind.
+# A kind without its own refund rule sends every customer request to staff, with this reason.
+LINE_NEEDS_REVIEW = "Refunds for this kind of item are reviewed by our team."
 
-    Optional methods, looked up with getattr:
-    - `access_url(*, line) -> str`: where the buyer uses what the line bought.
-    - `refund_rule(*, line, now) -> RefundVerdict`: whether the buyer of the paid `line` may have it
-      refunded at `now` without staff, with the reasons when not. A kind without it is never refunded
-      automatically: a customer's request for its lines goes to staff.
+
+class ProductKind:
+    """What the pipeline asks of a product kind. Subclass it, set `kind` and `label`, override what differs.
+
+    `line` is always a `commerce.models.OrderLine` whose `order` is loaded; every method is called
+    inside the caller's transaction unless it says otherwise, so writes a kind makes commit or roll
+    back with the pipeline's own.
     """
 
-    kind: str
-    label: str
+    kind: str = ""
+    label: str = ""
 
-    def price(self, *, ref: str, user) -> PricedLine:
-        """Price one unit of `ref` for `user`, or raise NotPurchasable (unknown, unpublished, already owned)."""
+    def price(self, *, ref: str, user, order: Order | None = None) -> PricedLine:
+        """Price one unit of `ref` for `user`, or raise NotPurchasable (unknown, unpublished, already owned, taken).
+
+        `order` is the order being paid when the pipeline re-checks a waiting order before its
+        payment page opens; what that order itself holds (its own slot) must not count against it.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must price its items")
+
+    def hold(self, *, line: OrderLine, until: datetime) -> None:
+        """Keep what `line` needs for its buyer until `until` (UTC), or raise NotPurchasable when it is gone.
+
+        Called when a pending order is created (until its first payment page could open), each
+        time a payment page opens or replaces another (until that session expires), and when a
+        lapsed order is paid again. Idempotent: holding again moves the end of the same hold.
+        Default: nothing to hold (a course has no limited stock).
+        """
+
+    def release(self, *, line: OrderLine, reason: str) -> None:
+        """Let go of what `hold` kept: the payment lapsed (expired, cancelled, replaced, abandoned, failed for good).
+
+        Idempotent, and harmless for a line that holds nothing or was paid meanwhile (the
+        pipeline only calls it for unpaid orders, with the order row locked). Default: nothing.
+        """
 
     def fulfil(self, *, line: OrderLine) -> None:
-        """Grant what the paid line bought. Called once per line (the pipeline keys it), inside a transaction."""
+        """Grant what the paid line bought, or raise CannotFulfil(reason).
+
+        Called once per line (the pipeline keys it) inside a savepoint of the fulfilment
+        transaction, so a refusal rolls back whatever the kind wrote before raising.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must fulfil its lines")
 
     def revoke(self, *, line: OrderLine, reason: str) -> None:
-        """Take back what a refunded line granted."""
+        """Take back what a refunded line granted. Idempotent; not called for a line never fulfilled."""
+        raise NotImplementedError(f"{type(self).__name__} must revoke its lines")
+
+    def refund_rule(self, *, line: OrderLine, now: datetime) -> RefundVerdict:
+        """What the buyer of the paid `line` gets back at `now` without staff (see RefundVerdict).
+
+        Reads only. Default: never automatic; a customer's request goes to staff for the whole line.
+        """
+        return RefundVerdict(eligible=False, reasons=(LINE_NEEDS_REVIEW,))
+
+    def access_url(self, *, line: OrderLine) -> str:
+        """Where the buyer uses what the line bought ("continue learning", "your session"); "" for none."""
+        return ""
+
+    def checkout_expires_at(self, *, line: OrderLine, now: datetime) -> datetime | None:
+        """When this line's payment page must close at the latest, or None for the pipeline's default.
+
+        The pipeline takes the earliest of the order's lines and keeps it within what Stripe allows
+        (at least 30 minutes, at most 24 hours, from `now`): a booking whose hold must end sooner
+        than Stripe's minimum cannot be sold through Checkout and should refuse in `hold` instead.
+        """
+        return None
 
 
 _registry: dict[str, ProductKind] = {}
 
 
 def register(handler: ProductKind) -> ProductKind:
+    if not isinstance(handler, ProductKind):
+        raise TypeError(f"{type(handler).__name__} must subclass commerce.registry.ProductKind")
+    if not handler.kind:
+        raise ValueError(f"{type(handler).__name__} has no kind")
     existing = _registry.get(handler.kind)
     if existing is not None and type(existing) is not type(handler):
         raise ValueError(f"product kind {handler.kind!r} is already registered by {type(existing).__name__}")

@@ -310,9 +310,10 @@ def stripe_line_for(*, line: OrderLine, currency: str) -> gateway.StripeLine:
 
     An order keeps the price it was placed at; if the catalogue moved on since, the line is
     charged through an inline price on the same Product. Raises NotPurchasable when the item
-    can no longer be bought.
+    can no longer be bought. Priced for the line's own order, so what that order holds (its slot)
+    does not count against it.
     """
-    item = get_kind(line.kind).price(ref=line.ref, user=None)
+    item = get_kind(line.kind).price(ref=line.ref, user=None, order=line.order)
     price = catalog_price_sync(item=item)
     if (price.unit_amount, price.currency) == (line.unit_amount, currency):
         return gateway.StripeLine(price_id=price.stripe_price_id, quantity=line.quantity)
@@ -323,5 +324,6 @@ def stripe_line_for(*, line: OrderLine, currency: str) -> gateway.StripeLine:
 
 def stripe_line_replacing_stale(*, line: OrderLine, currency: str, stale_id: str) -> gateway.StripeLine:
     """stripe_line_for(line) after Stripe said it no longer knows `stale_id`, the Price or Product we sent for it."""
-    catalog_price_replace_stale(item=get_kind(line.kind).price(ref=line.ref, user=None), stale_id=stale_id)
+    item = get_kind(line.kind).price(ref=line.ref, user=None, order=line.order)
+    catalog_price_replace_stale(item=item, stale_id=stale_id)
     return stripe_line_for(line=line, currency=currency)

@@ -18,12 +18,10 @@ from djstripe.event_handlers import djstripe_receiver
 
 from commerce import stripe_gateway as gateway
 from commerce.checkout.fulfilment import (
-    ASYNC_PAYMENT_FAILED,
     order_expire_from_session,
-    order_for_session,
     order_fulfil_from_session,
-    order_payment_failed,
     order_payment_failed_from_intent,
+    order_payment_failed_from_session,
 )
 from commerce.refunds.services import refund_record_from_stripe
 
@@ -48,10 +46,8 @@ def checkout_session_expired(sender, event, **kwargs):
 
 @djstripe_receiver("checkout.session.async_payment_failed")
 def checkout_session_async_payment_failed(sender, event, **kwargs):
-    session = _session_of(event)
-    order = order_for_session(session=session)
-    if order is not None:
-        order_payment_failed(order=order, reason=ASYNC_PAYMENT_FAILED, attempt_key=session.id)
+    """A delayed payment failed after the page closed: the order fails and lets go of what it held."""
+    order_payment_failed_from_session(session=_session_of(event))
 
 
 @djstripe_receiver("payment_intent.payment_failed")

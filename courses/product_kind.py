@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.urls import reverse
 
-from commerce.registry import NotPurchasable, PricedLine, RefundVerdict
+from commerce.registry import NotPurchasable, PricedLine, ProductKind, RefundVerdict
 from courses.models import Certificate, Course, Enrollment, Lesson, LessonProgress
 from courses.selectors.learning import progress_percent
 from courses.services import enrollment_create, enrollment_set_status
@@ -27,7 +27,13 @@ REFUND_CERTIFICATE_ISSUED = "You have earned this course's certificate, so it is
 REFUND_ACCESS_CLOSED = "Your access to this course was already closed, so our team will look at this refund."
 
 
-class CourseKind:
+class CourseKind(ProductKind):
+    """A course: priced from the catalogue, fulfilled by an enrollment, refunded all or nothing.
+
+    Nothing is held while a payment is open (a course has no limited seats), so `hold` and
+    `release` keep the base class's defaults.
+    """
+
     kind = "course"
     label = "Course"
 
@@ -39,7 +45,7 @@ class CourseKind:
             raise NotPurchasable(COURSE_UNKNOWN)
         return course
 
-    def price(self, *, ref: str, user) -> PricedLine:
+    def price(self, *, ref: str, user, order=None) -> PricedLine:
         """The course's current price from the database; unknown, unpublished or owned → NotPurchasable."""
         course = self._course(ref)
         if (
@@ -117,7 +123,7 @@ class CourseKind:
         below COURSE_REFUND_MAX_PROGRESS_PERCENT % of the lessons done, and no certificate issued.
 
         Every rule that fails adds its sentence, so the customer learns all the reasons at once.
-        Reads only; the caller works out the amount.
+        All or nothing: an eligible line gets back everything still refundable (amount None). Reads only.
         """
         reasons = []
         limit_days = settings.COURSE_REFUND_DAYS

@@ -13,19 +13,31 @@ from commerce.checkout.fulfilment import (
     order_fulfil_from_session,
     order_payment_failed,
     order_payment_failed_from_intent,
+    order_payment_failed_from_session,
 )
-from commerce.checkout.services import CheckoutStart, order_checkout, order_create_from_cart, orders_expire_abandoned
+from commerce.checkout.holds import order_hold, order_release
+from commerce.checkout.services import (
+    CheckoutStart,
+    order_checkout,
+    order_create_for_item,
+    order_create_from_cart,
+    orders_expire_abandoned,
+)
 
 __all__ = [
     "CheckoutStart",
     "order_checkout",
     "order_complete_free",
+    "order_create_for_item",
     "order_create_from_cart",
     "order_expire_from_session",
     "order_for_session",
     "order_fulfil_from_return",
     "order_fulfil_from_session",
+    "order_hold",
     "order_payment_failed",
     "order_payment_failed_from_intent",
+    "order_payment_failed_from_session",
+    "order_release",
     "orders_expire_abandoned",
 ]

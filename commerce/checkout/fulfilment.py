@@ -4,6 +4,12 @@ Each service here is called from a webhook (any number of times, in any order, c
 and from the success page. Each locks the order row first, so reports about one order are
 applied one at a time, and every side effect of a payment is claimed through an OrderEffect
 key in the same transaction as the effect, so it happens exactly once.
+
+A product kind may refuse to fulfil a paid line (`CannotFulfil`: the slot went to someone else).
+The payment stays recorded and the rest of the order is fulfilled; that line's refund is written
+as a pending Refund in the same transaction (keyed by the line, so once), sent to Stripe after
+commit (or by `send_pending_refunds` if Stripe cannot be reached then), and the customer is told.
+Nothing is raised back to the webhook: Stripe gets its 2xx and never retries a refusal.
 """
 
 from __future__ import annotations
@@ -14,10 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
+from commerce.checkout.holds import RELEASE_EXPIRED, RELEASE_FAILED, order_release
 from commerce.documents.services import invoice_issue
 from commerce.exceptions import CouponError, PaymentProviderError
 from commerce.models import Cart, CartItem, CheckoutSession, Order
-from commerce.orders.notifications import notify_order_paid, notify_payment_failed
+from commerce.orders.notifications import notify_line_not_fulfilled, notify_order_paid, notify_payment_failed
 from commerce.orders.services import (
     checkout_session_record,
     order_effect_once,
@@ -25,8 +32,9 @@ from commerce.orders.services import (
     order_flag,
     order_set_status,
 )
-from commerce.registry import get_kind
-from commerce.shop.coupons import coupon_redeem, coupon_release
+from commerce.refunds.services import refund_record_automatic, send_pending_refund_after_commit
+from commerce.registry import CannotFulfil, get_kind
+from commerce.shop.coupons import coupon_redeem
 from innerwork.core.money import format_money
 
 logger = logging.getLogger(__name__)
@@ -40,6 +48,7 @@ FLAG_AMOUNT_MISMATCH = "Paid {paid}, but the order total is {expected}."
 FLAG_PAID_TWICE = "A second payment ({payment_intent}) arrived for an order that was already paid."
 FLAG_COUPON_OVER_LIMIT = "Paid with code {code}, which had no use left when the payment arrived: {reason}"
 DECLINED_DEFAULT = "Your card was declined."
+LINE_NOT_FULFILLED = "We couldn't give you “{title}”: {reason} It is being refunded in full."
 ASYNC_PAYMENT_FAILED = "The payment could not be completed."
 
 PAYABLE_NOW = (Order.Status.PENDING, Order.Status.FAILED)
@@ -104,7 +113,12 @@ def _fulfil(order: Order) -> None:
     for line in order.lines.order_by("kind", "ref", "pk"):
         if order_effect_once(order=order, key=f"fulfil:line:{line.pk}"):
             line.order = order
-            get_kind(line.kind).fulfil(line=line)
+            try:
+                with transaction.atomic():  # a refusal rolls back what the kind wrote before it
+                    get_kind(line.kind).fulfil(line=line)
+            except CannotFulfil as exc:
+                _refund_refused_line(order, line, reason=exc.reason)
+                continue
             line.fulfilled_at = timezone.now()
             line.save(update_fields=["fulfilled_at"])
     if order.coupon_id and order_effect_once(order=order, key="coupon:redeem"):
@@ -120,6 +134,22 @@ def _fulfil(order: Order) -> None:
         invoice_issue(order=order)
     if order_effect_once(order=order, key="email:confirmation"):
         notify_order_paid(order=order)
+
+
+def _refund_refused_line(order: Order, line, *, reason: str) -> None:
+    """A kind refused a paid line: it is closed now, fully refunded (sent after commit), the customer told once."""
+    line.revoked_at = timezone.now()
+    line.save(update_fields=["revoked_at"])
+    order_event_add(
+        order=order,
+        type="line_not_fulfilled",
+        message=LINE_NOT_FULFILLED.format(title=line.title, reason=reason)[:255],
+        data={"line": line.pk, "reason": reason},
+    )
+    if line.total_amount > 0 and order.amount_paid > 0:
+        refund = refund_record_automatic(order=order, line=line, reason=reason)
+        send_pending_refund_after_commit(refund=refund)
+    notify_line_not_fulfilled(order=order, line=line, reason=reason)
 
 
 def _clear_bought_from_cart(order: Order) -> None:
@@ -239,7 +269,7 @@ def order_expire_from_session(*, session: gateway.CheckoutSessionInfo) -> Order 
         if order.paid_at is not None or order.status not in PAYABLE_NOW or newer_open.exists():
             return order
         order_set_status(order=order, status=Order.Status.EXPIRED, data={"session": session.id})
-        if coupon_release(order=order) is not None:
+        if order_release(order=order, reason=RELEASE_EXPIRED) is not None:
             order_event_add(order=order, type="coupon_released", message=f"Code {order.coupon_code} released.")
     return order
 
@@ -248,8 +278,11 @@ def order_payment_failed(*, order: Order, reason: str, attempt_key: str, data: d
     """A payment attempt was declined: the order is marked failed with the reason, and stays payable.
 
     Its coupon use is given back (the pay-again path reserves it anew) and the customer is
-    e-mailed once per attempt. Ignored for an order that is paid or no longer waiting for payment
-    (a decline reported after a later success).
+    e-mailed once per attempt. What its kinds hold (a slot) is let go only when no payment page
+    is open any more (the payment failed for good): a card declined on an open page may be
+    followed by another card on the same page, so the slot stays held as long as the page.
+    Ignored for an order that is paid or no longer waiting for payment (a decline reported after
+    a later success).
     """
     with transaction.atomic():
         order = _lock(order)
@@ -267,9 +300,20 @@ def order_payment_failed(*, order: Order, reason: str, attempt_key: str, data: d
                 data=data,
                 fields=("failure_message",),
             )
-        coupon_release(order=order)
+        page_open = order.checkout_sessions.filter(status=CheckoutSession.Status.OPEN).exists()
+        order_release(order=order, reason=RELEASE_FAILED, kinds=not page_open)
         notify_payment_failed(order=order, reason=order.failure_message, attempt_key=attempt_key)
     return order
+
+
+def order_payment_failed_from_session(*, session: gateway.CheckoutSessionInfo) -> Order | None:
+    """A Checkout Session's delayed payment failed: its page is closed, so the order fails for good."""
+    order = order_for_session(session=session)
+    if order is None:
+        return None
+    with transaction.atomic():
+        checkout_session_record(order=_lock(order), session=session)
+    return order_payment_failed(order=order, reason=ASYNC_PAYMENT_FAILED, attempt_key=session.id)
 
 
 def order_payment_failed_from_intent(*, payment: gateway.PaymentIntentInfo) -> Order | None:

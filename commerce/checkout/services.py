@@ -1,9 +1,10 @@
-"""From a cart to Stripe's payment page: a pending order with frozen lines, then its Checkout Session.
+"""From a cart or one item to Stripe's payment page: a pending order with frozen lines, then its Checkout Session.
 
-`order_create_from_cart` freezes the cart's quote (prices, per-line discount, coupon use reserved)
-into a pending Order in one transaction; `order_checkout` sends the customer to pay it: the
-order's open Checkout Session if it has one, otherwise a new one. An order never has two open
-sessions: a session about to expire is closed at Stripe before another is opened.
+`order_create_from_cart` freezes the cart's quote (prices, per-line discount, coupon use reserved,
+what the kinds hold) into a pending Order in one transaction; `order_create_for_item` does the same
+for one item bought on its own (a booking, a contract, a partner's checkout). `order_checkout` sends
+the customer to pay it: the order's open Checkout Session if it has one, otherwise a new one. An order
+never has two open sessions: a session about to expire is closed at Stripe before another is opened.
 
 A Stripe call that fails leaves a whole pending order behind (never half of one): the retry
 reuses it, with the same idempotency key and parameters, so Stripe makes one session.
@@ -20,13 +21,24 @@ from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
 from commerce.checkout.fulfilment import order_complete_free, order_fulfil_from_session
-from commerce.checkout.stripe_sessions import checkout_session_open, checkout_session_open_replacing_stale
+from commerce.checkout.holds import (
+    ORDER_LINE_UNAVAILABLE,
+    RELEASE_ABANDONED,
+    RELEASE_CANCELED,
+    order_hold,
+    order_release,
+)
+from commerce.checkout.stripe_sessions import (
+    SESSION_LIFETIME,
+    checkout_session_open,
+    checkout_session_open_replacing_stale,
+)
 from commerce.exceptions import CartError, CheckoutError, CouponError, PaymentProviderError
-from commerce.models import Cart, CheckoutSession, CouponRedemption, Order, OrderLine, new_order_number
+from commerce.models import Cart, CheckoutSession, Order, OrderLine, new_order_number
 from commerce.orders.services import checkout_session_record, order_event_add, order_set_status
 from commerce.registry import NotPurchasable, get_kind
-from commerce.shop.coupons import coupon_release, coupon_reserve
-from commerce.shop.pricing import Quote
+from commerce.shop.coupons import normalize_code
+from commerce.shop.pricing import Quote, quote_items
 from commerce.shop.selectors import cart_quote_for
 from commerce.stripe_mirror import order_stripe_coupon, stripe_discount_for, stripe_line_for
 
@@ -34,7 +46,6 @@ logger = logging.getLogger(__name__)
 
 CHECKOUT_EMPTY = "Your cart is empty. Add a course before checking out."
 ORDER_NOT_PAYABLE = "Order {number} can no longer be paid. Check out your cart again to place a new order."
-ORDER_LINE_UNAVAILABLE = "“{title}” can no longer be bought ({reason}) Check out your cart again to place a new order."
 CHECKOUT_NOT_PREPARED = "We couldn't prepare your payment page. Nothing was charged — please try again in a moment."
 
 # An open session with less than this left is replaced rather than reused.
@@ -43,6 +54,8 @@ REUSE_AT_LEAST = timedelta(minutes=5)
 ORDER_REUSE_WINDOW = timedelta(hours=24)
 # A waiting order that never got a payment page is given up after this long.
 ABANDONED_AFTER = timedelta(hours=1)
+# What a new order holds before its payment page opens; opening the page holds it until the page expires.
+FIRST_HOLD = SESSION_LIFETIME
 
 
 @dataclass(frozen=True)
@@ -58,10 +71,11 @@ def _line_signature(lines) -> list[tuple]:
     return [(line.kind, line.ref, line.unit_amount, line.quantity, line.discount_amount) for line in lines]
 
 
-def _matching_unpaid_order(*, user, quote: Quote) -> Order | None:
+def _matching_unpaid_order(*, user, quote: Quote, origin: str) -> Order | None:
     """The customer's waiting order with exactly this quote (they pressed back and checked out again)."""
     candidates = Order.objects.filter(
         user=user,
+        origin=origin,
         status__in=(Order.Status.PENDING, Order.Status.FAILED),
         paid_at__isnull=True,
         is_flagged=False,
@@ -74,7 +88,7 @@ def _matching_unpaid_order(*, user, quote: Quote) -> Order | None:
     return next((order for order in candidates if _line_signature(order.lines.all()) == wanted), None)
 
 
-def _order_create(*, user, quote: Quote) -> Order:
+def _order_create(*, user, quote: Quote, origin: str) -> Order:
     for _ in range(5):
         number = new_order_number()
         try:
@@ -82,6 +96,7 @@ def _order_create(*, user, quote: Quote) -> Order:
                 order = Order.objects.create(
                     number=number,
                     user=user,
+                    origin=origin,
                     currency=quote.currency,
                     subtotal_amount=quote.subtotal_amount,
                     discount_amount=quote.discount_amount,
@@ -118,37 +133,88 @@ def order_create_from_cart(*, cart: Cart | None, user) -> Order:
     Prices, currency and discount come from the quote (our database and coupon rules), never
     from the request. All or nothing: if the coupon has no use left (CouponError), no order
     exists afterwards. An identical order the customer already has waiting is returned
-    instead of a new one; other unpaid orders of theirs are closed (their Stripe page too)
-    and give back their coupon use. Raises CartError (empty cart) or CouponError.
+    instead of a new one; their other unpaid *cart* orders are closed (their Stripe page too)
+    and give back what they held. Orders for one item (a booking, a contract) are never touched:
+    they hold a slot or a contract's payment of their own. Raises CartError (empty cart),
+    CouponError or CheckoutError (a kind could not hold a line).
     """
     quote = cart_quote_for(cart=cart, user=user)
     if quote.is_empty:
         raise CartError(CHECKOUT_EMPTY)
-    existing = None if quote.coupon_error else _matching_unpaid_order(user=user, quote=quote)
+    existing = None if quote.coupon_error else _matching_unpaid_order(user=user, quote=quote, origin=Order.Origin.CART)
     if existing is not None:
         return existing
-    _close_unpaid_orders(user=user)
+    _close_unpaid_cart_orders(user=user)
     if quote.coupon_error:
         # The code may have been held by the orders just closed: judge it again without them.
         quote = cart_quote_for(cart=cart, user=user)
         if quote.coupon_error:
             raise CouponError(quote.coupon_error)
+    return _order_place(user=user, quote=quote, origin=Order.Origin.CART)
+
+
+def _order_place(*, user, quote: Quote, origin: str) -> Order:
+    """The pending order of `quote`, its coupon use and its kinds' holds, in one transaction (all or nothing)."""
     with transaction.atomic():
-        order = _order_create(user=user, quote=quote)
-        if quote.coupon is not None:
-            coupon_reserve(coupon=quote.coupon, user=user, order=order)
+        order = _order_create(user=user, quote=quote, origin=origin)
+        order_hold(order=order, until=timezone.now() + FIRST_HOLD)
         order_event_add(order=order, type="created", message="Order placed.")
     return order
 
 
-def _close_unpaid_orders(*, user) -> None:
-    """Cancel the customer's other unpaid orders: they replaced them with a new one.
+def order_create_for_item(*, user, kind: str, ref: str, coupon_code: str = "") -> Order:
+    """A pending order for one item bought on its own (a booking, a contract, a partner's checkout).
+
+    Priced by the item's product kind for `user` now (never from the request), with an optional
+    coupon; what the kind holds for it (a slot) is held in the same transaction, so the order
+    exists only if the hold succeeded. The customer's cart and their other orders are left alone.
+    Asking again while an identical order is waiting returns that order (a double click, a page
+    reloaded), so one item never has two waiting orders of the same person.
+    Raises NotPurchasable (the kind refuses: unknown, taken, already owned), CouponError or
+    CheckoutError (the kind could not hold it).
+    """
+    existing = _waiting_item_order(user=user, kind=kind, ref=str(ref), coupon_code=coupon_code)
+    if existing is not None:
+        return existing
+    quote = quote_items(items=[(kind, str(ref))], user=user, coupon_code=coupon_code)
+    if quote.unavailable:
+        raise NotPurchasable(quote.unavailable[0].message)
+    if quote.coupon_error:
+        raise CouponError(quote.coupon_error)
+    return _order_place(user=user, quote=quote, origin=Order.Origin.ITEM)
+
+
+def _waiting_item_order(*, user, kind: str, ref: str, coupon_code: str) -> Order | None:
+    """The customer's order for this one item still waiting for payment (asked for again: a double click)."""
+    return (
+        Order.objects.filter(
+            user=user,
+            origin=Order.Origin.ITEM,
+            status__in=(Order.Status.PENDING, Order.Status.FAILED),
+            paid_at__isnull=True,
+            is_flagged=False,
+            coupon_code=normalize_code(coupon_code),
+            created_at__gte=timezone.now() - ORDER_REUSE_WINDOW,
+            lines__kind=kind,
+            lines__ref=ref,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _close_unpaid_cart_orders(*, user) -> None:
+    """Cancel the customer's other unpaid cart orders: they replaced them with a new one.
 
     An order whose Stripe page is still open has it closed first; if Stripe cannot be
     reached that order is left to expire on its own. One that turns out paid is fulfilled.
+    Orders for one item are not the cart's to close.
     """
     unpaid = Order.objects.filter(
-        user=user, status__in=(Order.Status.PENDING, Order.Status.FAILED), paid_at__isnull=True
+        user=user,
+        origin=Order.Origin.CART,
+        status__in=(Order.Status.PENDING, Order.Status.FAILED),
+        paid_at__isnull=True,
     )
     for order in unpaid:
         open_row = order.checkout_sessions.filter(status=CheckoutSession.Status.OPEN).first()
@@ -165,22 +231,19 @@ def _close_unpaid_orders(*, user) -> None:
             locked = Order.objects.select_for_update().get(pk=order.pk)
             if locked.paid_at is None and locked.status in (Order.Status.PENDING, Order.Status.FAILED):
                 order_set_status(order=locked, status=Order.Status.CANCELED, message="Replaced by a newer order.")
-                coupon_release(order=locked)
+                order_release(order=locked, reason=RELEASE_CANCELED)
 
 
-def _reserve_coupon_again(order: Order) -> None:
-    """An order whose coupon use was given back (declined, expired) takes one again before paying."""
-    if order.coupon_id is None:
-        return
-    live = CouponRedemption.objects.filter(order=order, status__in=CouponRedemption.COUNTS).exists()
-    if not live:
-        coupon_reserve(coupon=order.coupon, user=order.user, order=order)
+def _hold_again(order: Order, *, until) -> None:
+    """An order about to be paid holds its coupon use and its lines (again, if they were given back)."""
+    with transaction.atomic():
+        order_hold(order=Order.objects.select_for_update().get(pk=order.pk), until=until)
 
 
 def _check_still_purchasable(order: Order) -> None:
     for line in order.lines.all():
         try:
-            get_kind(line.kind).price(ref=line.ref, user=order.user)
+            get_kind(line.kind).price(ref=line.ref, user=order.user, order=order)
         except NotPurchasable as exc:
             raise CheckoutError(ORDER_LINE_UNAVAILABLE.format(title=line.title, reason=exc.message)) from None
 
@@ -207,8 +270,8 @@ def _reuse_open_session(order: Order) -> CheckoutStart | None:
     session = gateway.session_retrieve(session_id=row.stripe_id)
     if session.status == "open" and session.expires_at - timezone.now() >= REUSE_AT_LEAST:
         try:
-            _reserve_coupon_again(order)
-        except CouponError:
+            _hold_again(order, until=session.expires_at)
+        except (CouponError, CheckoutError):
             # The page still offers a discount we can no longer honour: close it (unless just paid).
             closed = gateway.session_expire(session_id=row.stripe_id)
             if closed.is_paid:
@@ -273,6 +336,7 @@ def _session_opened(order, session, lines, stripe_lines) -> CheckoutStart:
             if line.stripe_price_id != stripe_line.price_id:
                 OrderLine.objects.filter(pk=line.pk).update(stripe_price_id=stripe_line.price_id)
         Order.objects.filter(pk=order.pk).update(stripe_customer_id=session.customer_id)
+        order_hold(order=Order.objects.select_for_update().get(pk=order.pk), until=session.expires_at)
         order_event_add(
             order=order, type="checkout_opened", message="Payment page opened.", data={"session": session.id}
         )
@@ -299,7 +363,7 @@ def order_checkout(*, order: Order, success_url: str, cancel_url: str) -> Checko
     if reused is not None:
         return reused
     _check_still_purchasable(order)
-    _reserve_coupon_again(order)
+    _hold_again(order, until=timezone.now() + FIRST_HOLD)
     # Waiting again from here on: if Stripe fails now, the abandoned-order clean-up frees the code.
     _back_to_pending(order)
     return _open_session(order, success_url=success_url, cancel_url=cancel_url)
@@ -325,6 +389,6 @@ def orders_expire_abandoned(*, now: datetime | None = None) -> int:
             if order.status != Order.Status.PENDING or order.paid_at or has_open or not attempt_over:
                 continue
             order_set_status(order=order, status=Order.Status.EXPIRED, message="Checkout was not completed.")
-            coupon_release(order=order)
+            order_release(order=order, reason=RELEASE_ABANDONED)
             expired += 1
     return expired

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
 from commerce.models import Order
+from commerce.registry import NotPurchasable, get_kind
 from commerce.stripe_mirror import stripe_line_replacing_stale
 
 logger = logging.getLogger(__name__)
@@ -26,28 +27,60 @@ logger = logging.getLogger(__name__)
 SESSION_LIFETIME = timedelta(minutes=30)
 RETRY_GRACE = timedelta(minutes=3)
 STRIPE_MIN_LIFETIME = timedelta(minutes=30, seconds=30)
+STRIPE_MAX_LIFETIME = timedelta(hours=23, minutes=55)
 # Where Stripe points when it no longer knows a line's Price or Product ("line_items[0][price]").
 STALE_LINE_PARAM = re.compile(r"^line_items\[(\d+)\]")
+
+
+def session_expires_at(order: Order, *, now: datetime) -> datetime:
+    """When a new payment page for `order` closes: our default, or earlier/later if its kinds ask.
+
+    Each line's kind may name a time (`ProductKind.checkout_expires_at`); the earliest wins, kept
+    within what Stripe accepts (from 30 minutes, plus a few seconds of slack, to 24 hours away).
+    """
+    default = now + SESSION_LIFETIME + RETRY_GRACE
+    wanted = []
+    for line in order.lines.all():
+        line.order = order
+        try:
+            at = get_kind(line.kind).checkout_expires_at(line=line, now=now)
+        except NotPurchasable:
+            at = None
+        if at is not None:
+            wanted.append(at)
+    expires_at = min(wanted) if wanted else default
+    expires_at = max(expires_at, now + STRIPE_MIN_LIFETIME)
+    return min(expires_at, now + STRIPE_MAX_LIFETIME).replace(microsecond=0)
 
 
 def checkout_attempt_begin(order: Order, *, fresh: bool = False) -> tuple[int, datetime]:
     """The attempt number and session expiry to ask Stripe with, fixed (and committed) before asking.
 
-    A retry within the grace period of an attempt that recorded no session repeats it exactly,
-    so Stripe answers with the session the failed request may already have made. `fresh`
-    starts a new attempt regardless.
+    A retry of an attempt that recorded no session, while Stripe would still accept its expiry,
+    repeats it exactly, so Stripe answers with the session the failed request may already have
+    made. `fresh` starts a new attempt regardless.
     """
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         now = timezone.now()
         expires_at = locked.checkout_attempt_expires_at
+        started = locked.checkout_attempt_started_at
         if not fresh and locked.checkout_attempt and expires_at and expires_at - now >= STRIPE_MIN_LIFETIME:
-            started = expires_at - SESSION_LIFETIME - RETRY_GRACE
+            if started is None:  # an attempt begun before its start was recorded: our default lifetime
+                started = expires_at - SESSION_LIFETIME - RETRY_GRACE
             if not locked.checkout_sessions.filter(created_at__gte=started).exists():
                 return locked.checkout_attempt, expires_at
         locked.checkout_attempt += 1
-        locked.checkout_attempt_expires_at = (now + SESSION_LIFETIME + RETRY_GRACE).replace(microsecond=0)
-        locked.save(update_fields=["checkout_attempt", "checkout_attempt_expires_at", "updated_at"])
+        locked.checkout_attempt_started_at = now
+        locked.checkout_attempt_expires_at = session_expires_at(locked, now=now)
+        locked.save(
+            update_fields=[
+                "checkout_attempt",
+                "checkout_attempt_started_at",
+                "checkout_attempt_expires_at",
+                "updated_at",
+            ]
+        )
         return locked.checkout_attempt, locked.checkout_attempt_expires_at
 
 

@@ -46,12 +46,20 @@ class Order(TimeStampedModel):
         Status.PARTIALLY_REFUNDED: {Status.PARTIALLY_REFUNDED, Status.REFUNDED, Status.PAID},
         Status.REFUNDED: {Status.PARTIALLY_REFUNDED, Status.PAID},
     }
+
+    class Origin(models.TextChoices):
+        CART = "cart", "Cart"
+        ITEM = "item", "One item"
+
     PAYABLE = (Status.PENDING, Status.FAILED, Status.EXPIRED)
     SETTLED = (Status.PAID, Status.PARTIALLY_REFUNDED, Status.REFUNDED)
 
     number = models.CharField(max_length=24, unique=True, default=new_order_number)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    # A cart order replaces the customer's other waiting cart orders; an order for one item (a booking,
+    # a contract) holds something of its own and is never closed by a cart checkout.
+    origin = models.CharField(max_length=4, choices=Origin.choices, default=Origin.CART)
     currency = models.CharField(max_length=3)
     subtotal_amount = models.PositiveIntegerField()
     discount_amount = models.PositiveIntegerField(default=0)
@@ -74,6 +82,7 @@ class Order(TimeStampedModel):
     # (part of the idempotency key) and the session's expiry are fixed before Stripe is called.
     checkout_attempt = models.PositiveIntegerField(default=0)
     checkout_attempt_expires_at = models.DateTimeField(null=True, blank=True)
+    checkout_attempt_started_at = models.DateTimeField(null=True, blank=True)
 
     billing_name = models.CharField(max_length=200, blank=True)
     billing_email = models.EmailField(blank=True)

@@ -25,6 +25,7 @@ class Refund(TimeStampedModel):
         REQUEST = "request", "Customer request approved by staff"
         STRIPE = "stripe", "Stripe dashboard"
         RECONCILIATION = "reconciliation", "Reconciliation"
+        AUTOMATIC = "automatic", "Automatic: the item could not be given"
 
     # Pending and succeeded refunds count against what is still refundable.
     COUNTS = (Status.PENDING, Status.SUCCEEDED)

@@ -22,6 +22,7 @@ from innerwork.core.emails import email_enqueue
 
 CONFIRMATION_TEMPLATE = "commerce/order_confirmation"
 PAYMENT_FAILED_TEMPLATE = "commerce/payment_failed"
+LINE_NOT_FULFILLED_TEMPLATE = "commerce/line_not_fulfilled"
 STAFF_ORDER_FLAGGED_TEMPLATE = "commerce/staff_order_flagged"
 
 
@@ -99,6 +100,24 @@ def notify_payment_failed(*, order: Order, reason: str, attempt_key: str) -> Non
             to=[order.user.email],
             template=PAYMENT_FAILED_TEMPLATE,
             context={**_order_context(order), "reason": reason},
+        )
+
+
+def line_not_fulfilled_key(*, order: Order, line) -> str:
+    return f"order:{order.pk}:line:{line.pk}:not_fulfilled"
+
+
+def notify_line_not_fulfilled(*, order: Order, line, reason: str) -> None:
+    """Queue "we couldn't give you this item; it is being refunded" for a line its kind refused.
+
+    Idempotent per line (`order:<pk>:line:<pk>:not_fulfilled`): a replayed fulfilment sends nothing more.
+    """
+    with _in_time_zone_of(order.user):
+        email_enqueue(
+            key=line_not_fulfilled_key(order=order, line=line),
+            to=[order.user.email],
+            template=LINE_NOT_FULFILLED_TEMPLATE,
+            context={**_order_context(order), "line": line, "reason": reason},
         )
 
 

@@ -44,8 +44,8 @@ def payments_for_user(*, user) -> QuerySet[Order]:
 def order_lines_with_access(*, order: Order) -> list[OrderLineAccess]:
     """The order's lines, each with a link to what it bought while the buyer still has it.
 
-    A product kind may offer `access_url(*, line) -> str` (courses: "continue learning");
-    lines of an unpaid order, revoked lines and kinds without it get no link.
+    The link is the product kind's `access_url` (courses: "continue learning"); lines of an
+    unpaid order, revoked lines and kinds no longer registered get none.
     """
     settled = order.status in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED)
     entries = []
@@ -53,9 +53,8 @@ def order_lines_with_access(*, order: Order) -> list[OrderLineAccess]:
         url = ""
         if settled and line.revoked_at is None:
             try:
-                access_url = getattr(get_kind(line.kind), "access_url", None)
+                url = get_kind(line.kind).access_url(line=line)
             except NotPurchasable:
-                access_url = None
-            url = access_url(line=line) if access_url else ""
+                url = ""
         entries.append(OrderLineAccess(line=line, access_url=url))
     return entries

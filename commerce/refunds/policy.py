@@ -1,10 +1,13 @@
 """The refund policy: what a customer gets back, per order line, if they ask now, and whether staff must decide.
 
-The amount of a line is what it really cost (its price less its share of the discount) less what
-was already refunded and what is on its way back (a refund Stripe has not confirmed yet), counted
-exactly as refund_start counts it, so a quote the customer confirms is never refused for its amount. Whether it
-is refunded automatically is the product kind's call (`refund_rule` on its registry handler, see
-commerce.registry); a kind without a rule always goes to staff. commerce imports no product app.
+One engine for every kind. The product kind's `refund_rule` (commerce.registry) says whether the
+line goes back without staff and what it is worth back now (all of it for a course, a tier by notice
+for a booking, the unused sessions of a contract); the policy turns that into money: what the kind
+grants out of what the line really cost (its price less its share of the discount), less what was
+already refunded and what is on its way back (a refund Stripe has not confirmed yet), counted exactly
+as refund_start counts it, so a quote the customer confirms is never refused for its amount. A line
+the kind does not refund automatically is quoted at everything still refundable: that is what staff
+may decide to give back. commerce imports no product app.
 
 Every reason is a sentence shown to the customer as it is, so the constants below are written for them.
 """
@@ -18,26 +21,28 @@ from django.utils import timezone
 
 from commerce.models import Order, OrderLine
 from commerce.refunds.apply import committed_by_line
-from commerce.registry import NotPurchasable, get_kind
+from commerce.registry import LINE_NEEDS_REVIEW, NotPurchasable, RefundVerdict, get_kind
 
 ORDER_NOT_PAID = "This order hasn't been paid, so there is nothing to refund."
 LINE_FREE = "This item was free, so there is nothing to refund."
 LINE_REFUNDED = "This item has already been refunded."
 LINE_REFUND_ON_ITS_WAY = "A refund for this item is already on its way."
 LINE_ACCESS_ENDED = "This item was refunded and your access to it has ended."
-LINE_NEEDS_REVIEW = "Refunds for this kind of item are reviewed by our team."
+LINE_KIND_GONE = "This item can no longer be sold, so our team will look at this refund."
 ORDER_UNDER_REVIEW = "Our team is reviewing this order, so they will decide about the refund."
 
 
 @dataclass(frozen=True)
 class LineQuote:
     """The policy's verdict on one order line: `amount` (minor units) is what would go back if refunded,
-    `eligible` says it would go back automatically, `reasons` say why not (empty when eligible)."""
+    `eligible` says it would go back automatically, `reasons` say why not (empty when eligible), and
+    `explanation` how the kind worked the amount out (a tier, a share of unused sessions; may be empty)."""
 
     line: OrderLine
     eligible: bool
     amount: int
     reasons: list[str] = field(default_factory=list)
+    explanation: str = ""
 
     @property
     def refundable(self) -> bool:
@@ -89,21 +94,25 @@ class RefundQuote:
                     "amount": quote.amount,
                     "eligible": quote.eligible,
                     "reasons": list(quote.reasons),
+                    "explanation": quote.explanation,
                 }
                 for quote in self.lines
             ],
         }
 
 
-def _kind_verdict(*, line: OrderLine, now: datetime) -> tuple[bool, list[str]]:
+def _kind_verdict(*, line: OrderLine, now: datetime) -> RefundVerdict:
     try:
-        rule = getattr(get_kind(line.kind), "refund_rule", None)
+        kind = get_kind(line.kind)
     except NotPurchasable:
-        rule = None
-    if rule is None:
-        return False, [LINE_NEEDS_REVIEW]
-    verdict = rule(line=line, now=now)
-    return verdict.eligible, list(verdict.reasons)
+        return RefundVerdict(eligible=False, reasons=(LINE_KIND_GONE,))
+    return kind.refund_rule(line=line, now=now)
+
+
+def _granted(*, line: OrderLine, verdict: RefundVerdict, committed: int) -> int:
+    """What goes back automatically: the kind's share of the line, less what refunds already took from it."""
+    worth = line.total_amount if verdict.amount is None else max(0, min(verdict.amount, line.total_amount))
+    return max(0, worth - committed)
 
 
 def _line_quote(*, order: Order, line: OrderLine, committed: int, now: datetime) -> LineQuote:
@@ -121,10 +130,18 @@ def _line_quote(*, order: Order, line: OrderLine, committed: int, now: datetime)
     if amount == 0:
         reason = LINE_REFUND_ON_ITS_WAY if committed > line.refunded_amount else LINE_REFUNDED
         return LineQuote(line=line, eligible=False, amount=0, reasons=[reason])
-    eligible, reasons = _kind_verdict(line=line, now=now)
+    verdict = _kind_verdict(line=line, now=now)
+    eligible, reasons = verdict.eligible, list(verdict.reasons)
+    if eligible:
+        granted = _granted(line=line, verdict=verdict, committed=committed)
+        if granted == 0:
+            # Nothing is owed under the policy (a late cancellation, a used-up contract): staff may still decide.
+            eligible, reasons = False, reasons or [verdict.explanation or LINE_NEEDS_REVIEW]
+        else:
+            amount = granted
     if order.is_flagged and order.flag_resolved_at is None:
         eligible, reasons = False, [*reasons, ORDER_UNDER_REVIEW]
-    return LineQuote(line=line, eligible=eligible, amount=amount, reasons=reasons)
+    return LineQuote(line=line, eligible=eligible, amount=amount, reasons=reasons, explanation=verdict.explanation)
 
 
 def refund_quote(*, order: Order, line_ids=None, now: datetime | None = None) -> RefundQuote:

@@ -56,6 +56,7 @@ REQUESTED_MESSAGE = "Refund of {amount} requested: {reason}"
 REFUSED_MESSAGE = "The refund of {amount} could not be made; our team has been told."
 RECORDED_MESSAGE = "Refund of {amount} made by our team."
 DASHBOARD_REASON = "Refunded by our team ({reason})."
+AUTOMATIC_REASON = "We couldn't give you “{title}”: {reason}"
 
 # Stripe's reason for the customer-initiated sources; staff refunds give none unless asked.
 _STRIPE_REASON_BY_SOURCE = {
@@ -194,6 +195,46 @@ def refund_start(
                 stripe_reason=stripe_reason,
             )
     return _send_to_stripe(refund=refund)
+
+
+def refund_record_automatic(*, order: Order, line, reason: str) -> Refund:
+    """Write the pending full refund of a paid line its product kind refused to fulfil (CannotFulfil).
+
+    Call inside the fulfilment transaction, with the order row locked: the refund commits with the
+    payment it answers, or not at all. Keyed by the line, so however often fulfilment runs there is
+    one refund; Stripe is called after commit (send_pending_refund_after_commit), and a refund whose
+    call fails there is resent by `send_pending_refunds`. Revokes nothing (nothing was granted).
+    """
+    key = refund_idempotency_key(order=order, request_key=f"cannot-fulfil:line:{line.pk}")
+    existing = Refund.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    return _record_request(
+        order=order,
+        amounts={line.pk: line.total_amount - line.refunded_amount},
+        reason=AUTOMATIC_REASON.format(title=line.title, reason=reason),
+        actor=None,
+        source=Refund.Source.AUTOMATIC,
+        key=key,
+        revoke=False,
+        stripe_reason="requested_by_customer",
+    )
+
+
+def send_pending_refund_after_commit(*, refund: Refund) -> None:
+    """Once the caller's transaction commits, ask Stripe for `refund`; a failure is logged and left to the cron.
+
+    The refund row is already committed by then, so nothing is lost if Stripe cannot be reached:
+    `send_pending_refunds` resends it with the same idempotency key.
+    """
+
+    def send() -> None:
+        try:
+            send_pending_refund(refund=refund)
+        except RefundError as exc:
+            logger.warning("Automatic refund %s not sent yet: %s", refund.pk, exc.message)
+
+    transaction.on_commit(send)
 
 
 def send_pending_refund(*, refund: Refund) -> Refund:

@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from commerce.exceptions import CouponError
 from commerce.models import Coupon, CouponRedemption, Order
 from commerce.registry import PricedLine
-from innerwork.core.money import format_money, percent_of
+from innerwork.core.money import allocate_proportionally, format_money, percent_of
 
 COUPON_EMPTY_CODE = "Enter a coupon code."
 COUPON_UNKNOWN = "We couldn't find the code “{code}”. Check the spelling and try again."
@@ -67,30 +67,6 @@ def coupon_line_is_eligible(*, coupon: Coupon, line: PricedLine) -> bool:
     if not categories and not refs:
         return True
     return line.category in categories or f"{line.kind}:{line.ref}" in refs
-
-
-def allocate_proportionally(*, total: int, weights: Sequence[int]) -> list[int]:
-    """Split `total` across `weights` in proportion, as integers that sum exactly to `total`.
-
-    Largest remainder: every share is first rounded down, then the units left over go,
-    one each, to the shares with the largest fractional parts (ties to the earlier line).
-    With total <= sum(weights) no share exceeds its weight, because a share only
-    gains a unit when its exact value was not already an integer.
-    """
-    weight_sum = sum(weights)
-    if total < 0 or any(weight < 0 for weight in weights):
-        raise ValueError("amounts to allocate must not be negative")
-    if total > weight_sum:
-        raise ValueError(f"cannot allocate {total} over weights summing to {weight_sum}")
-    if total == 0:
-        return [0 for _ in weights]
-    shares = [total * weight // weight_sum for weight in weights]
-    remainders = [total * weight % weight_sum for weight in weights]
-    left_over = total - sum(shares)
-    by_remainder = sorted(range(len(weights)), key=lambda index: (-remainders[index], index))
-    for index in by_remainder[:left_over]:
-        shares[index] += 1
-    return shares
 
 
 def coupon_discount(*, coupon: Coupon, lines: Sequence[PricedLine]) -> list[int]:

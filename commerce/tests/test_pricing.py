@@ -3,13 +3,13 @@ import random
 import pytest
 
 from commerce.models import Coupon
-from commerce.shop.coupons import allocate_proportionally
 from commerce.shop.pricing import CURRENCY_MIXED, quote_items
 from commerce.tests.factories import CouponFactory
 from courses.models import Enrollment
 from courses.product_kind import COURSE_ALREADY_OWNED, COURSE_UNKNOWN
 from courses.tests.factories import CategoryFactory, CourseFactory, EnrollmentFactory
 from innerwork.accounts.tests.factories import UserFactory
+from innerwork.core.money import allocate_proportionally
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from commerce.models import Order, Refund, RefundLine
 from commerce.refunds.policy import (
     LINE_ACCESS_ENDED,
     LINE_FREE,
+    LINE_KIND_GONE,
     LINE_NEEDS_REVIEW,
     LINE_REFUND_ON_ITS_WAY,
     LINE_REFUNDED,
@@ -204,7 +205,7 @@ def test_a_free_line_has_nothing_to_refund():
 
 
 def test_a_kind_without_a_rule_needs_staff_review(monkeypatch):
-    class Coaching:
+    class Coaching(registry.ProductKind):
         kind = "coaching"
         label = "Coaching"
 
@@ -218,7 +219,7 @@ def test_a_kind_without_a_rule_needs_staff_review(monkeypatch):
 
 
 def test_a_kind_with_its_own_rule_is_asked(monkeypatch):
-    class Mentorship:
+    class Mentorship(registry.ProductKind):
         kind = "mentorship"
         label = "Mentorship"
 
@@ -248,3 +249,71 @@ def test_only_the_chosen_lines_of_this_order_are_quoted():
 
     quote = refund_quote(order=order, line_ids=[str(other.pk), stranger.pk], now=NOW)
     assert [q.line for q in quote.lines] == [other]
+
+
+class Tiered(registry.ProductKind):
+    """A kind that gives back a share of the line, as bookings (tiers by notice) and contracts (pro rata) do."""
+
+    kind = "tiered"
+    label = "Tiered"
+
+    def __init__(self, share: tuple[int, int] | None):
+        self.share = share
+
+    def refund_rule(self, *, line, now):
+        if self.share is None:
+            return registry.RefundVerdict(eligible=True, explanation="All of it comes back.")
+        numerator, denominator = self.share
+        return registry.RefundVerdict(
+            eligible=True,
+            amount=line.total_amount * numerator // denominator,
+            explanation=f"{numerator} of {denominator} comes back.",
+        )
+
+
+@pytest.mark.parametrize(
+    ("share", "already_refunded", "eligible", "amount"),
+    [
+        (None, 0, True, 8000),  # all of the line
+        ((1, 2), 0, True, 4000),  # a tier: half of the line
+        ((1, 2), 1000, True, 3000),  # what staff already gave back counts against the tier
+        ((1, 2), 4000, False, 4000),  # the tier is used up: nothing automatic, staff may give the rest
+        ((0, 1), 0, False, 8000),  # a tier worth nothing: staff decide about the whole line
+        ((3, 2), 0, True, 8000),  # a kind can never grant more than the line cost
+    ],
+)
+def test_a_kind_decides_how_much_of_the_line_comes_back(monkeypatch, share, already_refunded, eligible, amount):
+    # given a paid line of 80.00 of a kind that grants `share` of it
+    monkeypatch.setitem(registry._registry, "tiered", Tiered(share))
+    order, _ = bought(ago=DAY)
+    line = OrderLineFactory(order=order, kind="tiered", ref="1", unit_amount=8000)
+    if already_refunded:
+        refund = Refund.objects.create(
+            order=order,
+            amount=already_refunded,
+            currency=order.currency,
+            status=Refund.Status.SUCCEEDED,
+            source=Refund.Source.STAFF,
+            reason="Goodwill",
+            idempotency_key=f"goodwill:{line.pk}",
+        )
+        RefundLine.objects.create(refund=refund, line=line, amount=already_refunded)
+        line.refunded_amount = already_refunded
+        line.save(update_fields=["refunded_amount"])
+
+    # when the customer asks for a quote
+    line_quote = refund_quote(order=order, now=NOW).line_for(line.pk)
+
+    # then the kind's share, less what already went back, is automatic; otherwise staff see what is left
+    assert (line_quote.eligible, line_quote.amount) == (eligible, amount)
+    if share is not None and eligible:
+        assert line_quote.explanation == f"{share[0]} of {share[1]} comes back."
+
+
+def test_a_kind_no_longer_registered_goes_to_staff():
+    order, _ = bought(ago=DAY)
+    line = OrderLineFactory(order=order, kind="retired-kind", ref="1", unit_amount=8000)
+
+    line_quote = refund_quote(order=order, now=NOW).line_for(line.pk)
+
+    assert (line_quote.eligible, line_quote.amount, line_quote.reasons) == (False, 8000, [LINE_KIND_GONE])
