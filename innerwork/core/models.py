@@ -23,6 +23,14 @@ class OutboxEmail(TimeStampedModel):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed (gave up)"
 
+    # Every status change goes through emails.outbox_email_set_status, which checks this map.
+    # A sent e-mail is final: nothing can make it send a second copy.
+    TRANSITIONS = {
+        Status.PENDING: {Status.SENT, Status.FAILED},
+        Status.FAILED: {Status.PENDING},
+        Status.SENT: set(),
+    }
+
     dedup_key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=80, db_index=True)
     to = models.JSONField(default=list)
