@@ -8,6 +8,8 @@ innerwork/core/tests/test_status_doors.py for every app at once.
 """
 
 import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 
@@ -22,11 +24,6 @@ from commerce.tests.factories import (
     RefundRequestFactory,
 )
 from innerwork.core.tests.status_doors import changes_of, walk_pair
-
-
-def pairs(status_class):
-    return list(itertools.product(status_class.values, repeat=2))
-
 
 R = Refund.Status
 # Stripe's word decides; a refund can fail (or, if Stripe ever said so, be canceled) after it succeeded.
@@ -48,76 +45,78 @@ K = CheckoutSession.Status
 SESSION_MOVES = {(K.OPEN, K.COMPLETE), (K.OPEN, K.EXPIRED)}
 
 
+@dataclass(frozen=True)
+class Door:
+    statuses: type
+    make: Callable  # a row in the given status
+    move: Callable  # the door, called as move(row, to_status)
+    allowed: set
+    same_is_noop: bool  # a repeat of the row's status changes nothing (Stripe mirrors, idempotent services)
+
+
+DOORS = {
+    "refund": Door(
+        R,
+        lambda status: RefundFactory(status=status),
+        lambda row, to: refund_set_status(refund=row, status=to, failure_reason="card_expired"),
+        REFUND_MOVES,
+        same_is_noop=True,
+    ),
+    "refund_request": Door(
+        Q,
+        lambda status: RefundRequestFactory(status=status),
+        lambda row, to: refund_request_set_status(request=row, status=to, reason="test"),
+        REQUEST_MOVES,
+        same_is_noop=False,  # a second identical decision is an error, not a repeat
+    ),
+    "coupon_redemption": Door(
+        C,
+        lambda status: CouponRedemptionFactory(status=status),
+        lambda row, to: coupon_redemption_set_status(redemption=row, status=to),
+        REDEMPTION_MOVES,
+        same_is_noop=True,
+    ),
+    "checkout_session": Door(
+        K,
+        lambda status: CheckoutSessionFactory(status=status),
+        lambda row, to: checkout_session_set_status(checkout_session=row, status=to),
+        SESSION_MOVES,
+        same_is_noop=True,
+    ),
+}
+EVERY_PAIR = [
+    pytest.param(name, from_status, to_status, id=f"{name}:{from_status}->{to_status}")
+    for name, door in DOORS.items()
+    for from_status, to_status in itertools.product(door.statuses.values, repeat=2)
+]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize(("from_status", "to_status"), pairs(R))
-def test_refund_door_allows_exactly_its_map(from_status, to_status):
-    # given a refund in `from_status`; when Stripe's (or our) word moves it to `to_status`
+@pytest.mark.parametrize(("name", "from_status", "to_status"), EVERY_PAIR)
+def test_each_door_allows_exactly_its_map(name, from_status, to_status):
+    # given a row in `from_status`; when its door is asked to move it to `to_status`
+    door = DOORS[name]
+    row = door.make(from_status)
+
+    # then the map's pairs move once and are recorded; a repeat at an idempotent door changes
+    # nothing; every other pair is refused and leaves the row and the records untouched
+    walk_pair(row=row, door=door.move, to_status=to_status, allowed=door.allowed, same_is_noop=door.same_is_noop)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("from_status", "to_status"), sorted(REFUND_MOVES))
+def test_a_refund_move_is_dated_and_a_failure_keeps_stripes_reason(from_status, to_status):
+    # given a refund in `from_status`
     refund = RefundFactory(status=from_status)
 
-    # then the map's pairs move once, a repeated report is a no-op, and the rest is refused untouched
-    walk_pair(
-        row=refund,
-        door=lambda row, to: refund_set_status(refund=row, status=to, failure_reason="card_expired"),
-        to_status=to_status,
-        allowed=REFUND_MOVES,
-        same_is_noop=True,
-    )
-    if (from_status, to_status) in REFUND_MOVES:  # and the move is dated, with Stripe's reason for a failure
-        refund.refresh_from_db()
-        assert (refund.succeeded_at is not None) == (to_status == R.SUCCEEDED)
-        ended = to_status in (R.FAILED, R.CANCELED)
-        assert (refund.failed_at is not None, refund.failure_reason) == (ended, "card_expired" if ended else "")
+    # when Stripe's word moves it
+    refund_set_status(refund=refund, status=to_status, failure_reason="card_expired")
 
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("from_status", "to_status"), pairs(Q))
-def test_refund_request_door_allows_exactly_its_map(from_status, to_status):
-    # given a request in `from_status`; when it is asked to move to `to_status`
-    request = RefundRequestFactory(status=from_status)
-
-    # then the map's pairs move once; anything else, a second identical decision included, is refused
-    walk_pair(
-        row=request,
-        door=lambda row, to: refund_request_set_status(request=row, status=to, reason="test"),
-        to_status=to_status,
-        allowed=REQUEST_MOVES,
-        same_is_noop=False,
-    )
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("from_status", "to_status"), pairs(C))
-def test_coupon_redemption_door_allows_exactly_its_map(from_status, to_status):
-    # given a coupon use in `from_status`; when it is asked to move to `to_status`
-    redemption = CouponRedemptionFactory(status=from_status)
-
-    # then the map's pairs move once, a repeat is a no-op, and a redeemed use never goes back
-    walk_pair(
-        row=redemption,
-        door=lambda row, to: coupon_redemption_set_status(redemption=row, status=to),
-        to_status=to_status,
-        allowed=REDEMPTION_MOVES,
-        same_is_noop=True,
-    )
-    if (from_status, to_status) in REDEMPTION_MOVES:  # and released_at says whether the use is given back
-        redemption.refresh_from_db()
-        assert (redemption.released_at is not None) == (to_status == C.RELEASED)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(("from_status", "to_status"), pairs(K))
-def test_checkout_session_door_allows_exactly_its_map(from_status, to_status):
-    # given our row of a Stripe session in `from_status`; when Stripe reports `to_status`
-    session = CheckoutSessionFactory(status=from_status)
-
-    # then it leaves "open" once, a repeated report is a no-op, and a closed session never changes
-    walk_pair(
-        row=session,
-        door=lambda row, to: checkout_session_set_status(checkout_session=row, status=to),
-        to_status=to_status,
-        allowed=SESSION_MOVES,
-        same_is_noop=True,
-    )
+    # then succeeded_at or failed_at says when, and a failure says why
+    refund.refresh_from_db()
+    ended = to_status in (R.FAILED, R.CANCELED)
+    assert (refund.succeeded_at is not None) == (to_status == R.SUCCEEDED)
+    assert (refund.failed_at is not None, refund.failure_reason) == (ended, "card_expired" if ended else "")
 
 
 @pytest.mark.django_db
