@@ -211,6 +211,15 @@ class CheckoutSession(TimeStampedModel):
         COMPLETE = "complete", "Complete"
         EXPIRED = "expired", "Expired"
 
+    # Every status change goes through orders.services.checkout_session_set_status, which checks this
+    # map. It mirrors Stripe's session, which leaves "open" once, for "complete" or "expired", and
+    # never comes back.
+    TRANSITIONS = {
+        Status.OPEN: {Status.COMPLETE, Status.EXPIRED},
+        Status.COMPLETE: set(),
+        Status.EXPIRED: set(),
+    }
+
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="checkout_sessions")
     stripe_id = models.CharField(max_length=255, unique=True)
     url = models.URLField(max_length=1000, blank=True)

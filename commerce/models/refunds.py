@@ -27,6 +27,16 @@ class Refund(TimeStampedModel):
         RECONCILIATION = "reconciliation", "Reconciliation"
         AUTOMATIC = "automatic", "Automatic: the item could not be given"
 
+    # Every status change goes through refunds.status.refund_set_status, which checks this map.
+    # Stripe's word decides: a refund can fail after it succeeded (the bank sent it back). Stripe
+    # documents no cancel after success, but if it ever reports one it is recorded like a failure
+    # rather than refused. Failed and canceled are final. Refunds are created pending.
+    TRANSITIONS = {
+        Status.PENDING: {Status.SUCCEEDED, Status.FAILED, Status.CANCELED},
+        Status.SUCCEEDED: {Status.FAILED, Status.CANCELED},
+        Status.FAILED: set(),
+        Status.CANCELED: set(),
+    }
     # Pending and succeeded refunds count against what is still refundable.
     COUNTS = (Status.PENDING, Status.SUCCEEDED)
 
@@ -93,6 +103,18 @@ class RefundRequest(TimeStampedModel):
         DENIED = "denied", "Denied"
         AUTOMATIC = "automatic", "Refunded automatically (within policy)"
         WITHDRAWN = "withdrawn", "Withdrawn by the customer"
+
+    # Every status change goes through refunds.status.refund_request_set_status, which checks this map.
+    # A request is created PENDING or AUTOMATIC (refund_request_create). An automatic request whose
+    # refund could not be made, and an approved one whose refund was refused, wait for staff again.
+    # No service lets a customer withdraw a request yet, so nothing moves to WITHDRAWN.
+    TRANSITIONS = {
+        Status.PENDING: {Status.APPROVED, Status.DENIED},
+        Status.AUTOMATIC: {Status.PENDING},
+        Status.APPROVED: {Status.PENDING},
+        Status.DENIED: set(),
+        Status.WITHDRAWN: set(),
+    }
 
     order = models.ForeignKey("Order", on_delete=models.PROTECT, related_name="refund_requests")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="refund_requests")

@@ -108,6 +108,13 @@ class CouponRedemption(TimeStampedModel):
         REDEEMED = "redeemed", "Redeemed"
         RELEASED = "released", "Released"
 
+    # Every status change goes through shop.coupons.coupon_redemption_set_status, which checks this map.
+    # A use is created RESERVED; a released one is reserved again when its order is retried or paid.
+    TRANSITIONS = {
+        Status.RESERVED: {Status.REDEEMED, Status.RELEASED},
+        Status.RELEASED: {Status.RESERVED},
+        Status.REDEEMED: set(),
+    }
     COUNTS = (Status.RESERVED, Status.REDEEMED)
 
     coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="redemptions")

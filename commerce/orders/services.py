@@ -1,6 +1,7 @@
 """An order's own record: its status (one writer), its timeline, its exactly-once effects, its sessions.
 
-checkout.py and fulfilment.py both write through these; nothing else assigns `order.status`.
+checkout.py and fulfilment.py both write through these; nothing else assigns `order.status` or a
+checkout session's status.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from django.db import IntegrityError, transaction
 from commerce.models import CheckoutSession, Order, OrderEffect, OrderEvent
 from commerce.orders.notifications import notify_staff_order_flagged
 from commerce.stripe_gateway import CheckoutSessionInfo
+from innerwork.core.status import status_move
 
 # What the timeline says when a status changes without a more specific message.
 STATUS_MESSAGES = {
@@ -94,12 +96,25 @@ _SESSION_STATUS = {
 }
 
 
+def checkout_session_set_status(*, checkout_session: CheckoutSession, status: str) -> bool:
+    """Move our session row to Stripe's `status` if CheckoutSession.TRANSITIONS allows it, and record it.
+
+    The only writer of CheckoutSession.status once the row exists. Idempotent, because Stripe's
+    status is reported again and again (webhook, success page, reconciliation): the status the
+    row already has changes and records nothing. Raises StatusTransitionError for a move Stripe
+    cannot make (out of complete or expired). Call it with the row locked.
+    """
+    return status_move(checkout_session, status, reason="Stripe says so", same_is_noop=True)
+
+
 def checkout_session_record(*, order: Order, session: CheckoutSessionInfo) -> CheckoutSession:
     """Our row for a Stripe Checkout Session, created or moved forward to what Stripe says now.
 
+    The session's creation path: a session first seen complete or expired is created so.
     A session only ever moves open -> complete or open -> expired, so a late or replayed
     report (the checkout view saving "open" after the webhook saved "complete") never moves
-    it back. Raises IntegrityError when recording it open would give the order two open sessions.
+    it back: a row that has left "open" is left as it is. Locks the row. Raises IntegrityError
+    when recording it open would give the order two open sessions.
     """
     status = _SESSION_STATUS.get(session.status, CheckoutSession.Status.OPEN)
     with transaction.atomic():
@@ -107,7 +122,6 @@ def checkout_session_record(*, order: Order, session: CheckoutSessionInfo) -> Ch
             stripe_id=session.id,
             defaults={"order": order, "url": session.url, "status": status, "expires_at": session.expires_at},
         )
-        if not created and row.status == CheckoutSession.Status.OPEN and status != CheckoutSession.Status.OPEN:
-            row.status = status
-            row.save(update_fields=["status", "updated_at"])
+        if not created and row.status == CheckoutSession.Status.OPEN:
+            checkout_session_set_status(checkout_session=row, status=status)
     return row

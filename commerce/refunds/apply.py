@@ -15,6 +15,7 @@ from django.utils import timezone
 from commerce.models import Order, OrderLine, Refund, RefundLine
 from commerce.orders.notifications import notify_refunded, notify_staff_refund_failed
 from commerce.orders.services import order_effect_once, order_event_add, order_flag, order_set_status
+from commerce.refunds.status import refund_set_status
 from commerce.registry import get_kind
 from innerwork.core.money import format_money
 
@@ -137,10 +138,7 @@ def refund_undo(*, order: Order, refund: Refund, status: str, failure_reason: st
     flagged and staff are e-mailed once per refund. Call with the order and refund rows locked.
     """
     was_applied = refund.applied_at is not None
-    refund.status = status
-    refund.failure_reason = failure_reason[:255]
-    refund.failed_at = timezone.now()
-    refund.save(update_fields=["status", "failure_reason", "failed_at", "updated_at"])
+    refund_set_status(refund=refund, status=status, failure_reason=failure_reason)
     if was_applied:
         for refund_line in refund.lines.all():
             line = OrderLine.objects.select_for_update().get(pk=refund_line.line_id)

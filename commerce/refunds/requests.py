@@ -23,6 +23,7 @@ from commerce.orders.notifications import notify_refund_request_decided, notify_
 from commerce.orders.services import order_event_add
 from commerce.refunds.policy import refund_quote
 from commerce.refunds.services import refund_idempotency_key, refund_start
+from commerce.refunds.status import refund_request_set_status
 from innerwork.core.audit import staff_action_record
 from innerwork.core.money import format_money
 
@@ -57,7 +58,11 @@ def _amounts(request: RefundRequest) -> dict[int, int]:
 
 
 def _open(*, order: Order, user, line_ids: list[int], reason: str, request_key: str) -> RefundRequest:
-    """Quote and record a new request; the caller holds the order's lock."""
+    """Quote and record a new request; the caller holds the order's lock.
+
+    The request's creation path: it is created PENDING, or AUTOMATIC when the policy covers every
+    line (the one place a request starts in a status other than the default).
+    """
     if order.refund_requests.filter(status=RefundRequest.Status.PENDING).exists():
         raise RefundRequestError(REQUEST_ALREADY_PENDING)
     quote = refund_quote(order=order, line_ids=line_ids)
@@ -126,9 +131,12 @@ def _send_to_staff(request: RefundRequest, *, because: str) -> RefundRequest:
     with transaction.atomic():
         request = RefundRequest.objects.select_for_update().select_related("order", "user").get(pk=request.pk)
         if request.status == RefundRequest.Status.AUTOMATIC and request.refund_id is None:
-            request.status = RefundRequest.Status.PENDING
-            request.quote = {**request.quote, "automatic": False, "not_automatic_because": because}
-            request.save(update_fields=["status", "quote", "updated_at"])
+            refund_request_set_status(
+                request=request,
+                status=RefundRequest.Status.PENDING,
+                changes={"quote": {**request.quote, "automatic": False, "not_automatic_because": because}},
+                reason=because,
+            )
             notify_staff_refund_request(request=request)
     return request
 
@@ -180,11 +188,13 @@ def _decide(*, request: RefundRequest, status: str, actor, reason: str) -> Refun
         locked = RefundRequest.objects.select_for_update().select_related("order", "user").get(pk=request.pk)
         if locked.status != RefundRequest.Status.PENDING:
             raise RefundRequestError(REQUEST_ALREADY_DECIDED.format(status=locked.get_status_display().lower()))
-        locked.status = status
-        locked.decided_by = actor
-        locked.decided_at = timezone.now()
-        locked.decision_reason = reason
-        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason", "updated_at"])
+        refund_request_set_status(
+            request=locked,
+            status=status,
+            changes={"decided_by": actor, "decided_at": timezone.now(), "decision_reason": reason},
+            actor=actor,
+            reason=reason,
+        )
         verb = "approve" if status == RefundRequest.Status.APPROVED else "deny"
         staff_action_record(
             actor=actor,
@@ -242,11 +252,20 @@ def refund_request_approve(*, request: RefundRequest, actor, reason: str) -> Ref
 
 
 def _reopen(request: RefundRequest, *, actor, because: str) -> None:
-    """The approved refund was refused, so no money moved: the request waits again, and the log says why."""
+    """The approved refund was refused, so no money moved: the request waits again, and the log says why.
+
+    Locks the request row; a request that has a refund linked meanwhile stays approved.
+    """
     with transaction.atomic():
-        RefundRequest.objects.filter(pk=request.pk, refund__isnull=True).update(
-            status=RefundRequest.Status.PENDING, decided_by=None, decided_at=None, decision_reason=""
-        )
+        locked = RefundRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status == RefundRequest.Status.APPROVED and locked.refund_id is None:
+            refund_request_set_status(
+                request=locked,
+                status=RefundRequest.Status.PENDING,
+                changes={"decided_by": None, "decided_at": None, "decision_reason": ""},
+                actor=actor,
+                reason=because,
+            )
         staff_action_record(
             actor=actor,
             action="refund_request.reopen",

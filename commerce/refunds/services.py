@@ -19,7 +19,6 @@ import logging
 from collections.abc import Mapping
 
 from django.db import transaction
-from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
 from commerce.exceptions import PaymentProviderError, RefundError
@@ -32,6 +31,7 @@ from commerce.refunds.apply import (
     refundable_by_line,
     refundable_for_order,
 )
+from commerce.refunds.status import refund_set_status
 from innerwork.core.audit import staff_action_record
 from innerwork.core.money import format_money
 
@@ -265,10 +265,9 @@ def _send_to_stripe(*, refund: Refund) -> Refund:
                 metadata={"order": order.number, "refund": str(row.pk)},
             )
         except gateway.ProviderRequestRefused as exc:
-            row.status = Refund.Status.CANCELED
-            row.failure_reason = (exc.stripe_message or exc.code or exc.message)[:255]
-            row.failed_at = timezone.now()
-            row.save(update_fields=["status", "failure_reason", "failed_at", "updated_at"])
+            refund_set_status(
+                refund=row, status=Refund.Status.CANCELED, failure_reason=exc.stripe_message or exc.code or exc.message
+            )
             order_event_add(
                 order=order,
                 type="refund_refused",
@@ -384,9 +383,7 @@ def refund_record_from_stripe(*, info: gateway.RefundInfo, source: str = Refund.
         if refund.status in (Refund.Status.FAILED, Refund.Status.CANCELED):
             return refund
         if info.status == "succeeded" and refund.status == Refund.Status.PENDING:
-            refund.status = Refund.Status.SUCCEEDED
-            refund.succeeded_at = timezone.now()
-            refund.save(update_fields=["status", "succeeded_at", "updated_at"])
+            refund_set_status(refund=refund, status=Refund.Status.SUCCEEDED)
         if info.status in ("failed", "canceled"):
             refund_undo(order=order, refund=refund, status=info.status, failure_reason=info.failure_reason)
         elif refund.status == Refund.Status.SUCCEEDED:

@@ -20,6 +20,7 @@ from commerce.exceptions import CouponError
 from commerce.models import Coupon, CouponRedemption, Order
 from commerce.registry import PricedLine
 from innerwork.core.money import allocate_proportionally, format_money, percent_of
+from innerwork.core.status import status_move
 
 COUPON_EMPTY_CODE = "Enter a coupon code."
 COUPON_UNKNOWN = "We couldn't find the code “{code}”. Check the spelling and try again."
@@ -151,6 +152,25 @@ def coupon_validate(*, coupon_code: str, user, quote_lines: Sequence[PricedLine]
     return coupon
 
 
+def coupon_redemption_set_status(
+    *, redemption: CouponRedemption, status: str, changes: dict | None = None, reason: str = ""
+) -> bool:
+    """Move a coupon use to `status` if CouponRedemption.TRANSITIONS allows it, and record the move.
+
+    The only writer of CouponRedemption.status. RELEASED stamps `released_at`, RESERVED clears
+    it; `changes` are other fields written with the move. Idempotent: asking for the status the
+    use already has changes and records nothing (releasing or redeeming twice is harmless).
+    Raises StatusTransitionError for a move the map refuses (a redeemed use never goes back).
+    Call it with the redemption row locked, under the coupon's lock when the limits matter.
+    """
+    changes = dict(changes or {})
+    if status == CouponRedemption.Status.RELEASED:
+        changes["released_at"] = timezone.now()
+    elif status == CouponRedemption.Status.RESERVED:
+        changes["released_at"] = None
+    return status_move(redemption, status, changes=changes, reason=reason, same_is_noop=True)
+
+
 def _reserve_locked(*, coupon: Coupon, user, order: Order, check_validity: bool) -> CouponRedemption:
     """Reserve a use of an already locked coupon for `order` (the caller holds the row lock)."""
     redemption = CouponRedemption.objects.select_for_update().filter(order=order).first()
@@ -165,12 +185,12 @@ def _reserve_locked(*, coupon: Coupon, user, order: Order, check_validity: bool)
         return CouponRedemption.objects.create(
             coupon=coupon, user=user, order=order, discount_amount=order.discount_amount
         )
-    redemption.coupon = coupon
-    redemption.user = user
-    redemption.status = CouponRedemption.Status.RESERVED
-    redemption.discount_amount = order.discount_amount
-    redemption.released_at = None
-    redemption.save(update_fields=["coupon", "user", "status", "discount_amount", "released_at", "updated_at"])
+    coupon_redemption_set_status(
+        redemption=redemption,
+        status=CouponRedemption.Status.RESERVED,
+        changes={"coupon": coupon, "user": user, "discount_amount": order.discount_amount},
+        reason=f"Reserved again for order {order.number}",
+    )
     return redemption
 
 
@@ -197,9 +217,7 @@ def coupon_release(*, order: Order) -> CouponRedemption | None:
     with transaction.atomic():
         redemption = CouponRedemption.objects.select_for_update().filter(order=order).first()
         if redemption is not None and redemption.status == CouponRedemption.Status.RESERVED:
-            redemption.status = CouponRedemption.Status.RELEASED
-            redemption.released_at = timezone.now()
-            redemption.save(update_fields=["status", "released_at", "updated_at"])
+            coupon_redemption_set_status(redemption=redemption, status=CouponRedemption.Status.RELEASED)
         return redemption
 
 
@@ -217,7 +235,5 @@ def coupon_redeem(*, order: Order) -> CouponRedemption | None:
     with transaction.atomic():
         locked = Coupon.objects.select_for_update().get(pk=order.coupon_id)
         redemption = _reserve_locked(coupon=locked, user=order.user, order=order, check_validity=False)
-        if redemption.status != CouponRedemption.Status.REDEEMED:
-            redemption.status = CouponRedemption.Status.REDEEMED
-            redemption.save(update_fields=["status", "updated_at"])
+        coupon_redemption_set_status(redemption=redemption, status=CouponRedemption.Status.REDEEMED)
         return redemption

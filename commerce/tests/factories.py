@@ -3,7 +3,18 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from commerce.models import Cart, CartItem, Coupon, CouponRedemption, Order, OrderLine, WishlistItem
+from commerce.models import (
+    Cart,
+    CartItem,
+    CheckoutSession,
+    Coupon,
+    CouponRedemption,
+    Order,
+    OrderLine,
+    Refund,
+    RefundRequest,
+    WishlistItem,
+)
 from innerwork.accounts.tests.factories import UserFactory
 
 
@@ -87,6 +98,44 @@ class CouponRedemptionFactory(factory.django.DjangoModelFactory):
     user = factory.SelfAttribute("order.user")
     status = CouponRedemption.Status.RESERVED
     discount_amount = 0
+
+
+class RefundFactory(factory.django.DjangoModelFactory):
+    """A pending staff refund of 1000 on a new order; pass `status` to arrange another state."""
+
+    class Meta:
+        model = Refund
+
+    order = factory.SubFactory(OrderFactory)
+    amount = 1000
+    currency = "usd"
+    source = Refund.Source.STAFF
+    reason = "Test refund"
+    idempotency_key = factory.Sequence(lambda n: f"refund:test:{n}")
+
+
+class RefundRequestFactory(factory.django.DjangoModelFactory):
+    """A customer's pending request for 1000 on a new order; pass `status` to arrange another state."""
+
+    class Meta:
+        model = RefundRequest
+
+    order = factory.SubFactory(OrderFactory)
+    user = factory.SelfAttribute("order.user")
+    amount = 1000
+    currency = "usd"
+
+
+class CheckoutSessionFactory(factory.django.DjangoModelFactory):
+    """An open Stripe Checkout Session of a new order, expiring in an hour."""
+
+    class Meta:
+        model = CheckoutSession
+
+    order = factory.SubFactory(OrderFactory)
+    stripe_id = factory.Sequence(lambda n: f"cs_test_{n:06d}")
+    url = factory.LazyAttribute(lambda o: f"https://checkout.stripe.test/{o.stripe_id}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1))
 
 
 def past(**kwargs):

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 
 from innerwork.core.admin_tools import RecordAdmin
 from innerwork.core.emails import email_retry
-from innerwork.core.models import OutboxEmail
+from innerwork.core.models import OutboxEmail, StatusChange
 
 RETRY_DONE = "%(count)d e-mail(s) queued again."
 RETRY_SKIPPED_SENT = "%(count)d e-mail(s) were already sent and were left alone."
@@ -80,3 +80,15 @@ class OutboxEmailAdmin(RecordAdmin):
             self.message_user(request, RETRY_DONE % {"count": retried}, messages.SUCCESS)
         if sent:
             self.message_user(request, RETRY_SKIPPED_SENT % {"count": sent}, messages.WARNING)
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(RecordAdmin):
+    """Every move of a refund's, refund request's, coupon use's, checkout session's or e-mail's status; read only."""
+
+    list_display = ("created_at", "subject_type", "subject_id", "from_status", "to_status", "reason", "actor")
+    list_filter = ("subject_type", "to_status")
+    search_fields = ("=subject_id", "reason")
+    date_hierarchy = "created_at"
+    list_select_related = ("actor",)
+    list_per_page = 50

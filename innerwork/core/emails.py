@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from innerwork.core.models import OutboxEmail
+from innerwork.core.status import status_move
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,20 @@ def email_enqueue_rendered(*, message: EmailMultiAlternatives, kind: str, key: s
     return email
 
 
+def outbox_email_set_status(*, email: OutboxEmail, status: str, changes: dict | None = None, reason: str = "") -> bool:
+    """Move an outbox row to `status` if OutboxEmail.TRANSITIONS allows it; the only writer of its status.
+
+    Records the move (core.StatusChange) in the same transaction; `changes` are other fields
+    written with it; moving to SENT stamps `sent_at`. Not idempotent: asking for the status the
+    row already has raises StatusTransitionError like any refused move, since a second "sent"
+    would mean a second copy. Call it with the row locked (email_deliver and email_retry do).
+    """
+    changes = dict(changes or {})
+    if status == OutboxEmail.Status.SENT:
+        changes.setdefault("sent_at", timezone.now())
+    return status_move(email, status, changes=changes, reason=reason)
+
+
 def email_deliver(*, email_id: int) -> OutboxEmail | None:
     """Send one outbox row at most once.
 
@@ -111,24 +126,30 @@ def email_deliver(*, email_id: int) -> OutboxEmail | None:
             message.attach_alternative(email.body_html, "text/html")
         for attachment in email.attachments:
             message.attach(attachment["filename"], base64.b64decode(attachment["content"]), attachment["mimetype"])
-        email.attempts += 1
+        attempts = email.attempts + 1
         try:
             message.send()
         except Exception as exc:  # any provider or network error: keep the row and retry later
-            logger.warning("E-mail %s failed (attempt %s): %s", email.pk, email.attempts, exc)
-            email.last_error = f"{type(exc).__name__}: {exc}"
-            if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
-                email.status = OutboxEmail.Status.FAILED
-                email.next_attempt_at = None
+            logger.warning("E-mail %s failed (attempt %s): %s", email.pk, attempts, exc)
+            error = f"{type(exc).__name__}: {exc}"
+            if attempts >= settings.EMAIL_MAX_ATTEMPTS:
+                outbox_email_set_status(
+                    email=email,
+                    status=OutboxEmail.Status.FAILED,
+                    changes={"attempts": attempts, "last_error": error, "next_attempt_at": None},
+                    reason=f"Gave up after {attempts} attempts: {error}",
+                )
             else:
-                delay = RETRY_BASE_SECONDS * 2 ** (email.attempts - 1)
+                delay = RETRY_BASE_SECONDS * 2 ** (attempts - 1)
+                email.attempts, email.last_error = attempts, error
                 email.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+                email.save(update_fields=["attempts", "last_error", "next_attempt_at", "updated_at"])
         else:
-            email.status = OutboxEmail.Status.SENT
-            email.sent_at = timezone.now()
-            email.last_error = ""
-            email.next_attempt_at = None
-        email.save()
+            outbox_email_set_status(
+                email=email,
+                status=OutboxEmail.Status.SENT,
+                changes={"attempts": attempts, "last_error": "", "next_attempt_at": None},
+            )
         return email
 
 
@@ -146,14 +167,19 @@ def emails_deliver_due(*, now=None) -> int:
 def email_retry(*, email: OutboxEmail) -> bool:
     """Staff action: put a failed (or stuck pending) e-mail back in the queue.
 
-    A sent e-mail is never re-queued, so a retry can never produce a second copy.
-    Returns whether the row was re-queued.
+    A sent e-mail is never re-queued, so a retry can never produce a second copy: the row is
+    locked first, so a retry that arrives while a worker is sending it waits and then finds it
+    sent. A failed row moves back to pending (recorded); a pending one only has its attempts
+    reset. Returns whether the row was re-queued.
     """
-    requeued = (
-        OutboxEmail.objects.filter(pk=email.pk)
-        .exclude(status=OutboxEmail.Status.SENT)
-        .update(status=OutboxEmail.Status.PENDING, next_attempt_at=None, attempts=0)
-    )
-    if requeued:
-        _schedule_delivery(email.pk)
-    return bool(requeued)
+    requeue = {"attempts": 0, "next_attempt_at": None}
+    with transaction.atomic():
+        row = OutboxEmail.objects.select_for_update().filter(pk=email.pk).first()
+        if row is None or row.status == OutboxEmail.Status.SENT:
+            return False
+        if row.status == OutboxEmail.Status.FAILED:
+            outbox_email_set_status(email=row, status=OutboxEmail.Status.PENDING, changes=requeue, reason="Retried")
+        else:
+            OutboxEmail.objects.filter(pk=row.pk).update(**requeue)
+        _schedule_delivery(row.pk)
+    return True

@@ -23,6 +23,14 @@ class OutboxEmail(TimeStampedModel):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed (gave up)"
 
+    # Every status change goes through emails.outbox_email_set_status, which checks this map.
+    # A sent e-mail is final: nothing can make it send a second copy.
+    TRANSITIONS = {
+        Status.PENDING: {Status.SENT, Status.FAILED},
+        Status.FAILED: {Status.PENDING},
+        Status.SENT: set(),
+    }
+
     dedup_key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=80, db_index=True)
     to = models.JSONField(default=list)
@@ -68,3 +76,32 @@ class StaffAction(models.Model):
 
     def __str__(self):
         return f"{self.actor} {self.action} {self.subject_repr}"
+
+
+class StatusChange(models.Model):
+    """One move of a status that goes through a door (see innerwork.core.status): which row, from, to, why.
+
+    Written by `status_move` in the transaction that moves the status, so a move and its record
+    commit or roll back together. `subject_type` / `subject_id` name the row as StaffAction does
+    ("commerce.refund", "12"). Orders and enrollments keep their own timelines (OrderEvent,
+    EnrollmentEvent); this is the record of refunds, refund requests, coupon uses, checkout
+    sessions and outbox e-mails.
+    """
+
+    subject_type = models.CharField(max_length=60)
+    subject_id = models.CharField(max_length=64)
+    from_status = models.CharField(max_length=20)
+    to_status = models.CharField(max_length=20)
+    reason = models.CharField(max_length=255, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"], name="status_change_subject")]
+
+    def __str__(self):
+        return f"{self.subject_type} {self.subject_id}: {self.from_status} → {self.to_status}"
