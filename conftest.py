@@ -8,6 +8,11 @@ from pathlib import Path
 
 import pytest
 
+# Registered here, once, so each test process starts one emulator (its session fixture) for every package;
+# importing the fixtures into a conftest or test module would define them again there, and each
+# definition of a session fixture starts its own emulator.
+pytest_plugins = ["stripe_emulator.pytest_plugin"]
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOT_DIR = Path(__file__).resolve().parent / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [

@@ -23,11 +23,6 @@ from django.urls import reverse
 from commerce.stripe_gateway import webhook_endpoint_ensure
 from commerce.tests.factories import CartFactory, CartItemFactory
 from innerwork.accounts.tests.factories import UserFactory
-from stripe_emulator.pytest_plugin import (  # noqa: F401  (fixtures used by name)
-    stripe_emulator,
-    stripe_emulator_django,
-    stripe_emulator_session,
-)
 
 DECLINED = "4000000000000002"
 
@@ -35,7 +30,7 @@ PAY_URL = re.compile(r"/c/pay/(cs_test_[A-Za-z0-9]+)$")
 
 
 @pytest.fixture
-def emulator(stripe_emulator_django, settings):  # noqa: F811
+def emulator(stripe_emulator_django, settings):
     settings.STRIPE_MAX_NETWORK_RETRIES = 0
     settings.STRIPE_TIMEOUT_SECONDS = 5
     return stripe_emulator_django

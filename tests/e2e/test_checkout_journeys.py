@@ -22,7 +22,6 @@ from courses.models import Enrollment
 from courses.tests.factories import CategoryFactory, EnrollmentFactory, course_with_lessons
 from innerwork.accounts.tests.factories import PASSWORD, UserFactory, VerifiedUserFactory
 from innerwork.core.models import OutboxEmail
-from stripe_emulator.pytest_plugin import stripe_emulator, stripe_emulator_django, stripe_emulator_session  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -62,7 +61,7 @@ def shoot_email(page, email: OutboxEmail, name: str):
 
 
 @pytest.fixture
-def shop(stripe_emulator_django, live_server):  # noqa: F811 - the plugin's fixture
+def shop(stripe_emulator_django, live_server):
     """The catalogue, a verified customer, and Stripe (the emulator) delivering webhooks to live_server."""
     cache.clear()  # checkout attempts are rate-limited per address; every journey starts with a fresh count
     webhook_endpoint_ensure(base_url=live_server.url)

@@ -9,13 +9,12 @@ from commerce.models import Order
 from commerce.tests.factories import CartFactory, CartItemFactory
 from courses.tests.factories import course_with_lessons
 from innerwork.accounts.tests.factories import PASSWORD, VerifiedUserFactory
-from stripe_emulator.pytest_plugin import stripe_emulator, stripe_emulator_django, stripe_emulator_session  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_stripe_failing_at_checkout_shows_try_again_and_the_retry_opens_one_payment_page(
-    stripe_emulator_django,  # noqa: F811 - the plugin's fixture
+    stripe_emulator_django,
     live_server,
     page,
     settings,

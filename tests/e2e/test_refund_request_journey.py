@@ -22,7 +22,6 @@ from courses.models import Enrollment, Lesson, LessonProgress
 from courses.tests.factories import CategoryFactory, course_with_lessons
 from innerwork.accounts.tests.factories import UserFactory, VerifiedUserFactory
 from innerwork.core.models import OutboxEmail
-from stripe_emulator.pytest_plugin import stripe_emulator, stripe_emulator_django, stripe_emulator_session  # noqa: F401
 from tests.e2e.test_checkout_journeys import (
     HOSTED_PAGE,
     add_to_cart,
@@ -38,7 +37,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def shop(stripe_emulator_django, live_server):  # noqa: F811 - the plugin's fixture
+def shop(stripe_emulator_django, live_server):
     cache.clear()
     webhook_endpoint_ensure(base_url=live_server.url)
     calm = course_with_lessons(

@@ -33,7 +33,6 @@ from commerce.tests.stripe_fixtures import wait_until_no_delivery_is_sending
 from courses.models import Enrollment
 from courses.tests.factories import CategoryFactory, course_with_lessons
 from innerwork.accounts.tests.factories import PASSWORD, VerifiedUserFactory
-from stripe_emulator.pytest_plugin import stripe_emulator, stripe_emulator_django, stripe_emulator_session  # noqa: F401
 from tests.e2e.test_checkout_journeys import HOSTED_PAGE, add_to_cart, fill_card, log_in, pay_button
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -41,7 +40,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def shop(stripe_emulator_django, live_server, settings):  # noqa: F811 - the plugin's fixture
+def shop(stripe_emulator_django, live_server, settings):
     settings.STAFF_MFA_REQUIRED = True  # as in production: staff need their authenticator
     cache.clear()
     webhook_endpoint_ensure(base_url=live_server.url)
