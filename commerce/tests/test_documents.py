@@ -11,8 +11,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 from commerce.checkout.fulfilment import order_complete_free
 from commerce.documents.services import credit_note_issue, invoice_issue
 from commerce.models import Invoice, Order
-from commerce.tests.factories import OrderFactory, OrderLineFactory
-from commerce.tests.invoice_fixtures import paid_order, pdf_text, succeeded_refund
+from commerce.tests.factories import OrderFactory, OrderLineFactory, paid_order
+from commerce.tests.invoice_fixtures import pdf_text, succeeded_refund
 from commerce.tests.stripe_fixtures import cart_for, checkout, session_id_of, success_path
 from courses.tests.factories import CourseFactory
 from innerwork.accounts.tests.factories import StaffFactory, UserFactory

@@ -16,8 +16,8 @@ from commerce.documents.services import (
     tax_included,
 )
 from commerce.models import CreditNote, DocumentCounter, Invoice, Refund
-from commerce.tests.factories import OrderFactory, OrderLineFactory
-from commerce.tests.invoice_fixtures import paid_order, pdf_text, succeeded_refund
+from commerce.tests.factories import OrderFactory, OrderLineFactory, paid_order
+from commerce.tests.invoice_fixtures import pdf_text, succeeded_refund
 from innerwork.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -218,7 +218,7 @@ def test_a_credit_note_lists_the_refunded_lines_as_negatives_and_refers_to_the_i
 
 def test_each_refund_gets_one_credit_note_and_the_invoice_is_issued_first_when_missing():
     # given a paid order never invoiced (paid before invoices existed), and two partial refunds
-    order = paid_order()
+    order = paid_order(lines=(5000, 2500))
     first, second = order.lines.order_by("pk")
     refunds = [
         succeeded_refund(order=order, amounts={first: 5000}),

@@ -10,14 +10,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from commerce.models import CouponRedemption, Order, OrderEvent
 from commerce.orders.notifications import notify_order_paid, notify_payment_failed
-from commerce.stripe_gateway.webhooks import webhook_endpoint_ensure
 from commerce.tests.factories import CouponFactory, OrderFactory, OrderLineFactory
-from commerce.tests.stripe_fixtures import wait_until_no_delivery_is_sending
 from courses.models import Enrollment
 from courses.tests.factories import CategoryFactory, EnrollmentFactory, course_with_lessons
 from innerwork.accounts.tests.factories import PASSWORD, UserFactory, VerifiedUserFactory
@@ -58,41 +55,6 @@ def shoot_email(page, email: OutboxEmail, name: str):
 
 
 # ---- buying: cart → coupon → Stripe's page → card → success → order → dashboard → e-mail ---------------------
-
-
-@pytest.fixture
-def shop(stripe_emulator_django, live_server):
-    """The catalogue, a verified customer, and Stripe (the emulator) delivering webhooks to live_server."""
-    cache.clear()  # checkout attempts are rate-limited per address; every journey starts with a fresh count
-    webhook_endpoint_ensure(base_url=live_server.url)
-    mindfulness = CategoryFactory(name="Mindfulness", slug="mindfulness")
-    leadership = CategoryFactory(name="Leadership", slug="leadership")
-    calm = course_with_lessons(
-        title="Calm Under Pressure",
-        subtitle="Stay steady when the stakes are high.",
-        price_amount=4900,
-        category=mindfulness,
-        instructor=UserFactory(full_name="Maya Okafor"),
-        what_you_learn="Calm your body in 60 seconds\nSpot the thoughts that turn pressure into panic",
-    )
-    kind = course_with_lessons(
-        title="Leading With Kindness",
-        subtitle="Build a team that trusts you.",
-        price_amount=7900,
-        category=leadership,
-    )
-    customer = VerifiedUserFactory(email="ines.buyer@example.com", full_name="Inès Buyer", time_zone="Europe/Paris")
-    yield {
-        "emulator": stripe_emulator_django,
-        "base": live_server.url,
-        "calm": calm,
-        "kind": kind,
-        "customer": customer,
-    }
-    cache.clear()
-    # No webhook may reach the database while the next test empties it.
-    stripe_emulator_django.pause_webhooks()
-    wait_until_no_delivery_is_sending(stripe_emulator_django)
 
 
 def add_to_cart(page, base, course):
