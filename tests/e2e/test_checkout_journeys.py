@@ -3,7 +3,9 @@
 The journeys run against the Stripe emulator (a pytest fixture on a free port) with the site's
 webhook endpoint registered through the API and pointed at live_server, so Stripe's events
 reach dj-stripe and fulfilment exactly as in production, racing the success page.
-Screenshots of every step land in artifacts/screenshots/ to be looked at.
+Screenshots of each distinct page and state (laptop and phone where the layout matters) land in
+artifacts/screenshots/ to be looked at; the order history, billing, failed order and the e-mails are
+shot once, by the layout tests at the end of this module.
 """
 
 import re
@@ -151,15 +153,12 @@ def test_cart_coupon_card_4242_success_order_dashboard_and_email(page, shop):
     assert "Visa ending in 4242" in confirmation.body_text
     assert order.receipt_url in confirmation.body_text
     assert OutboxEmail.objects.filter(kind="courses/enrollment_welcome").count() == 2
-    shoot_email(page, confirmation, "order-confirmation")
 
     # The order history lists it, paid.
     page.goto(f"{base}/orders/")
     assert page.inner_text(".order-row >> nth=0 >> .order-status") == "Paid"
-    shoot_both(page, "order-history")
     page.goto(f"{base}/billing/")
     assert page.locator(".payment").count() == 1
-    shoot_both(page, "billing")
 
 
 def test_a_declined_card_says_why_and_the_order_can_be_paid_again(page, shop):
@@ -186,7 +185,7 @@ def test_a_declined_card_says_why_and_the_order_can_be_paid_again(page, shop):
     page.reload()
     timeline = page.inner_text(".timeline")
     assert "Your card was declined." in timeline
-    shoot_both(page, "order-paid-after-a-decline")
+    page.shot("order-paid-after-a-decline")
     order.refresh_from_db()
     assert (order.status, order.amount_paid, order.failure_message) == (Order.Status.PAID, 4900, "")
     assert OutboxEmail.objects.filter(kind="commerce/order_confirmation").count() == 1
@@ -208,7 +207,6 @@ def test_a_declined_payment_left_on_stripe_is_paid_later_from_the_order_page(pag
     page.goto(f"{base}/orders/{order.number}/")
     assert "Your card has insufficient funds." in page.inner_text("[data-failure-reason]")
     assert page.inner_text(".order-status") == "Payment failed"
-    shoot_both(page, "order-failed")
     page.click(".order-notice .order-pay button")
     page.wait_for_url(HOSTED_PAGE)
     fill_card(page, "4242 4242 4242 4242", email=False)
@@ -220,7 +218,6 @@ def test_a_declined_payment_left_on_stripe_is_paid_later_from_the_order_page(pag
     emulator.wait_for_webhooks()
     assert OutboxEmail.objects.filter(kind="commerce/payment_failed").count() == 1
     assert OutboxEmail.objects.filter(kind="commerce/order_confirmation").count() == 1
-    shoot_email(page, OutboxEmail.objects.get(kind="commerce/payment_failed"), "payment-failed")
 
 
 def test_a_card_that_asks_for_3d_secure_pays_once_authenticated(page, shop):
@@ -240,7 +237,7 @@ def test_a_card_that_asks_for_3d_secure_pays_once_authenticated(page, shop):
     wait_for_order_page(page, base, order.number)
     assert page.inner_text(".order-status") == "Paid"
     assert "•••• 3155" in page.inner_text("[data-card]")
-    shoot_both(page, "order-paid-with-3d-secure")
+    page.shot("order-paid-with-3d-secure")
     emulator.wait_for_webhooks()
     assert Enrollment.objects.get(user=customer).course == shop["calm"]
     assert OutboxEmail.objects.filter(kind="commerce/order_confirmation").count() == 1

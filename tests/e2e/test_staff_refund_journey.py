@@ -73,12 +73,10 @@ def staff_log_in(page, base, user, secret):
     """Through the admin's own login link: allauth's password page, then the authenticator code."""
     page.goto(f"{base}/admin/")
     page.wait_for_url(re.compile(r"/accounts/login/\?next=%2Fadmin%2F$"))
-    page.shot("staff-login")
     page.fill("input[name='login']", user.email)
     page.fill("input[name='password']", PASSWORD)
     page.locator("form:has([name='password']) [type=submit]").first.click()
     page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    page.shot("staff-two-factor")
     page.fill("input[name='code']", totp_code(secret))
     page.locator("form:has([name='code']) [type=submit]").first.click()
     page.wait_for_url(f"{base}/admin/")
@@ -106,12 +104,10 @@ def test_finance_refunds_one_course_and_the_customer_keeps_the_other(page, brows
     staff.shot = shooter(staff, "staff")
     staff_log_in(staff, base, shop["finance"], shop["secret"])
     assert staff.is_visible("text=Sales: revenue, refunds and net by day")
-    staff.shot("admin-index")
 
     # They find the order by the customer's e-mail and open it.
     staff.goto(f"{base}/admin/commerce/order/?q=ines.buyer%40example.com")
     assert staff.locator("#result_list tbody tr").count() == 1
-    staff.shot("orders-list")
     staff.click(f"#result_list a:has-text('{order.number}')")
     staff.wait_for_selector("[data-panel=timeline]")
     assert "Payment received" in staff.inner_text("[data-panel=timeline]")
