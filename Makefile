@@ -57,7 +57,7 @@ migrations-check: $(VENV)/.dev
 	DATABASE_URL=$(TEST_DATABASE_URL) DJANGO_SETTINGS_MODULE=innerwork.settings.test $(PY) manage.py makemigrations --check --dry-run
 
 pytest: $(VENV)/.dev
-	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup --durations=25
 
 test: lint migrations-check pytest
 

@@ -1,7 +1,8 @@
 """pytest fixtures for tests that talk to Stripe through the emulator.
 
-Use them with `pytest_plugins = ["stripe_emulator.pytest_plugin"]` in the root conftest.py, or
-`from stripe_emulator.pytest_plugin import *` in a package's conftest.py.
+Use them with `pytest_plugins = ["stripe_emulator.pytest_plugin"]` in the root conftest.py (as InnerWork
+does), and only there: pytest sets up a session fixture once for each place that defines it, so importing
+these fixtures into a conftest.py or test module as well starts one more emulator per test process.
 
 - `stripe_emulator_session` (session): one emulator subprocess per test process (each xdist worker
   gets its own, on its own free port), webhook back-off compressed 1000 times.

@@ -1,4 +1,4 @@
-"""Staff of each role (the groups made by migration 0004) and paid orders to look at, for the admin tests."""
+"""Staff of each role (the groups made by migration 0004) for the admin tests (paid orders: factories.paid_order)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
-from django.utils import timezone
 
-from commerce.models import Order
-from commerce.tests.factories import OrderFactory, OrderLineFactory
 from innerwork.accounts.tests.factories import UserFactory
 
 ROLES = ("Support", "Finance", "Marketing", "Admin")
@@ -42,22 +39,3 @@ def client_for(user) -> Client:
 def clients_by_role() -> dict:
     """A signed-in test client for one member of staff in each role."""
     return {role: client_for(staff_in(role)) for role in ROLES}
-
-
-def paid_order(*, amounts=(4900, 7900), titles=None, refs=None, paid_at=None, **fields) -> Order:
-    """A paid order with one course line per amount; totals consistent."""
-    total = sum(amounts)
-    order = OrderFactory(
-        status=Order.Status.PAID,
-        subtotal_amount=total,
-        amount_paid=total,
-        paid_at=paid_at or timezone.now(),
-        payment_intent_id=fields.pop("payment_intent_id", ""),
-        charge_id=fields.pop("charge_id", ""),
-        **fields,
-    )
-    for index, amount in enumerate(amounts):
-        title = titles[index] if titles else f"Course {index + 1}"
-        ref = refs[index] if refs else str(100 + index)
-        OrderLineFactory(order=order, unit_amount=amount, title=title, ref=ref, fulfilled_at=order.paid_at)
-    return order

@@ -1,14 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from commerce.tests.stripe_fixtures import (  # noqa: F401  (fixtures: the Stripe emulator and its webhooks)
-    buyer,
-    emulator,
-    stripe_emulator,
-    stripe_emulator_django,
-    stripe_emulator_session,
-    webhooks,
-)
+from commerce.tests.stripe_fixtures import buyer, emulator, webhooks  # noqa: F401  (fixtures used by name)
 
 
 @pytest.fixture(autouse=True)

@@ -138,6 +138,52 @@ class CheckoutSessionFactory(factory.django.DjangoModelFactory):
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(hours=1))
 
 
+BILLING_ADDRESS = {
+    "line1": "12 Harbour Road",
+    "line2": "Flat 3",
+    "postal_code": "D02 XY45",
+    "city": "Dublin",
+    "state": "",
+    "country": "IE",
+}
+
+
+def paid_order(*, user=None, lines=(4900, 7900), titles=None, refs=None, paid_at=None, **fields) -> Order:
+    """An order of one course line per entry of `lines` (a unit amount, or (unit amount, discount share)),
+    paid by Visa •••• 4242 with the buyer's name, e-mail and a Dublin address as billing details; built
+    directly as paid (no Stripe, no timeline event), so a test adds only the events it is about. Totals add
+    up; lines are "Course number 1", ... unless `titles`/`refs` say otherwise, and fulfilled when paid. The
+    buyer is `user`, else a new Maya Buyer. Other Order fields (coupon, currency, payment_intent_id,
+    billing_email, ...) go in `fields`.
+    """
+    lines = [(line, 0) if isinstance(line, int) else tuple(line) for line in lines]
+    subtotal = sum(unit for unit, _ in lines)
+    discount = sum(off for _, off in lines)
+    user = user or UserFactory(full_name="Maya Buyer")
+    paid_at = paid_at or timezone.now()
+    payment = {
+        "status": Order.Status.PAID,
+        "amount_paid": subtotal - discount,
+        "paid_at": paid_at,
+        "card_brand": "visa",
+        "card_last4": "4242",
+        "billing_name": user.get_full_name(),
+        "billing_email": user.email,
+        "billing_address": BILLING_ADDRESS,
+    }
+    order = OrderFactory(user=user, subtotal_amount=subtotal, discount_amount=discount, **{**payment, **fields})
+    for index, (unit, off) in enumerate(lines):
+        OrderLineFactory(
+            order=order,
+            title=titles[index] if titles else f"Course number {index + 1}",
+            ref=refs[index] if refs else str(100 + index),
+            unit_amount=unit,
+            discount_amount=off,
+            fulfilled_at=paid_at,
+        )
+    return order
+
+
 def past(**kwargs):
     return timezone.now() - timedelta(**kwargs)
 

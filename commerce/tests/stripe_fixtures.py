@@ -20,14 +20,12 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
+from commerce import stripe_gateway as gateway
+from commerce.checkout.fulfilment import order_fulfil_from_session
+from commerce.models import Order
 from commerce.stripe_gateway import webhook_endpoint_ensure
 from commerce.tests.factories import CartFactory, CartItemFactory
 from innerwork.accounts.tests.factories import UserFactory
-from stripe_emulator.pytest_plugin import (  # noqa: F401  (fixtures used by name)
-    stripe_emulator,
-    stripe_emulator_django,
-    stripe_emulator_session,
-)
 
 DECLINED = "4000000000000002"
 
@@ -35,7 +33,7 @@ PAY_URL = re.compile(r"/c/pay/(cs_test_[A-Za-z0-9]+)$")
 
 
 @pytest.fixture
-def emulator(stripe_emulator_django, settings):  # noqa: F811
+def emulator(stripe_emulator_django, settings):
     settings.STRIPE_MAX_NETWORK_RETRIES = 0
     settings.STRIPE_TIMEOUT_SECONDS = 5
     return stripe_emulator_django
@@ -84,6 +82,17 @@ def session_id_of(response) -> str:
     match = PAY_URL.search(urlsplit(response["Location"]).path)
     assert match, response["Location"]
     return match.group(1)
+
+
+def order_paid(emulator, client, buyer, *courses, card: str = "4242424242424242") -> Order:
+    """An order of `courses` paid at the emulator and fulfilled (as the success page does)."""
+    cart_for(buyer, *courses)
+    session_id = session_id_of(checkout(client))
+    emulator.pay_checkout_session(session_id, card=card)
+    order = order_fulfil_from_session(session=gateway.session_retrieve(session_id=session_id))
+    order.refresh_from_db()
+    assert order.status == "paid"
+    return order
 
 
 def success_path(order, session_id: str) -> str:

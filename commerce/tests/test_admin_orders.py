@@ -8,8 +8,8 @@ from djstripe.models import Event, WebhookEventTrigger
 
 from commerce.models import CheckoutSession, Order, OrderEvent, Refund
 from commerce.orders.services import order_event_add, order_flag
-from commerce.tests.admin_fixtures import client_for, clients_by_role, paid_order, staff_in
-from commerce.tests.factories import CouponFactory, OrderFactory, OrderLineFactory
+from commerce.tests.admin_fixtures import client_for, clients_by_role, staff_in
+from commerce.tests.factories import CouponFactory, OrderFactory, OrderLineFactory, paid_order
 from innerwork.accounts.tests.factories import UserFactory
 from innerwork.core.audit import staff_action_record
 from innerwork.core.models import OutboxEmail, StaffAction
@@ -38,7 +38,7 @@ def at(day: str) -> datetime:
 
 
 def test_the_list_shows_status_total_customer_kinds_and_flag(role_clients):
-    order = paid_order(user=UserFactory(email="ada@example.com", full_name="Ada Lovelace"), amounts=(4900, 7900))
+    order = paid_order(user=UserFactory(email="ada@example.com", full_name="Ada Lovelace"), lines=(4900, 7900))
     order_flag(order=order, reason="Charged amount differs")
 
     html = role_clients["Support"].get(LIST).content.decode()
@@ -55,14 +55,14 @@ def test_the_list_shows_status_total_customer_kinds_and_flag(role_clients):
 
 def test_filters_status_date_range_kind_coupon_and_flag(role_clients):
     client = role_clients["Finance"]
-    early = paid_order(amounts=(1000,))
+    early = paid_order(lines=(1000,))
     Order.objects.filter(pk=early.pk).update(created_at=at("2026-10-01"))
-    middle = paid_order(amounts=(2000,), coupon=CouponFactory(code="AUTUMN"))
+    middle = paid_order(lines=(2000,), coupon=CouponFactory(code="AUTUMN"))
     Order.objects.filter(pk=middle.pk).update(created_at=at("2026-10-15"))
     late = OrderFactory()
     OrderLineFactory(order=late, kind="mentorship")
     Order.objects.filter(pk=late.pk).update(created_at=at("2026-11-02"))
-    flagged = paid_order(amounts=(3000,))
+    flagged = paid_order(lines=(3000,))
     order_flag(order=flagged, reason="Amount mismatch")
 
     assert listed(client.get(LIST, {"status__exact": "pending"})) == [late.number]

@@ -7,8 +7,8 @@ from django.urls import reverse
 from commerce.admin.forms import REFUND_LINE_TOO_MUCH, REFUND_NOTHING_CHOSEN
 from commerce.models import Order, Refund
 from commerce.refunds.services import ORDER_NOT_PAID
-from commerce.tests.admin_fixtures import client_for, paid_order, staff_in
-from commerce.tests.factories import OrderFactory, OrderLineFactory
+from commerce.tests.admin_fixtures import client_for, staff_in
+from commerce.tests.factories import OrderFactory, OrderLineFactory, paid_order
 from commerce.tests.test_refunds import course_with_lesson, order_paid
 from courses.models import Enrollment
 from innerwork.core.models import StaffAction
@@ -91,7 +91,7 @@ def test_admin_can_refund_everything(two_course_order):
 
 
 def test_the_form_refuses_too_much_no_amount_and_no_reason(db):
-    order = paid_order(amounts=(4900,))
+    order = paid_order(lines=(4900,))
     line = order.lines.get()
     finance = client_for(staff_in("Finance"))
 
@@ -119,7 +119,7 @@ def test_a_refusal_from_refund_start_is_shown_on_the_form(db):
 
 
 def test_a_failed_refund_is_a_warning_at_the_top_of_the_order_page(db):
-    order = paid_order(amounts=(4900,))
+    order = paid_order(lines=(4900,))
     Refund.objects.create(
         order=order,
         amount=1500,

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from commerce.models import Order, Refund
 from commerce.reporting.sales import CSV_COLUMNS, sales_report
-from commerce.tests.admin_fixtures import clients_by_role, paid_order
-from commerce.tests.factories import CouponFactory, OrderFactory
+from commerce.tests.admin_fixtures import clients_by_role
+from commerce.tests.factories import CouponFactory, OrderFactory, paid_order
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +41,13 @@ def seeded():
     """Nov 1: two orders (4900 + 12800 with code AUTUMN); Nov 3: one 7900; a refund of 4900 on Nov 4;
     outside the range: Oct 31 and Nov 8 orders, a refund on Nov 8, a failed refund, a EUR order, an unpaid order."""
     autumn = CouponFactory(code="AUTUMN")
-    a = paid_order(amounts=(4900,), titles=["Calm"], refs=["1"], paid_at=utc("2026-11-01T09:00:00"))
-    b = paid_order(amounts=(4900, 7900), titles=["Calm", "Kind"], refs=["1", "2"], paid_at=utc("2026-11-01T23:30:00"))
+    a = paid_order(lines=(4900,), titles=["Calm"], refs=["1"], paid_at=utc("2026-11-01T09:00:00"))
+    b = paid_order(lines=(4900, 7900), titles=["Calm", "Kind"], refs=["1", "2"], paid_at=utc("2026-11-01T23:30:00"))
     Order.objects.filter(pk=b.pk).update(coupon=autumn, coupon_code="AUTUMN", discount_amount=0)
-    c = paid_order(amounts=(7900,), titles=["Kind"], refs=["2"], paid_at=utc("2026-11-03T12:00:00"))
-    before = paid_order(amounts=(1000,), paid_at=utc("2026-10-31T23:59:00"))
-    after = paid_order(amounts=(2000,), paid_at=utc("2026-11-08T00:00:00"))
-    paid_order(amounts=(3000,), paid_at=utc("2026-11-02T10:00:00"), currency="eur")
+    c = paid_order(lines=(7900,), titles=["Kind"], refs=["2"], paid_at=utc("2026-11-03T12:00:00"))
+    before = paid_order(lines=(1000,), paid_at=utc("2026-10-31T23:59:00"))
+    after = paid_order(lines=(2000,), paid_at=utc("2026-11-08T00:00:00"))
+    paid_order(lines=(3000,), paid_at=utc("2026-11-02T10:00:00"), currency="eur")
     succeeded_refund(a, 4900, "2026-11-04T10:00:00", "in-range")
     succeeded_refund(c, 1000, "2026-11-08T10:00:00", "after-range")
     failed = succeeded_refund(b, 500, "2026-11-05T10:00:00", "failed")
@@ -143,7 +143,7 @@ def test_a_backwards_or_too_long_range_is_explained():
 
 
 def test_the_default_range_is_the_last_30_days():
-    order = paid_order(amounts=(4900,))
+    order = paid_order(lines=(4900,))
     Order.objects.filter(pk=order.pk).update(paid_at=order.paid_at - timedelta(days=1))
     html = clients_by_role()["Admin"].get(SALES).content.decode()
     assert 'data-kpi="revenue">$49.00<' in html

@@ -11,8 +11,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 from commerce.checkout.fulfilment import order_complete_free
 from commerce.documents.services import credit_note_issue, invoice_issue
 from commerce.models import Invoice, Order
-from commerce.tests.factories import OrderFactory, OrderLineFactory
-from commerce.tests.invoice_fixtures import paid_order, pdf_text, succeeded_refund
+from commerce.tests.factories import OrderFactory, OrderLineFactory, paid_order
+from commerce.tests.invoice_fixtures import pdf_text, succeeded_refund
 from commerce.tests.stripe_fixtures import cart_for, checkout, session_id_of, success_path
 from courses.tests.factories import CourseFactory
 from innerwork.accounts.tests.factories import StaffFactory, UserFactory
@@ -47,6 +47,7 @@ def staff_with(*codenames):
 # -- downloads -------------------------------------------------------------------------------------
 
 
+@pytest.mark.documents
 def test_the_owner_downloads_the_stored_invoice_byte_for_byte_as_an_attachment(client, documents):
     order, invoice, _ = documents
     client.force_login(order.user)
@@ -62,6 +63,7 @@ def test_the_owner_downloads_the_stored_invoice_byte_for_byte_as_an_attachment(c
     assert second.content == first.content
 
 
+@pytest.mark.documents
 def test_the_owner_downloads_each_credit_note(client, documents):
     order, _, credit_note = documents
     client.force_login(order.user)
@@ -161,6 +163,7 @@ def test_an_unpaid_or_free_order_page_shows_no_documents(client, paid):
 # -- paid through Stripe: the invoice is issued by fulfilment and attached to the receipt --------------
 
 
+@pytest.mark.documents
 def test_a_payment_issues_the_invoice_and_the_confirmation_carries_its_pdf(
     client, buyer, emulator, django_capture_on_commit_callbacks
 ):

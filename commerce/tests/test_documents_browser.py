@@ -7,10 +7,11 @@ import pytest
 from playwright.sync_api import expect
 
 from commerce.documents.services import credit_note_issue, invoice_issue
-from commerce.tests.invoice_fixtures import paid_order, succeeded_refund
+from commerce.tests.factories import paid_order
+from commerce.tests.invoice_fixtures import succeeded_refund
 from innerwork.accounts.tests.factories import PASSWORD, VerifiedUserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.documents, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, base, user):

@@ -5,7 +5,8 @@ from django.db import transaction
 
 from commerce.documents.services import NOT_IN_TRANSACTION, credit_note_issue, document_number_next, invoice_issue
 from commerce.models import CreditNote, DocumentCounter, Invoice
-from commerce.tests.invoice_fixtures import paid_order, succeeded_refund
+from commerce.tests.factories import paid_order
+from commerce.tests.invoice_fixtures import succeeded_refund
 from commerce.tests.stripe_fixtures import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,8 +11,6 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from commerce import stripe_gateway as gateway
-from commerce.checkout.fulfilment import order_fulfil_from_session
 from commerce.models import Order, Refund, RefundRequest
 from commerce.refunds.policy import LINE_REFUNDED
 from commerce.refunds.requests import (
@@ -28,7 +26,7 @@ from commerce.refunds.requests import (
     refund_request_deny,
 )
 from commerce.tests.factories import OrderLineFactory
-from commerce.tests.stripe_fixtures import cart_for, checkout, run_at_once, session_id_of
+from commerce.tests.stripe_fixtures import order_paid, run_at_once
 from courses.tests.factories import CourseFactory
 from innerwork.accounts.tests.factories import StaffFactory, UserFactory
 from innerwork.core.models import OutboxEmail, StaffAction
@@ -38,13 +36,9 @@ pytestmark = pytest.mark.django_db
 STAFF = ["refunds@innerwork.test"]
 
 
-def paid_order(client, buyer, emulator, *prices) -> Order:
+def order_of_prices(client, buyer, emulator, *prices) -> Order:
     """An order of one course per price, paid through the emulator and fulfilled."""
-    cart_for(buyer, *[CourseFactory(title=f"Course at {price}", price_amount=price) for price in prices])
-    session_id = session_id_of(checkout(client))
-    emulator.pay_checkout_session(session_id)
-    order_fulfil_from_session(session=gateway.session_retrieve(session_id=session_id))
-    return Order.objects.get(user=buyer)
+    return order_paid(emulator, client, buyer, *[CourseFactory(title=f"Course at {p}", price_amount=p) for p in prices])
 
 
 def bought_days_ago(order: Order, days: int) -> Order:
@@ -62,7 +56,7 @@ def finance_user(**kwargs):
 @pytest.fixture
 def order(client, buyer, emulator, settings):
     settings.STAFF_ALERT_EMAILS = STAFF
-    return paid_order(client, buyer, emulator, 4900, 2900)
+    return order_of_prices(client, buyer, emulator, 4900, 2900)
 
 
 def line_ids(order):
@@ -108,7 +102,7 @@ def test_a_double_submit_makes_one_request_and_one_refund(order):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_submits_at_the_same_moment_make_one_request_and_one_refund(client, buyer, emulator):
-    order = paid_order(client, buyer, emulator, 4900)
+    order = order_of_prices(client, buyer, emulator, 4900)
 
     results = run_at_once(*[lambda: ask(order, key="same-form")] * 3)
 
@@ -275,7 +269,7 @@ def test_a_request_stripe_refuses_goes_to_staff_with_the_reason(order, emulator)
 @pytest.mark.django_db(transaction=True)
 def test_two_staff_deciding_at_the_same_moment_make_one_decision(client, buyer, emulator):
     # given a request waiting for staff, and two members of Finance
-    order = bought_days_ago(paid_order(client, buyer, emulator, 4900), 20)
+    order = bought_days_ago(order_of_prices(client, buyer, emulator, 4900), 20)
     request = ask(order)
     first, second = finance_user(email="a@innerwork.test"), finance_user(email="b@innerwork.test")
     # when one approves while the other denies

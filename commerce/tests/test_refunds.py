@@ -11,8 +11,6 @@ import stripe
 from django.urls import reverse
 from django.utils import timezone
 
-from commerce import stripe_gateway as gateway
-from commerce.checkout.fulfilment import order_fulfil_from_session
 from commerce.exceptions import RefundError
 from commerce.models import Order, Refund
 from commerce.refunds.services import (
@@ -27,7 +25,7 @@ from commerce.refunds.services import (
     refund_start,
 )
 from commerce.tests.factories import OrderFactory, OrderLineFactory
-from commerce.tests.stripe_fixtures import cart_for, checkout, session_id_of
+from commerce.tests.stripe_fixtures import order_paid
 from courses.models import Enrollment
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
 from innerwork.accounts.tests.factories import UserFactory
@@ -49,17 +47,6 @@ def course_with_lesson(title: str, price: int = 4900):
 def lesson_url(lesson) -> str:
     course = lesson.module.course
     return reverse("courses:lesson", kwargs={"slug": course.slug, "lesson_id": lesson.pk})
-
-
-def order_paid(emulator, client, buyer, *courses, card: str = "4242424242424242") -> Order:
-    """An order of `courses` paid at the emulator and fulfilled (as the success page does)."""
-    cart_for(buyer, *courses)
-    session_id = session_id_of(checkout(client))
-    emulator.pay_checkout_session(session_id, card=card)
-    order = order_fulfil_from_session(session=gateway.session_retrieve(session_id=session_id))
-    order.refresh_from_db()
-    assert order.status == "paid"
-    return order
 
 
 def staff_member():

@@ -37,6 +37,7 @@ def pdf_text(content: bytes) -> str:
 # Download
 
 
+@pytest.mark.documents
 def test_learner_downloads_their_certificate_as_a_pdf_with_name_course_code_and_verify_url(client):
     # given
     enrollment = finished_enrollment(title="Calm Under Pressure")
@@ -58,6 +59,7 @@ def test_learner_downloads_their_certificate_as_a_pdf_with_name_course_code_and_
     assert settings.SITE_URL + certificate.get_absolute_url() in text.replace("\n", "")
 
 
+@pytest.mark.documents
 def test_certificate_pdf_is_one_a4_landscape_page():
     enrollment = finished_enrollment()
     certificate = enrollment.certificate
@@ -187,6 +189,7 @@ def test_verify_page_escapes_what_it_echoes(client):
 # The PDF helper
 
 
+@pytest.mark.documents
 def test_render_pdf_never_fetches_remote_urls(tmp_path, settings):
     # given: a template referencing a remote stylesheet and image
     (tmp_path / "remote.html").write_text(

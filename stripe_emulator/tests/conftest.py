@@ -3,11 +3,9 @@
 import pytest
 import stripe
 
-from stripe_emulator.pytest_plugin import stripe_emulator, stripe_emulator_session  # noqa: F401
-
 
 @pytest.fixture
-def emulator(stripe_emulator):  # noqa: F811 - the plugin's fixture, re-exported under a short name
+def emulator(stripe_emulator):
     """The emulator with stripe-python pointed at it; stripe-python's own retries are off so faults surface."""
     saved = stripe.max_network_retries
     stripe.max_network_retries = 0

@@ -56,6 +56,7 @@ def submit(page, field_name: str):
     page.locator(f"form:has([name='{field_name}']) [type=submit]").first.click()
 
 
+@pytest.mark.documents
 def test_new_learner_completes_a_free_course_and_downloads_a_verified_certificate(live_server, page, free_course):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

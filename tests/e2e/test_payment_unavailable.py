@@ -7,32 +7,20 @@ import stripe
 
 from commerce.models import Order
 from commerce.tests.factories import CartFactory, CartItemFactory
-from courses.tests.factories import course_with_lessons
-from innerwork.accounts.tests.factories import PASSWORD, VerifiedUserFactory
-from stripe_emulator.pytest_plugin import stripe_emulator, stripe_emulator_django, stripe_emulator_session  # noqa: F401
+from tests.e2e.test_checkout_journeys import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_stripe_failing_at_checkout_shows_try_again_and_the_retry_opens_one_payment_page(
-    stripe_emulator_django,  # noqa: F811 - the plugin's fixture
-    live_server,
-    page,
-    settings,
-):
+def test_stripe_failing_at_checkout_shows_try_again_and_the_retry_opens_one_payment_page(page, shop, settings):
     # given a signed-in buyer with a course in the cart, and Stripe failing the next two session requests
     settings.STRIPE_MAX_NETWORK_RETRIES = 0
-    buyer = VerifiedUserFactory(email="noor@example.com")
-    course = course_with_lessons(title="Calm Under Pressure", price_amount=4900)
-    CartItemFactory(cart=CartFactory(user=buyer), kind="course", ref=str(course.pk))
-    stripe_emulator_django.fault("/v1/checkout/sessions", "api_error", method="POST", count=2)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name='login']", buyer.email)
-    page.fill("input[name='password']", PASSWORD)
-    page.locator("form:has([name='password']) [type=submit]").first.click()
-    page.wait_for_load_state()
+    base, buyer = shop["base"], shop["customer"]
+    CartItemFactory(cart=CartFactory(user=buyer), kind="course", ref=str(shop["calm"].pk))
+    shop["emulator"].fault("/v1/checkout/sessions", "api_error", method="POST", count=2)
+    log_in(page, base, buyer)
     # when they check out
-    page.goto(f"{live_server.url}/cart/")
+    page.goto(f"{base}/cart/")
     page.click(".cart-summary__checkout button")
     # then a calm page asks them to try again, naming their saved order
     page.wait_for_selector("h1:has-text('Please try again')")

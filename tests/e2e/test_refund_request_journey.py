@@ -11,18 +11,13 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from commerce.models import Order, Refund, RefundRequest
-from commerce.stripe_gateway.webhooks import webhook_endpoint_ensure
-from commerce.tests.stripe_fixtures import wait_until_no_delivery_is_sending
 from courses.models import Enrollment, Lesson, LessonProgress
-from courses.tests.factories import CategoryFactory, course_with_lessons
-from innerwork.accounts.tests.factories import UserFactory, VerifiedUserFactory
+from innerwork.accounts.tests.factories import UserFactory
 from innerwork.core.models import OutboxEmail
-from stripe_emulator.pytest_plugin import stripe_emulator, stripe_emulator_django, stripe_emulator_session  # noqa: F401
 from tests.e2e.test_checkout_journeys import (
     HOSTED_PAGE,
     add_to_cart,
@@ -35,31 +30,6 @@ from tests.e2e.test_checkout_journeys import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def shop(stripe_emulator_django, live_server):  # noqa: F811 - the plugin's fixture
-    cache.clear()
-    webhook_endpoint_ensure(base_url=live_server.url)
-    calm = course_with_lessons(
-        title="Calm Under Pressure",
-        subtitle="Stay steady when the stakes are high.",
-        price_amount=4900,
-        category=CategoryFactory(name="Mindfulness", slug="mindfulness"),
-        instructor=UserFactory(full_name="Maya Okafor"),
-    )
-    focus = course_with_lessons(title="Deep Focus", price_amount=2900)
-    customer = VerifiedUserFactory(email="ines.buyer@example.com", full_name="Inès Buyer", time_zone="Europe/Paris")
-    yield {
-        "emulator": stripe_emulator_django,
-        "base": live_server.url,
-        "calm": calm,
-        "focus": focus,
-        "customer": customer,
-    }
-    cache.clear()
-    stripe_emulator_django.pause_webhooks()
-    wait_until_no_delivery_is_sending(stripe_emulator_django)
 
 
 def test_a_customer_asks_for_a_refund_within_the_policy_and_loses_the_course(page, shop):

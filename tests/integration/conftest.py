@@ -3,11 +3,9 @@
 import pytest
 import stripe
 
-from stripe_emulator.pytest_plugin import stripe_emulator, stripe_emulator_django, stripe_emulator_session  # noqa: F401
-
 
 @pytest.fixture
-def emulator(stripe_emulator_django):  # noqa: F811 - the plugin's fixture under a short name
+def emulator(stripe_emulator_django):
     """The emulator, with Django's Stripe settings and stripe-python pointed at it; no client-side retries."""
     saved = stripe.max_network_retries
     stripe.max_network_retries = 0
