@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "innerwork.api",
     "courses",
     "commerce",
+    "mentorship",
 ]
 
 MIDDLEWARE = [
