@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "djstripe",
     "innerwork.core",
     "innerwork.accounts",
+    "innerwork.scheduling",
     "innerwork.api",
     "courses",
     "commerce",

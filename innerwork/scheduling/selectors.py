@@ -1,0 +1,123 @@
+"""Reads: a host's free slots and appointments. Nothing here writes (a host without a calendar has no slots)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q, QuerySet
+
+from innerwork.scheduling.models import LIVE_STATUSES, Appointment, Calendar, DateOverride, WeeklyRule
+from innerwork.scheduling.slots import Schedule, Slot, compute_free_slots
+
+
+def calendar_of(*, host) -> Calendar | None:
+    """The host's calendar if they have one (`services.calendar_for` creates it)."""
+    return Calendar.objects.filter(owner=host).first()
+
+
+def blocking_appointments(*, host, now: datetime) -> QuerySet[Appointment]:
+    """The host's appointments that block time at `now`: confirmed, or held with a hold that has not run out.
+
+    A held appointment whose hold has passed blocks nobody, whether or not it was marked expired.
+    """
+    return Appointment.objects.filter(host=host).filter(
+        Q(status=Appointment.Status.CONFIRMED) | Q(status=Appointment.Status.HELD, hold_expires_at__gt=now)
+    )
+
+
+def schedule_load(
+    *,
+    calendar: Calendar,
+    length: timedelta,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    ignore_subject: str = "",
+) -> Schedule:
+    """Everything the slot engine needs for [start, end): three queries, whatever the amount of data."""
+    zone = ZoneInfo(calendar.time_zone)
+    horizon = timedelta(days=calendar.horizon_days)
+    earliest = max(start, now + timedelta(minutes=calendar.min_notice_minutes))
+    latest = max(earliest, min(end, now + horizon))
+    weekly: dict[int, list] = defaultdict(list)
+    for weekday, start_time, end_time in WeeklyRule.objects.filter(calendar=calendar).values_list(
+        "weekday", "start_time", "end_time"
+    ):
+        weekly[weekday].append((start_time, end_time))
+    overrides: dict = {}
+    days_off = set()
+    first_day = earliest.astimezone(zone).date() - timedelta(days=1)
+    last_day = latest.astimezone(zone).date() + timedelta(days=1)
+    for day, unavailable, start_time, end_time in DateOverride.objects.filter(
+        calendar=calendar, date__gte=first_day, date__lte=last_day
+    ).values_list("date", "unavailable", "start_time", "end_time"):
+        overrides.setdefault(day, [])
+        if unavailable:
+            days_off.add(day)
+        else:
+            overrides[day].append((start_time, end_time))
+    for day in days_off:
+        overrides[day] = []
+    before = timedelta(minutes=calendar.buffer_before_minutes)
+    after = timedelta(minutes=calendar.buffer_after_minutes)
+    busy_query = blocking_appointments(host=calendar.owner_id, now=now).filter(
+        blocked_end__gt=earliest - before, blocked_start__lt=latest + length + after
+    )
+    if ignore_subject:
+        busy_query = busy_query.exclude(subject=ignore_subject)
+    return Schedule(
+        time_zone=calendar.time_zone,
+        weekly=dict(weekly),
+        overrides=overrides,
+        busy=list(busy_query.values_list("blocked_start", "blocked_end")),
+        buffer_before=before,
+        buffer_after=after,
+        min_notice=timedelta(minutes=calendar.min_notice_minutes),
+        horizon=horizon,
+        step=timedelta(minutes=calendar.slot_step_minutes),
+    )
+
+
+def free_slots(
+    *, host, length: timedelta, start: datetime, end: datetime, now: datetime, ignore_subject: str = ""
+) -> list[Slot]:
+    """The host's free slots of `length` starting in [start, end), UTC, earliest first (four queries).
+
+    `ignore_subject` leaves that subject's own appointment out of the busy times, so a reschedule
+    does not collide with the appointment it moves.
+    """
+    calendar = calendar_of(host=host)
+    if calendar is None:
+        return []
+    schedule = schedule_load(
+        calendar=calendar, length=length, start=start, end=end, now=now, ignore_subject=ignore_subject
+    )
+    return compute_free_slots(schedule=schedule, length=length, start=start, end=end, now=now)
+
+
+def next_free_slot(
+    *, host, length: timedelta, now: datetime, after: datetime | None = None, ignore_subject: str = ""
+) -> Slot | None:
+    """The host's first free slot of `length` starting at or after `after` (default `now`), within the horizon."""
+    calendar = calendar_of(host=host)
+    if calendar is None:
+        return None
+    start = max(after or now, now)
+    end = now + timedelta(days=calendar.horizon_days)
+    schedule = schedule_load(
+        calendar=calendar, length=length, start=start, end=end, now=now, ignore_subject=ignore_subject
+    )
+    slots = compute_free_slots(schedule=schedule, length=length, start=start, end=end, now=now)
+    return slots[0] if slots else None
+
+
+def live_appointment_for_subject(*, subject: str) -> Appointment | None:
+    """The held or confirmed appointment of `subject` (there is at most one), or None."""
+    return Appointment.objects.filter(subject=subject, status__in=LIVE_STATUSES).first()
+
+
+def appointments_for_host(*, host, start: datetime, end: datetime) -> QuerySet[Appointment]:
+    """The host's appointments overlapping [start, end), every status, earliest first."""
+    return Appointment.objects.filter(host=host, start_at__lt=end, end_at__gt=start).select_related("guest")
