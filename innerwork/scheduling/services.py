@@ -1,5 +1,8 @@
 """Writes: calendars, holds, confirmations, reschedules, cancellations and the one status door of appointments.
 
+Each service that takes an appointment locks and re-reads it in place and returns it, so the
+instance passed in shows the appointment as it now is.
+
 Locks, always in this order: the host's Calendar row (select_for_update), then the appointment
 rows. Callers that lock their own rows (a booking, an order) lock them first and then call in.
 Every decision about a host's time is taken under that host's calendar lock, so two writers
@@ -66,7 +69,9 @@ def _lock_calendar(host) -> Calendar:
 
 
 def _lock_appointment(appointment: Appointment) -> Appointment:
-    return Appointment.objects.select_for_update().get(pk=appointment.pk)
+    # Refreshed in place, so the caller's instance shows what the service did.
+    appointment.refresh_from_db(from_queryset=Appointment.objects.select_for_update())
+    return appointment
 
 
 def _expire_passed_holds(*, host, now: datetime) -> None:
