@@ -5,9 +5,12 @@ profile's hourly rate and the session lengths it offers (see services.mentor_ses
 calendar (weekly hours, overrides, buffers) lives in innerwork.scheduling, shared with coaching.
 """
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from innerwork.core.models import TimeStampedModel
 
@@ -92,3 +95,81 @@ class MentorProfile(TimeStampedModel):
     @property
     def is_listed(self) -> bool:
         return self.status == self.Status.APPROVED
+
+
+def new_booking_number() -> str:
+    """BKG-20261203-7KQ2XD: the UTC date plus six unambiguous random characters."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return f"BKG-{timezone.now():%Y%m%d}-{''.join(secrets.choice(alphabet) for _ in range(6))}"
+
+
+class Booking(TimeStampedModel):
+    """One paid one-to-one session: a customer, a mentor, a time (its scheduling.Appointment) and a price.
+
+    Sold through commerce as one order line of kind `mentorship_session` whose ref is the booking's pk.
+    """
+
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", "Waiting for payment"
+        CONFIRMED = "confirmed", "Confirmed"
+        COMPLETED = "completed", "Completed"
+        NO_SHOW = "no_show", "No-show"
+        EXPIRED = "expired", "Expired"
+        CANCELED = "canceled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+
+    # Every status change goes through services.booking_set_status, which checks this map and records
+    # the move on the booking's timeline. An expired booking can still be paid: paying again (the slot
+    # is held again) or a payment that arrived late (confirmed if the slot is still free).
+    TRANSITIONS = {
+        Status.PENDING_PAYMENT: {Status.CONFIRMED, Status.EXPIRED, Status.CANCELED},
+        Status.EXPIRED: {Status.PENDING_PAYMENT, Status.CONFIRMED, Status.CANCELED},
+        Status.CONFIRMED: {Status.COMPLETED, Status.NO_SHOW, Status.CANCELED, Status.REFUNDED},
+        Status.CANCELED: set(),
+        Status.COMPLETED: set(),
+        Status.NO_SHOW: set(),
+        Status.REFUNDED: set(),
+    }
+    UPCOMING = (Status.PENDING_PAYMENT, Status.CONFIRMED)
+
+    number = models.CharField(max_length=24, unique=True, default=new_booking_number)
+    mentor = models.ForeignKey(MentorProfile, on_delete=models.PROTECT, related_name="bookings")
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mentor_bookings")
+    appointment = models.OneToOneField(
+        "scheduling.Appointment", on_delete=models.PROTECT, related_name="booking", null=True, blank=True
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING_PAYMENT, db_index=True)
+    minutes = models.PositiveSmallIntegerField()
+    price_amount = models.PositiveIntegerField(help_text="Minor units of `currency`, fixed when booked.")
+    currency = models.CharField(max_length=3)
+    topic = models.CharField(max_length=120)
+    notes = models.TextField(blank=True)
+    reschedule_count = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class BookingEvent(models.Model):
+    """One entry of a booking's timeline: a status move, a reschedule, a note for staff."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=40)
+    message = models.CharField(max_length=255)
+    data = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.booking}: {self.message}"
