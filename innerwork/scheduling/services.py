@@ -181,8 +181,7 @@ def appointment_hold(
                         end_at=end_at,
                         blocked_start=blocked_start,
                         blocked_end=blocked_end,
-                        status=Appointment.Status.HELD,
-                        hold_expires_at=until,
+                        hold_expires_at=until,  # created held (the model's initial status)
                         subject=subject,
                         title=title[:200],
                     )

@@ -10,7 +10,8 @@ from django.db import migrations
 
 VIEW = ["mentorship.view_mentorprofile", "mentorship.view_expertise", "mentorship.view_language"]
 ROLES = {"Support": VIEW, "Finance": VIEW}
-ADMIN_APPS = ("mentorship",)
+# The models this migration knows; rights on later models are given by the migrations that add them.
+MODELS = ("mentorprofile", "expertise", "language")
 
 
 def _ensure_permissions(apps):
@@ -36,13 +37,15 @@ def create_roles(apps, schema_editor):
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.add(*_permissions(apps, names))
     admin, _ = Group.objects.get_or_create(name="Admin")
-    admin.permissions.add(*Permission.objects.filter(content_type__app_label__in=ADMIN_APPS))
+    admin.permissions.add(
+        *Permission.objects.filter(content_type__app_label="mentorship", content_type__model__in=MODELS)
+    )
 
 
 def remove_rights(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    mentorship = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS)
+    mentorship = Permission.objects.filter(content_type__app_label="mentorship", content_type__model__in=MODELS)
     for group in Group.objects.filter(name__in=[*ROLES, "Admin"]):
         group.permissions.remove(*mentorship)
 
