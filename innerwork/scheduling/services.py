@@ -174,14 +174,13 @@ def appointment_hold(
                 return existing
             try:
                 with transaction.atomic():
-                    return Appointment.objects.create(
+                    return Appointment.objects.create(  # held: the model's default status
                         host=host,
                         guest=guest,
                         start_at=start_at,
                         end_at=end_at,
                         blocked_start=blocked_start,
                         blocked_end=blocked_end,
-                        status=Appointment.Status.HELD,
                         hold_expires_at=until,
                         subject=subject,
                         title=title[:200],

@@ -4,7 +4,6 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from innerwork.core.models import StatusChange
-from innerwork.core.status import StatusTransitionError
 from innerwork.scheduling.models import Appointment, Calendar
 from innerwork.scheduling.services import (
     SLOT_TAKEN,
@@ -18,7 +17,6 @@ from innerwork.scheduling.services import (
     appointment_mark_no_show,
     appointment_release,
     appointment_reschedule,
-    appointment_set_status,
     calendar_for,
 )
 from innerwork.scheduling.tests.conftest import NOW, ny, ny_starts
@@ -251,30 +249,6 @@ def test_complete_and_no_show_only_after_the_end(host, service, status):
     service(appointment=appointment, now=ny("2026-03-02 11:00"))
     appointment.refresh_from_db()
     assert appointment.status == status
-
-
-STATUSES = list(S)
-PAIRS = [(a, b) for a in STATUSES for b in STATUSES]
-
-
-@pytest.mark.parametrize(("from_status", "to_status"), PAIRS, ids=[f"{a}->{b}" for a, b in PAIRS])
-def test_every_status_pair_is_allowed_or_refused_as_the_map_says(db, from_status, to_status):
-    # given an appointment in `from_status`
-    appointment = AppointmentFactory(status=from_status)
-    allowed = to_status in Appointment.TRANSITIONS[from_status]
-    # when the door is asked to move it
-    if allowed:
-        # a held row always carries its hold's expiry (a check constraint), so moving to held sets one
-        changes = {"hold_expires_at": NOW} if to_status == S.HELD else None
-        appointment_set_status(appointment=appointment, status=to_status, changes=changes, reason="table")
-    else:
-        with pytest.raises(StatusTransitionError):
-            appointment_set_status(appointment=appointment, status=to_status)
-    # then the row moved and the move was recorded, or neither
-    appointment.refresh_from_db()
-    assert appointment.status == (to_status if allowed else from_status)
-    records = StatusChange.objects.filter(subject_type="scheduling.appointment", subject_id=str(appointment.pk))
-    assert list(records.values_list("from_status", "to_status")) == ([(from_status, to_status)] if allowed else [])
 
 
 @pytest.mark.parametrize("status", [S.HELD, S.CONFIRMED])
