@@ -11,10 +11,35 @@ from django.db.models import Q, QuerySet
 from innerwork.scheduling.models import LIVE_STATUSES, Appointment, Calendar, DateOverride, WeeklyRule
 from innerwork.scheduling.slots import Schedule, Slot, compute_free_slots
 
+CALENDAR_FIELDS = (
+    "id",
+    "owner_id",
+    "time_zone",
+    "buffer_before_minutes",
+    "buffer_after_minutes",
+    "min_notice_minutes",
+    "horizon_days",
+    "slot_step_minutes",
+)
+RULE_FIELDS = ("weekly_rules__weekday", "weekly_rules__start_time", "weekly_rules__end_time")
+
 
 def calendar_of(*, host) -> Calendar | None:
     """The host's calendar if they have one (`services.calendar_for` creates it)."""
     return Calendar.objects.filter(owner=host).first()
+
+
+def _calendar_with_rules(*, host) -> tuple[Calendar | None, list[tuple]]:
+    """The host's calendar settings and weekly rules in one query (a LEFT JOIN: one row per rule).
+
+    The calendar is built from the selected fields only; it is for reading, never for saving.
+    """
+    rows = list(Calendar.objects.filter(owner=host).values_list(*CALENDAR_FIELDS, *RULE_FIELDS))
+    if not rows:
+        return None, []
+    calendar = Calendar(**dict(zip(CALENDAR_FIELDS, rows[0][: len(CALENDAR_FIELDS)], strict=True)))
+    rules = [row[len(CALENDAR_FIELDS) :] for row in rows if row[len(CALENDAR_FIELDS)] is not None]
+    return calendar, rules
 
 
 def blocking_appointments(*, host, now: datetime) -> QuerySet[Appointment]:
@@ -35,16 +60,20 @@ def schedule_load(
     end: datetime,
     now: datetime,
     ignore_subject: str = "",
+    weekly_rules: list[tuple] | None = None,
 ) -> Schedule:
-    """Everything the slot engine needs for [start, end): three queries, whatever the amount of data."""
+    """Everything the slot engine needs for [start, end): three queries whatever the amount of data
+    (two when the calendar's `weekly_rules` (weekday, start, end) are passed in)."""
     zone = ZoneInfo(calendar.time_zone)
     horizon = timedelta(days=calendar.horizon_days)
     earliest = max(start, now + timedelta(minutes=calendar.min_notice_minutes))
     latest = max(earliest, min(end, now + horizon))
     weekly: dict[int, list] = defaultdict(list)
-    for weekday, start_time, end_time in WeeklyRule.objects.filter(calendar=calendar).values_list(
-        "weekday", "start_time", "end_time"
-    ):
+    if weekly_rules is None:
+        weekly_rules = list(
+            WeeklyRule.objects.filter(calendar=calendar).values_list("weekday", "start_time", "end_time")
+        )
+    for weekday, start_time, end_time in weekly_rules:
         weekly[weekday].append((start_time, end_time))
     overrides: dict = {}
     days_off = set()
@@ -83,16 +112,22 @@ def schedule_load(
 def free_slots(
     *, host, length: timedelta, start: datetime, end: datetime, now: datetime, ignore_subject: str = ""
 ) -> list[Slot]:
-    """The host's free slots of `length` starting in [start, end), UTC, earliest first (four queries).
+    """The host's free slots of `length` starting in [start, end), UTC, earliest first (three queries).
 
     `ignore_subject` leaves that subject's own appointment out of the busy times, so a reschedule
     does not collide with the appointment it moves.
     """
-    calendar = calendar_of(host=host)
+    calendar, rules = _calendar_with_rules(host=host)
     if calendar is None:
         return []
     schedule = schedule_load(
-        calendar=calendar, length=length, start=start, end=end, now=now, ignore_subject=ignore_subject
+        calendar=calendar,
+        length=length,
+        start=start,
+        end=end,
+        now=now,
+        ignore_subject=ignore_subject,
+        weekly_rules=rules,
     )
     return compute_free_slots(schedule=schedule, length=length, start=start, end=end, now=now)
 
@@ -101,13 +136,19 @@ def next_free_slot(
     *, host, length: timedelta, now: datetime, after: datetime | None = None, ignore_subject: str = ""
 ) -> Slot | None:
     """The host's first free slot of `length` starting at or after `after` (default `now`), within the horizon."""
-    calendar = calendar_of(host=host)
+    calendar, rules = _calendar_with_rules(host=host)
     if calendar is None:
         return None
     start = max(after or now, now)
     end = now + timedelta(days=calendar.horizon_days)
     schedule = schedule_load(
-        calendar=calendar, length=length, start=start, end=end, now=now, ignore_subject=ignore_subject
+        calendar=calendar,
+        length=length,
+        start=start,
+        end=end,
+        now=now,
+        ignore_subject=ignore_subject,
+        weekly_rules=rules,
     )
     slots = compute_free_slots(schedule=schedule, length=length, start=start, end=end, now=now)
     return slots[0] if slots else None

@@ -30,6 +30,7 @@ from innerwork.scheduling.slots import Slot, compute_free_slots, nearest_slots
 SLOT_TAKEN = "That time was just taken."
 SUBJECT_BOOKED_ELSEWHERE = "{subject} already has a live appointment at another time: reschedule or release it first."
 NOT_LIVE = "Appointment {pk} is {status}: only a held or confirmed appointment can be {action}."
+HOLD_ALREADY_OVER = "A hold must last beyond now: until={until:%Y-%m-%d %H:%M} UTC is not later than now."
 TOO_EARLY = "Appointment {pk} ends at {end_at:%Y-%m-%d %H:%M} UTC: it can be marked {status} only after that."
 ALTERNATIVES = 5
 
@@ -134,7 +135,8 @@ def appointment_hold(
     Locks the host's calendar row, marks expired the host's holds that have passed, then checks
     the slot by the engine's rules (weekly hours, overrides, notice, horizon, overlaps with both
     appointments' buffers) and creates the held appointment. Raises SlotTaken (SLOT_TAKEN, with
-    up to 5 free slots of the same length nearby) when it is not free.
+    up to 5 free slots of the same length nearby) when it is not free, SchedulingError when
+    `until` is not after `now`.
 
     Idempotent per subject: when `subject` already has a live appointment at this time, its hold
     is extended to `until` (a confirmed one is left as it is) and it is returned. A live
@@ -142,6 +144,8 @@ def appointment_hold(
     time is held again if the slot is still free (same UID).
     """
     now = now or timezone.now()
+    if until <= now:
+        raise SchedulingError(HOLD_ALREADY_OVER.format(until=until))
     end_at = start_at + length
     alternatives = None
     with transaction.atomic():
@@ -174,7 +178,7 @@ def appointment_hold(
                 return existing
             try:
                 with transaction.atomic():
-                    return Appointment.objects.create(
+                    return Appointment.objects.create(  # held: the model's default status
                         host=host,
                         guest=guest,
                         start_at=start_at,
@@ -201,6 +205,8 @@ def appointment_hold_extend(*, appointment: Appointment, until: datetime, now: d
     else SlotTaken. A confirmed appointment is returned unchanged; any other raises SchedulingError.
     """
     now = now or timezone.now()
+    if until <= now:
+        raise SchedulingError(HOLD_ALREADY_OVER.format(until=until))
     alternatives = None
     with transaction.atomic():
         calendar = _lock_calendar(appointment.host)

@@ -85,24 +85,25 @@ def _windows_for(schedule: Schedule, day: date) -> Sequence[tuple[time, time]]:
 
 
 def _candidate_starts(
-    schedule: Schedule, zone: ZoneInfo, day: date, length: timedelta
+    schedule: Schedule, zone: ZoneInfo, day: date, length: timedelta, steady_offset: timedelta | None
 ) -> Iterable[tuple[datetime, datetime]]:
-    """(start, end) in UTC of every grid start in `day`'s windows whose slot fits in its window."""
+    """(start, end) in UTC of every grid start in `day`'s windows whose slot fits in its window.
+
+    `steady_offset` is the zone's offset when it is the same all day (nearly every day): then
+    wall-clock and UTC differ by a constant and plain arithmetic is enough.
+    """
     step = schedule.step
     for window_start, window_end in _windows_for(schedule, day):
         wall_start = datetime.combine(day, window_start)
         wall_end = datetime.combine(day, window_end)
-        end_utc = _window_end_utc(wall_end, zone)
-        start_utc = _to_utc(wall_start, zone)
-        if _exists(wall_start, zone) and (
-            wall_start.replace(tzinfo=zone).utcoffset() == wall_end.replace(tzinfo=zone).utcoffset()
-        ):
-            # No change of offset inside the window (nearly always): plain arithmetic in UTC.
-            candidate = start_utc
+        if steady_offset is not None:
+            candidate = (wall_start - steady_offset).replace(tzinfo=UTC)
+            end_utc = (wall_end - steady_offset).replace(tzinfo=UTC)
             while candidate + length <= end_utc:
                 yield candidate, candidate + length
                 candidate += step
             continue
+        end_utc = _window_end_utc(wall_end, zone)
         wall = wall_start
         while wall < wall_end:
             if _exists(wall, zone):
@@ -132,21 +133,25 @@ def compute_free_slots(
     busy_starts, busy_ends = _merge(schedule.busy)
     first_day = earliest.astimezone(zone).date() - timedelta(days=1)
     last_day = latest.astimezone(zone).date() + timedelta(days=1)
-    free: dict[datetime, Slot] = {}
+    before, after, busy_count = schedule.buffer_before, schedule.buffer_after, len(busy_starts)
+    free: list[tuple[datetime, datetime]] = []
     day = first_day
+    offset_at_midnight = zone.utcoffset(datetime.combine(day, time(0)))
     while day <= last_day:
-        for slot_start, slot_end in _candidate_starts(schedule, zone, day, length):
-            if not (earliest <= slot_start < latest) or slot_start in free:
+        next_day = day + timedelta(days=1)
+        offset_next_midnight = zone.utcoffset(datetime.combine(next_day, time(0)))
+        steady = offset_at_midnight if offset_at_midnight == offset_next_midnight else None
+        for slot_start, slot_end in _candidate_starts(schedule, zone, day, length, steady):
+            if not (earliest <= slot_start < latest):
                 continue
-            blocked_start = slot_start - schedule.buffer_before
-            blocked_end = slot_end + schedule.buffer_after
             # The first busy range that ends after our blocked start is the only one that can overlap.
-            index = bisect.bisect_right(busy_ends, blocked_start)
-            if index < len(busy_starts) and busy_starts[index] < blocked_end:
+            index = bisect.bisect_right(busy_ends, slot_start - before)
+            if index < busy_count and busy_starts[index] < slot_end + after:
                 continue
-            free[slot_start] = Slot(start=slot_start, end=slot_end)
-        day += timedelta(days=1)
-    return sorted(free.values())
+            free.append((slot_start, slot_end))
+        day, offset_at_midnight = next_day, offset_next_midnight
+    # Overlapping windows on one day can offer a start twice: keep it once.
+    return [Slot(start, end) for start, end in sorted(set(free))]
 
 
 def nearest_slots(slots: Sequence[Slot], *, around: datetime, count: int = 5) -> list[Slot]:
