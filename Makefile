@@ -16,7 +16,7 @@ PYTEST_WORKERS ?= 2
 help:
 	@echo "make run    prepare everything and serve the demo at http://$(HOST):$(PORT)"
 	@echo "make test   lint, migration check and the whole test suite on PostgreSQL"
-	@echo "make bench  page and commerce benchmarks (see docs/benchmarks.md)"
+	@echo "make bench  page, commerce and slot-engine benchmarks (see docs/benchmarks.md)"
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,7 @@ test: lint migrations-check pytest
 bench: $(VENV)/.dev
 	$(PY) scripts/bench_pages.py
 	$(PY) scripts/bench_commerce.py
+	$(PY) scripts/bench_slots.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -89,6 +89,9 @@ class RefundVerdict:
     explanation: str = ""
 
 
+# The reason `release` is given for a paid line its kind refused (CannotFulfil), after its refund was recorded.
+RELEASE_NOT_FULFILLED = "not_fulfilled"
+
 # A kind without its own refund rule sends every customer request to staff, with this reason.
 LINE_NEEDS_REVIEW = "Refunds for this kind of item are reviewed by our team."
 
@@ -122,10 +125,11 @@ class ProductKind:
         """
 
     def release(self, *, line: OrderLine, reason: str) -> None:
-        """Let go of what `hold` kept: the payment lapsed (expired, cancelled, replaced, abandoned, failed for good).
+        """Let go of what `hold` kept: the payment lapsed (expired, cancelled, replaced, abandoned, failed for good),
+        or, with reason RELEASE_NOT_FULFILLED, the line was paid but `fulfil` refused it (it is being refunded).
 
-        Idempotent, and harmless for a line that holds nothing or was paid meanwhile (the
-        pipeline only calls it for unpaid orders, with the order row locked). Default: nothing.
+        Idempotent, and harmless for a line that holds nothing. Called with the order row locked,
+        inside the pipeline's transaction. Default: nothing.
         """
 
     def fulfil(self, *, line: OrderLine) -> None:

@@ -33,7 +33,7 @@ from commerce.orders.services import (
     order_set_status,
 )
 from commerce.refunds.services import refund_record_automatic, send_pending_refund_after_commit
-from commerce.registry import CannotFulfil, get_kind
+from commerce.registry import RELEASE_NOT_FULFILLED, CannotFulfil, get_kind
 from commerce.shop.coupons import coupon_redeem
 from innerwork.core.money import format_money
 
@@ -118,6 +118,7 @@ def _fulfil(order: Order) -> None:
                     get_kind(line.kind).fulfil(line=line)
             except CannotFulfil as exc:
                 _refund_refused_line(order, line, reason=exc.reason)
+                get_kind(line.kind).release(line=line, reason=RELEASE_NOT_FULFILLED)
                 continue
             line.fulfilled_at = timezone.now()
             line.save(update_fields=["fulfilled_at"])

@@ -8,6 +8,7 @@ staff do to an order from the console (resend the receipt, resolve a flag).
 from commerce.orders.selectors import (
     order_detail_for_user,
     order_for_user,
+    order_line_for_item,
     order_lines_with_access,
     orders_for_user,
     payments_for_user,
@@ -29,6 +30,7 @@ __all__ = [
     "order_event_add",
     "order_flag",
     "order_for_user",
+    "order_line_for_item",
     "order_lines_with_access",
     "order_set_status",
     "orders_for_user",

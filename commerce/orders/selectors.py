@@ -58,3 +58,17 @@ def order_lines_with_access(*, order: Order) -> list[OrderLineAccess]:
                 url = ""
         entries.append(OrderLineAccess(line=line, access_url=url))
     return entries
+
+
+def order_line_for_item(*, kind: str, ref: str) -> OrderLine | None:
+    """The line that paid for one item sold on its own (a booking, a contract), with its order; None if unpaid.
+
+    A product app finds what its customer paid through this, never by reading commerce's tables itself.
+    The most recent paid line wins (an item paid twice has its second payment refunded automatically).
+    """
+    return (
+        OrderLine.objects.select_related("order", "order__user")
+        .filter(kind=kind, ref=str(ref), order__paid_at__isnull=False)
+        .order_by("-order__paid_at", "-pk")
+        .first()
+    )

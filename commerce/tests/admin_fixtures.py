@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.contrib.auth.models import Group
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 
 from innerwork.accounts.tests.factories import UserFactory
+from innerwork.core.staff_roles import staff_roles_remake
 
 ROLES = ("Support", "Finance", "Marketing", "Admin")
 
@@ -18,8 +15,7 @@ def staff_roles_ensure() -> None:
     """Make the role groups again if a transactional test's flush removed them (migrations run once per session)."""
     if Group.objects.filter(name__in=ROLES).count() == len(ROLES):
         return
-    state = MigrationExecutor(connection).loader.project_state(("commerce", "0004_staff_roles"))
-    importlib.import_module("commerce.migrations.0004_staff_roles").create_roles(state.apps, None)
+    staff_roles_remake()
 
 
 def staff_in(role: str, **kwargs):

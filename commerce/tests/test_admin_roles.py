@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from commerce.tests.admin_fixtures import staff_roles_ensure
+from innerwork.core.staff_roles import staff_role_migrations, staff_roles_remake
 
 pytestmark = pytest.mark.django_db
 
@@ -62,5 +63,29 @@ def test_running_it_again_changes_nothing_and_the_reverse_removes_the_roles():
     roles_migration.remove_roles(state_apps, None)
     assert not Group.objects.filter(name__in=before).exists()
 
-    roles_migration.create_roles(state_apps, None)
+    # made again from every roles migration (this one, then the rights later apps add), each as it ran
+    staff_roles_remake()
     assert {name: rights(name) for name in before} == before
+    staff_roles_remake()
+    assert {name: rights(name) for name in before} == before
+
+
+def test_the_roles_are_made_by_every_roles_migration_in_order():
+    assert staff_role_migrations()[0] == ("commerce", "0004_staff_roles")
+    assert {("commerce", "0006_status_changes_staff_roles"), ("mentorship", "0002_staff_roles")} <= set(
+        staff_role_migrations()
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "has", "lacks"),
+    [
+        ("Support", {"core.view_statuschange", "mentorship.view_mentorprofile"}, {"mentorship.approve_mentor"}),
+        ("Finance", {"core.view_statuschange", "mentorship.view_mentorprofile"}, {"mentorship.approve_mentor"}),
+        ("Marketing", set(), {"core.view_statuschange", "mentorship.view_mentorprofile"}),
+        ("Admin", {"core.view_statuschange", "mentorship.approve_mentor", "mentorship.change_mentorprofile"}, set()),
+    ],
+)
+def test_later_apps_give_each_role_its_rights_on_their_models(role, has, lacks):
+    assert has <= rights(role)
+    assert not lacks & rights(role)

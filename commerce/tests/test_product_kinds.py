@@ -321,6 +321,7 @@ def test_a_refused_line_is_refunded_automatically_the_customer_told_once_and_not
     assert refund.stripe_refund_id.startswith("re_")
     assert "7" not in slots.sold
     assert ("revoke", "7") not in slots.calls
+    assert slots.released() == ["not_fulfilled"]  # let go once, after the refusal
     # and the customer reads why, once
     assert OutboxEmail.objects.filter(dedup_key=line_not_fulfilled_key(order=order, line=line)).count() == 1
     assert order.events.filter(type="line_not_fulfilled").get().message == LINE_NOT_FULFILLED.format(

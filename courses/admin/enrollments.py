@@ -5,11 +5,10 @@ Enrollment status never changes here directly: grant and revoke go through
 """
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -19,6 +18,7 @@ from django.urls import path, reverse
 
 from courses import services
 from courses.models import Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress
+from innerwork.core.admin_actions import ReasonActionMixin
 from innerwork.core.audit import staff_action_record
 
 
@@ -56,14 +56,6 @@ class GrantForm(forms.Form):
             field.queryset = field.queryset  # re-binds the choices to the new widget
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=255, widget=forms.TextInput(attrs={"size": 60}))
-
-    def __init__(self, *args, required: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].required = required
-
-
 class EnrollmentEventInline(admin.TabularInline):
     model = EnrollmentEvent
     fields = ("created_at", "from_status", "to_status", "actor", "reason")
@@ -76,7 +68,7 @@ class EnrollmentEventInline(admin.TabularInline):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(ReasonActionMixin, admin.ModelAdmin):
     list_display = ("user", "course", "status", "type", "progress", "created_at", "completed_at")
     list_filter = ("status", "type", "course__category", ("course", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("user", "course")
@@ -98,6 +90,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
     fields = readonly_fields
     inlines = (EnrollmentEventInline,)
     actions = ("grant_selected", "revoke_selected")
+    reason_kept = "Kept on each enrollment's history."
 
     def get_queryset(self, request):
         lessons = Subquery(
@@ -172,7 +165,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
     @admin.action(description="Grant (gifted) to the selected learners…", permissions=["change"])
     def grant_selected(self, request, queryset):
         """Re-open or re-gift the selected enrollments; those with access are left as they are."""
-        return self._with_reason(
+        return self.action_with_reason(
             request,
             queryset,
             action="grant_selected",
@@ -186,7 +179,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected enrollments with a reason…", permissions=["change"])
     def revoke_selected(self, request, queryset):
-        return self._with_reason(
+        return self.action_with_reason(
             request,
             queryset,
             action="revoke_selected",
@@ -196,27 +189,8 @@ class EnrollmentAdmin(admin.ModelAdmin):
             done="Revoked {count} enrollment{s}.",
         )
 
-    def _with_reason(self, request, queryset, *, action, title, required, apply, done):
-        """An intermediate page asking for a reason, then `apply` to each selected enrollment."""
-        form = ReasonForm(request.POST if "apply" in request.POST else None, required=required)
-        if "apply" in request.POST and form.is_valid():
-            count = 0
-            for enrollment in queryset:
-                try:
-                    apply(enrollment, form.cleaned_data["reason"])
-                    count += 1
-                except ValidationError as error:
-                    self.message_user(request, f"{enrollment}: {' '.join(error.messages)}", messages.ERROR)
-            self.message_user(request, done.format(count=count, s="" if count == 1 else "s"))
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            "form": form,
-            "enrollments": queryset,
-            "action": action,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            "select_across": request.POST.get("select_across", "0"),
-        }
-        return TemplateResponse(request, "admin/courses/enrollment/action_reason.html", context)
+    def describe_for_reason(self, enrollment) -> str:
+        return (
+            f"{enrollment.user} — {enrollment.course} "
+            f"({enrollment.get_status_display()}, {enrollment.get_type_display()})"
+        )

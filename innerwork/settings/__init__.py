@@ -51,9 +51,11 @@ INSTALLED_APPS = [
     "djstripe",
     "innerwork.core",
     "innerwork.accounts",
+    "innerwork.scheduling",
     "innerwork.api",
     "courses",
     "commerce",
+    "mentorship",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +269,15 @@ COURSES_PAGE_SIZE = env.int("COURSES_PAGE_SIZE", default=12)
 # within this many days of payment, below this share of the lessons done, and before a certificate.
 COURSE_REFUND_DAYS = env.int("COURSE_REFUND_DAYS", default=14)
 COURSE_REFUND_MAX_PROGRESS_PERCENT = env.int("COURSE_REFUND_MAX_PROGRESS_PERCENT", default=30)
+
+# Mentorship bookings (mentorship.product_kind, mentorship.services). A slot is held for its booking as long
+# as its Stripe payment page stays open (at least Stripe's 30 minutes); a paid session can be moved up to
+# BOOKING_RESCHEDULE_NOTICE_HOURS before it starts, at most BOOKING_MAX_RESCHEDULES times; a customer who
+# cancels gets back the share of the first tier whose notice they gave ("hours:percent", most notice first).
+BOOKING_HOLD_MINUTES = env.int("BOOKING_HOLD_MINUTES", default=30)
+BOOKING_RESCHEDULE_NOTICE_HOURS = env.int("BOOKING_RESCHEDULE_NOTICE_HOURS", default=24)
+BOOKING_MAX_RESCHEDULES = env.int("BOOKING_MAX_RESCHEDULES", default=2)
+BOOKING_CANCEL_REFUND_TIERS = env.str("BOOKING_CANCEL_REFUND_TIERS", default="48:100,24:50,0:0")
 
 # Security: hardened whenever DEBUG is off (`manage.py check --deploy` is clean).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

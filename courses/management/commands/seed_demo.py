@@ -8,11 +8,9 @@ so re-seeding never rewinds what somebody did in the demo.
 
 from collections import Counter
 from datetime import timedelta
-from importlib import import_module
 from itertools import islice
 
 from allauth.account.models import EmailAddress
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -23,6 +21,7 @@ from courses import demo_content
 from courses.demo_content import generated
 from courses.models import Category, Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress, Module
 from courses.services import course_refresh_stats
+from innerwork.core.staff_roles import staff_roles_remake
 
 User = get_user_model()
 
@@ -98,7 +97,7 @@ class Command(BaseCommand):
         user = self._person(spec, staff=True, superuser=False)
         group = Group.objects.filter(name=role).first()
         if group is None:  # the roles migration ran, but the groups were deleted since (a flushed database)
-            import_module("commerce.migrations.0004_staff_roles").create_roles(django_apps, None)
+            staff_roles_remake()
             group = Group.objects.get(name=role)
         if not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)
