@@ -253,9 +253,14 @@ class BookingAdmin(ReasonActionMixin, RecordAdmin):
             action="cancel_with_full_refund",
             title="Cancel bookings with a full refund",
             required=True,
-            apply=lambda booking, reason: booking_cancel(booking=booking, actor=request.user, reason=reason),
+            apply=lambda booking, reason: self._cancel(request, booking, reason),
             done="Cancelled {count} booking{s}; what was paid goes back in full.",
         )
+
+    def _cancel(self, request, booking, reason: str) -> None:
+        booking, money = booking_cancel(booking=booking, actor=request.user, reason=reason)
+        if money:  # the refund started, or why it did not (Stripe unreachable: resent later; refused: flagged)
+            self.message_user(request, f"{booking.number}: {money}")
 
     def describe_for_reason(self, booking) -> str:
         start = f"{booking.appointment.start_at:%Y-%m-%d %H:%M} UTC" if booking.appointment else "no time"

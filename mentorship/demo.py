@@ -294,11 +294,9 @@ def _next_week(now: datetime, spec: MentorSpec) -> date:
 def _learner_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) -> None:
     if Booking.objects.filter(mentor=mentor, customer=demo.learner, topic=spec.topic).exists():
         return  # the learner's history: created once, whatever happened to it since
-    if spec.days_from_now > 0:
-        _upcoming_session(demo, spec, mentor)
-    else:
-        _past_session(demo, spec, mentor)
-    demo.counts["mentor sessions created"] += 1
+    made = _upcoming_session(demo, spec, mentor) if spec.days_from_now > 0 else _past_session(demo, spec, mentor)
+    if made:
+        demo.counts["mentor sessions created"] += 1
 
 
 def _new_booking(spec: SessionSpec, mentor: MentorProfile, customer) -> Booking:
@@ -322,14 +320,14 @@ def _new_booking(spec: SessionSpec, mentor: MentorProfile, customer) -> Booking:
 # would confirm it, and staff cancelling one from the console refund nothing (there is nothing paid).
 
 
-def _upcoming_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) -> None:
+def _upcoming_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) -> bool:
     """Confirmed, at the mentor's first free time `days_from_now` days ahead (checked by the slot engine)."""
     length = timedelta(minutes=spec.minutes)
     slot = next_free_slot(
         host=mentor.user, length=length, now=demo.now, after=demo.now + timedelta(days=spec.days_from_now)
     )
-    if slot is None:
-        return
+    if slot is None:  # the mentor's hours were edited down to nothing: no session to show
+        return False
     booking = _new_booking(spec, mentor, demo.learner)
     booking.appointment = appointment_hold(
         host=mentor.user,
@@ -349,9 +347,10 @@ def _upcoming_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) 
         message="Confirmed (demo data: no payment was taken).",
         changes={"confirmed_at": demo.now},
     )
+    return True
 
 
-def _past_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) -> None:
+def _past_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) -> bool:
     """Held, confirmed and completed `-days_from_now` days ago at `hour` in the mentor's zone.
 
     The slot engine offers no past time, so the appointment is created in its first status (held, as the
@@ -389,3 +388,4 @@ def _past_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) -> N
     times = {"created": booked_at, "confirmed": booked_at, "completed": end + timedelta(minutes=5)}
     for event_type, at in times.items():
         booking.events.filter(type=event_type).update(created_at=at)
+    return True

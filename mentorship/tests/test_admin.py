@@ -172,7 +172,9 @@ def test_staff_cancelling_refunds_in_full_whatever_the_notice_and_is_audited(
     assert (cancel.subject_type, cancel.subject_id) == ("mentorship.booking", str(paid_booking.pk))
     assert cancel.data == {"refund": 12000, "currency": "usd"}
     assert StaffAction.objects.filter(action="order.refund", order_number=order.number).count() == 1
-    # and the booking's page shows the move on its timeline
+    # and staff are told the refund started; the booking's page shows the move on its timeline
+    listing = client.get(reverse(CHANGELIST)).content.decode()
+    assert f"{paid_booking.number}: Your refund of $120.00 is on its way" in listing
     page = client.get(reverse("admin:mentorship_booking_change", args=[paid_booking.pk])).content.decode()
     assert "Mentor is ill" in page
 
