@@ -119,6 +119,7 @@ class BookingEventInline(admin.TabularInline):
     """The booking's timeline, oldest first; written only by the booking services."""
 
     model = BookingEvent
+    verbose_name_plural = "Timeline"
     fields = ("created_at", "type", "message", "actor")
     readonly_fields = fields
     extra = 0

@@ -25,7 +25,7 @@ from mentorship.bookings import (
     booking_subject,
     hold_until,
 )
-from mentorship.models import Booking, Expertise, Language, MentorProfile
+from mentorship.models import Booking, Expertise, Language, MentorProfile, new_booking_number
 from mentorship.services import mentor_approve, mentor_session_price
 
 MENTOR_PASSWORD = "innerwork-mentor"  # noqa: S105 - published in the README on purpose
@@ -299,9 +299,11 @@ def _learner_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) -
         demo.counts["mentor sessions created"] += 1
 
 
-def _new_booking(spec: SessionSpec, mentor: MentorProfile, customer) -> Booking:
+def _new_booking(spec: SessionSpec, mentor: MentorProfile, customer, *, booked_at: datetime) -> Booking:
     price = mentor_session_price(mentor=mentor, minutes=spec.minutes)
     booking = Booking.objects.create(
+        # Numbered by the day it was booked, as a real booking is (the random part as new_booking_number makes it).
+        number=f"BKG-{booked_at:%Y%m%d}-{new_booking_number()[-6:]}",
         mentor=mentor,
         customer=customer,
         minutes=spec.minutes,
@@ -328,7 +330,7 @@ def _upcoming_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) 
     )
     if slot is None:  # the mentor's hours were edited down to nothing: no session to show
         return False
-    booking = _new_booking(spec, mentor, demo.learner)
+    booking = _new_booking(spec, mentor, demo.learner, booked_at=demo.now)
     booking.appointment = appointment_hold(
         host=mentor.user,
         guest=demo.learner,
@@ -361,7 +363,7 @@ def _past_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) -> b
     start = datetime.combine(day, time(spec.hour), tzinfo=zone).astimezone(UTC)
     end = start + timedelta(minutes=spec.minutes)
     booked_at = start - timedelta(days=6)
-    booking = _new_booking(spec, mentor, demo.learner)
+    booking = _new_booking(spec, mentor, demo.learner, booked_at=booked_at)
     booking.appointment = Appointment.objects.create(
         host=mentor.user,
         guest=demo.learner,

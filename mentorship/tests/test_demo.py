@@ -124,6 +124,8 @@ def test_the_demo_learner_has_a_confirmed_session_ahead_and_completed_ones_behin
         assert booking.appointment.status == Appointment.Status.COMPLETED
         assert booking.appointment.end_at < now
         assert list(booking.events.values_list("type", flat=True)) == ["created", "confirmed", "completed"]
+        assert booking.number.startswith(f"BKG-{booking.created_at:%Y%m%d}-")  # numbered the day it was booked
+        assert booking.created_at < booking.appointment.start_at
         assert booking.events.order_by("created_at", "id").last().created_at > booking.appointment.end_at
     # the upcoming session's time is no longer offered to anyone else
     slots = free_slots(
