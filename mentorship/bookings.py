@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,7 +20,8 @@ from commerce.checkout import order_create_for_item
 from commerce.exceptions import RefundError
 from commerce.models import Order
 from commerce.orders import order_line_for_item
-from commerce.refunds import refund_quote, refund_start
+from commerce.refunds import refund_quote, refund_start, refundable_by_line
+from innerwork.core.audit import staff_action_record
 from innerwork.core.money import format_money
 from innerwork.core.status import status_move
 from innerwork.scheduling.services import (
@@ -34,6 +36,7 @@ from mentorship.notifications import notify_booking_canceled, notify_booking_res
 from mentorship.services import mentor_session_price
 
 BOOKING_KIND = "mentorship_session"
+CANCEL_PERMISSION = "mentorship.cancel_booking"
 
 MENTOR_NOT_BOOKABLE = "{name} is not taking bookings at the moment."
 CANNOT_BOOK_YOURSELF = "You can't book a session with yourself."
@@ -43,6 +46,8 @@ RESCHEDULE_TOO_LATE = "A session can be moved up to {hours} hours before it star
 RESCHEDULE_LIMIT = "This session was already moved {count} times, the most we allow."
 NOT_CANCELABLE = "This session can no longer be cancelled."
 NOT_FINISHABLE = "Only a confirmed session that has ended can be marked {what}."
+NOT_ALLOWED_TO_CANCEL = "Only its customer, its mentor or staff allowed to cancel bookings can cancel this session."
+STAFF_REASON_REQUIRED = "Say why: the reason is kept in the staff audit log."
 REFUND_ON_ITS_WAY = "Your refund of {amount} is on its way; we'll e-mail you when the bank has it."
 
 STATUS_MESSAGES = {
@@ -202,22 +207,44 @@ class CancelQuote:
         return format_money(self.amount, self.currency)
 
 
-def booking_cancel_quote(*, booking: Booking, by_mentor: bool = False, now: datetime | None = None) -> CancelQuote:
+def booking_cancel_quote(
+    *, booking: Booking, by_mentor: bool = False, by_staff: bool = False, now: datetime | None = None
+) -> CancelQuote:
     """What goes back if the session is cancelled now: the tier by notice (the refund policy's quote, the
-    same the cancel will refund), or everything paid and not yet refunded when the mentor cancels. Reads only."""
+    same the cancel will refund), or everything paid and not yet refunded when the mentor or staff cancel.
+    Reads only."""
     line = order_line_for_item(kind=BOOKING_KIND, ref=str(booking.pk))
     if line is None:
         return CancelQuote(amount=0, currency=booking.currency, explanation="", order=None, line_id=None)
+    if by_mentor or by_staff:
+        # Everything not yet refunded, whatever the notice: the policy's quote would give only its tier.
+        left = refundable_by_line(order=line.order).get(line.pk, 0)
+        explanation = "The mentor cancelled: all of it." if by_mentor else "Staff cancelled: all of it."
+        return CancelQuote(left, line.order.currency, explanation, line.order, line.pk)
     quote = refund_quote(order=line.order, line_ids=[line.pk], now=now).line_for(line.pk)
-    if by_mentor:
-        return CancelQuote(quote.amount, line.order.currency, "The mentor cancelled: all of it.", line.order, line.pk)
     amount = quote.amount if quote.eligible else 0
     explanation = quote.explanation or " ".join(quote.reasons)
     return CancelQuote(amount, line.order.currency, explanation, line.order, line.pk)
 
 
+def _canceller(booking: Booking, actor) -> str:
+    """Who is cancelling: "customer", "mentor" or "staff"; PermissionDenied for anyone else."""
+    if actor.pk == booking.customer_id:
+        return "customer"
+    if actor.pk == booking.mentor.user_id:
+        return "mentor"
+    if actor.is_staff and actor.has_perm(CANCEL_PERMISSION):
+        return "staff"
+    raise PermissionDenied(NOT_ALLOWED_TO_CANCEL)
+
+
 def booking_cancel(*, booking: Booking, actor, reason: str = "", now: datetime | None = None) -> tuple[Booking, str]:
-    """Cancel a session, by its customer (refund by the notice tiers) or its mentor (full refund).
+    """Cancel a session, by its customer (refund by the notice tiers), its mentor or staff (full refund).
+
+    Staff need the `mentorship.cancel_booking` permission and a reason; their cancellation is written
+    to the staff audit log (StaffAction "booking.cancel", tied to the order) in the same transaction
+    as the cancellation, and the refund they start is audited by commerce as "order.refund".
+    Raises PermissionDenied for anyone else, BookingError when it can no longer be cancelled.
 
     The booking is cancelled and its time freed at once (both people get a CANCEL invitation); the
     refund is then started through commerce's refund pipeline, once per booking (its request key), for
@@ -226,7 +253,10 @@ def booking_cancel(*, booking: Booking, actor, reason: str = "", now: datetime |
     Returns the booking and a sentence for the person about their money ("" when nothing goes back).
     """
     now = now or timezone.now()
-    by_mentor = actor.pk == booking.mentor.user_id and actor.pk != booking.customer_id
+    who = _canceller(booking, actor)
+    by_mentor, by_staff = who == "mentor", who == "staff"
+    if by_staff and not reason.strip():
+        raise BookingError(STAFF_REASON_REQUIRED)
     with transaction.atomic():
         booking = _lock(booking)
         if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.PENDING_PAYMENT, Booking.Status.EXPIRED):
@@ -234,7 +264,7 @@ def booking_cancel(*, booking: Booking, actor, reason: str = "", now: datetime |
         if booking.status == Booking.Status.CONFIRMED and booking.appointment.start_at <= now:
             raise BookingError(NOT_CANCELABLE)
         paid = booking.status == Booking.Status.CONFIRMED
-        quote = booking_cancel_quote(booking=booking, by_mentor=by_mentor, now=now) if paid else None
+        quote = booking_cancel_quote(booking=booking, by_mentor=by_mentor, by_staff=by_staff, now=now) if paid else None
         why = reason.strip() or ("Cancelled by the mentor." if by_mentor else "Cancelled by the customer.")
         booking_set_status(
             booking=booking,
@@ -245,6 +275,15 @@ def booking_cancel(*, booking: Booking, actor, reason: str = "", now: datetime |
         )
         if booking.appointment.status in ("held", "confirmed"):
             booking.appointment = appointment_cancel(appointment=booking.appointment, reason=why, actor=actor)
+        if by_staff:
+            staff_action_record(
+                actor=actor,
+                action="booking.cancel",
+                subject=booking,
+                reason=why,
+                order_number=quote.order.number if quote and quote.order else "",
+                data={"refund": quote.amount if quote else 0, "currency": booking.currency},
+            )
         if paid:
             notify_booking_canceled(booking=booking)
     if not quote or quote.amount == 0:
@@ -255,7 +294,7 @@ def booking_cancel(*, booking: Booking, actor, reason: str = "", now: datetime |
             amounts={quote.line_id: quote.amount},
             reason=why,
             actor=actor,
-            source="automatic" if by_mentor else "customer",
+            source={"mentor": "automatic", "staff": "staff"}.get(who, "customer"),
             request_key=f"booking-cancel:{booking.pk}",
         )
     except RefundError as exc:  # recorded and resent by send_pending_refunds, or refused and flagged for staff

@@ -151,6 +151,7 @@ class Booking(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        permissions = [("cancel_booking", "Can cancel a booking with a full refund")]
 
     def __str__(self) -> str:
         return self.number

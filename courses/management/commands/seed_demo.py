@@ -4,13 +4,15 @@ Idempotent: rows are found by natural keys (e-mail, slug, position) and only wri
 missing or different, so a second run changes nothing. Things that belong to the learner's
 history (enrollments, progress, certificates, timestamps) are created once and then left alone,
 so re-seeding never rewinds what somebody did in the demo.
+
+Other apps seed their own part after the catalogue (mentors, their calendars, sessions), each through
+its `demo.py`, found by innerwork.core.demo_seeding without this command naming them.
 """
 
 from collections import Counter
 from datetime import timedelta
 from itertools import islice
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -21,6 +23,7 @@ from courses import demo_content
 from courses.demo_content import generated
 from courses.models import Category, Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress, Module
 from courses.services import course_refresh_stats
+from innerwork.core.demo_seeding import DemoSeed, demo_seeders
 from innerwork.core.staff_roles import staff_roles_remake
 
 User = get_user_model()
@@ -59,6 +62,8 @@ class Command(BaseCommand):
             raise CommandError("--scale must be zero or a positive number of courses.")
         self.now = timezone.now()
         self.counts = Counter()
+        # The shared people are filled in once made; the other apps' seeds run after the catalogue.
+        self.demo = DemoSeed(now=self.now, counts=self.counts, learner=None, admin=None)
         with transaction.atomic():
             admin = self._person(demo_content.ADMIN, staff=True)
             for role, spec in demo_content.STAFF_ROLES.items():
@@ -74,23 +79,22 @@ class Command(BaseCommand):
             # Bulk inserts send no signals, so recount every course once; a recount that finds
             # the same figures changes nothing, which keeps a second run a no-op.
             course_refresh_stats(course_ids=Course.objects.values_list("pk", flat=True))
+            self.demo.learner, self.demo.admin = learner, admin
+            for _label, seed in demo_seeders(exclude=("courses",)):
+                seed(demo=self.demo)
         self._report()
 
     # People -----------------------------------------------------------------------------------
 
     def _person(self, spec: demo_content.PersonSpec, *, staff: bool = False, superuser: bool | None = None):
-        superuser = staff if superuser is None else superuser
-        user, _ = self._sync(
-            User,
-            {"email": spec.email},
-            {"full_name": spec.full_name, "time_zone": spec.time_zone, "is_staff": staff, "is_superuser": superuser},
+        return self.demo.person(
+            email=spec.email,
+            full_name=spec.full_name,
+            time_zone=spec.time_zone,
+            password=spec.password,
+            staff=staff,
+            superuser=superuser,
         )
-        if not user.check_password(spec.password):
-            user.set_password(spec.password)
-            user.save(update_fields=["password"])
-            self.counts["passwords set"] += 1
-        self._verified_email(user)
-        return user
 
     def _staff_member(self, spec: demo_content.PersonSpec, role: str) -> None:
         """A staff member who is not a superuser: what they may do comes from their role's group."""
@@ -102,10 +106,6 @@ class Command(BaseCommand):
         if not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)
             self.counts["staff roles given"] += 1
-
-    def _verified_email(self, user) -> None:
-        # Demo accounts must be able to sign in even where e-mail verification is mandatory.
-        self._sync(EmailAddress, {"user": user, "email": user.email}, {"verified": True, "primary": True})
 
     # Catalogue --------------------------------------------------------------------------------
 
@@ -301,20 +301,7 @@ class Command(BaseCommand):
 
     def _sync(self, model, lookup: dict, values: dict, *, create_only: dict | None = None):
         """Find a row by its natural key; create it, or update only the fields that differ."""
-        obj = model.objects.filter(**lookup).first()
-        label = model._meta.verbose_name_plural
-        if obj is None:
-            self.counts[f"{label} created"] += 1
-            return model.objects.create(**lookup, **values, **(create_only or {})), True
-        changed = [name for name, value in values.items() if getattr(obj, name) != value]
-        if changed:
-            for name in changed:
-                setattr(obj, name, values[name])
-            # auto_now fields (updated_at) only move when something really changed.
-            auto_now = [f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
-            obj.save(update_fields=changed + auto_now)
-            self.counts[f"{label} updated"] += 1
-        return obj, False
+        return self.demo.sync(model, lookup, values, create_only=create_only)
 
     def _report(self) -> None:
         if self.counts:
@@ -334,3 +321,5 @@ class Command(BaseCommand):
             + ", ".join(spec.email for spec in demo_content.INSTRUCTORS.values())
             + f" / {demo_content.LEARNER.password}"
         )
+        for note in self.demo.notes:
+            self.stdout.write(f"  {note}")

@@ -1,0 +1,153 @@
+"""`manage.py seed_demo` seeds mentorship too (mentorship/demo.py): mentors to book, the same after every run."""
+
+from datetime import timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from commerce.tests.admin_fixtures import client_for, staff_in
+from innerwork.accounts.models import User
+from innerwork.core.demo_seeding import demo_seeders
+from innerwork.scheduling.models import Appointment, Calendar, DateOverride, WeeklyRule
+from innerwork.scheduling.selectors import free_slots
+from mentorship import demo
+from mentorship.models import Booking, BookingEvent, Expertise, Language, MentorProfile
+
+pytestmark = pytest.mark.django_db
+
+LEARNER = "learner@innerwork.test"
+SEEDED_MODELS = (
+    User,
+    Expertise,
+    Language,
+    MentorProfile,
+    Calendar,
+    WeeklyRule,
+    DateOverride,
+    Appointment,
+    Booking,
+    BookingEvent,
+)
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def _snapshot() -> dict:
+    """Every field of every seeded row, and the mentors' expertise and languages."""
+    rows = {model.__name__: {row["id"]: row for row in model.objects.values()} for model in SEEDED_MODELS}
+    rows["links"] = {
+        mentor.pk: (
+            sorted(mentor.expertise.values_list("slug", flat=True)),
+            sorted(mentor.languages.values_list("code", flat=True)),
+        )
+        for mentor in MentorProfile.objects.all()
+    }
+    return rows
+
+
+def test_seed_demo_finds_mentorships_seed_by_app_without_naming_it():
+    assert ("mentorship", demo.seed) in demo_seeders()
+
+
+def test_seeding_twice_gives_the_same_rows_and_reports_nothing_to_change():
+    # given a seeded demo
+    first = _seed()
+    before = _snapshot()
+    # when seeding again
+    second = _seed()
+    # then no row changed and the report says so; both runs name the demo mentor login
+    assert _snapshot() == before
+    assert "mentor profiles created: 6" in first
+    assert "nothing to change" in second
+    assert f"mentors: {demo.MENTOR_LOGIN} / {demo.MENTOR_PASSWORD}" in second
+
+
+def test_six_approved_mentors_in_several_zones_either_side_of_the_date_line_each_with_free_slots_this_week():
+    _seed()
+
+    mentors = list(MentorProfile.objects.select_related("user__calendar"))
+    assert len(mentors) >= 6
+    assert {mentor.status for mentor in mentors} == {MentorProfile.Status.APPROVED}
+    zones = {mentor.user.calendar.time_zone for mentor in mentors}
+    assert len(zones) >= 3
+    assert {"Pacific/Auckland", "America/Los_Angeles"} <= zones  # across the date line from each other
+    now = timezone.now()
+    for mentor in mentors:
+        calendar = mentor.user.calendar
+        assert calendar.time_zone == mentor.user.time_zone
+        assert all((mentor.headline, mentor.bio, mentor.meeting_url, mentor.session_lengths))
+        assert mentor.expertise.exists()
+        assert mentor.languages.exists()
+        assert (mentor.hourly_rate_amount > 0, mentor.currency) == (True, "usd")
+        assert calendar.weekly_rules.exists()
+        assert calendar.buffer_before_minutes + calendar.buffer_after_minutes > 0
+        assert calendar.min_notice_minutes > 0
+        # a day off next week, in the mentor's own zone
+        today = now.astimezone(ZoneInfo(calendar.time_zone)).date()
+        day_off = calendar.date_overrides.get(unavailable=True).date
+        assert today < day_off <= today + timedelta(days=14)
+        assert day_off.isocalendar()[1] != today.isocalendar()[1]
+        shortest = timedelta(minutes=min(mentor.session_lengths))
+        week = free_slots(host=mentor.user, length=shortest, start=now, end=now + timedelta(days=7), now=now)
+        assert week, mentor.slug
+
+
+def test_the_demo_mentor_can_sign_in(client):
+    _seed()
+
+    assert client.login(username=demo.MENTOR_LOGIN, password=demo.MENTOR_PASSWORD)
+    assert User.objects.get(email=demo.MENTOR_LOGIN).mentor_profile.is_listed
+
+
+def test_the_demo_learner_has_a_confirmed_session_ahead_and_completed_ones_behind():
+    _seed()
+
+    now = timezone.now()
+    bookings = Booking.objects.filter(customer__email=LEARNER).select_related("appointment", "mentor")
+    upcoming = [b for b in bookings if b.status == Booking.Status.CONFIRMED]
+    past = [b for b in bookings if b.status == Booking.Status.COMPLETED]
+    assert len(upcoming) == 1
+    assert len(past) >= 1
+    [ahead] = upcoming
+    assert ahead.appointment.status == Appointment.Status.CONFIRMED
+    assert ahead.appointment.start_at > now + timedelta(days=3)
+    assert ahead.mentor.user.email == demo.MENTOR_LOGIN  # the demo mentor sees it too
+    for booking in past:
+        assert booking.appointment.status == Appointment.Status.COMPLETED
+        assert booking.appointment.end_at < now
+        assert list(booking.events.values_list("type", flat=True)) == ["created", "confirmed", "completed"]
+        assert booking.number.startswith(f"BKG-{booking.created_at:%Y%m%d}-")  # numbered the day it was booked
+        assert booking.created_at < booking.appointment.start_at
+        assert booking.events.order_by("created_at", "id").last().created_at > booking.appointment.end_at
+    # the upcoming session's time is no longer offered to anyone else
+    slots = free_slots(
+        host=ahead.mentor.user,
+        length=timedelta(minutes=ahead.minutes),
+        start=ahead.appointment.start_at,
+        end=ahead.appointment.end_at,
+        now=now,
+    )
+    assert not [slot for slot in slots if slot.start == ahead.appointment.start_at]
+
+
+@pytest.mark.parametrize("role", ["Support", "Finance", "Admin"])
+def test_the_seeded_bookings_render_in_the_console_for_each_role(role):
+    _seed()
+    client = client_for(staff_in(role, email=f"{role.lower()}-console@innerwork.test"))
+
+    listing = client.get(reverse("admin:mentorship_booking_changelist"))
+
+    assert listing.status_code == 200
+    for booking in Booking.objects.all():
+        assert booking.number in listing.content.decode()
+        page = client.get(reverse("admin:mentorship_booking_change", args=[booking.pk]))
+        assert page.status_code == 200
+        assert "Not paid" in page.content.decode()
