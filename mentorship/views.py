@@ -30,7 +30,7 @@ from commerce.models import Order
 from commerce.views.checkout import HttpResponseSeeOther
 from innerwork.accounts.time_zones import is_valid_time_zone, time_zone_choices, utc_offset_label
 from innerwork.core.ratelimit import rate_limit
-from innerwork.scheduling.services import SlotTaken
+from innerwork.scheduling.services import SLOT_TAKEN, SlotTaken
 from mentorship.bookings import (
     BOOKING_KIND,
     BookingError,
@@ -170,6 +170,7 @@ def _mentor_page(request, mentor: MentorProfile, *, minutes: int, alternatives=(
         "slot_days": SLOT_DAYS,
         "alternatives": [(slot, _book_url(mentor, slot.start, minutes)) for slot in alternatives],
         "zone_keep": [("length", minutes)],
+        "taken_message": SLOT_TAKEN,
     }
     return _render_in(request, zone, "mentorship/mentor_detail.html", context, status=status)
 
@@ -214,7 +215,6 @@ def _send_to_payment(request, booking: Booking, order: Order | None):
 
 def _slot_taken(request, mentor: MentorProfile, minutes: int, taken: SlotTaken):
     """Back to the mentor's times (409), saying the time was just taken and offering the nearest free ones."""
-    messages.error(request, str(taken))
     return _mentor_page(request, mentor, minutes=minutes, alternatives=taken.alternatives, status=409)
 
 
