@@ -394,7 +394,12 @@ def session_reschedule(request, number: str):
     )
     context = {
         **_session_context(request, booking),
-        "day_pairs": [(day, [(slot, "") for slot in day.slots]) for day in days],
+        # Its own time shows as free to the engine (ignore_subject); it is not a time to move to.
+        "day_pairs": [
+            (day, pairs)
+            for day in days
+            if (pairs := [(slot, "") for slot in day.slots if slot.start != booking.appointment.start_at])
+        ],
         "error": error,
         "alternatives": alternatives,
         "slot_days": SLOT_DAYS,

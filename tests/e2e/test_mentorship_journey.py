@@ -134,3 +134,50 @@ def test_visitor_finds_a_mentor_books_pays_downloads_the_ics_and_cancels_with_th
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELED
     shoot_both(page, "session-cancelled")
+
+
+def test_leaving_stripe_unpaid_then_paying_later_and_rescheduling(page, shop, mentors):
+    base, customer = shop["base"], shop["customer"]
+    page.goto(f"{base}/accounts/login/?next=/mentors/kenji-watanabe/")
+    page.fill("input[name='login']", customer.email)
+    page.fill("input[name='password']", PASSWORD)
+    page.locator("form:has([name='password']) [type=submit]").first.click()
+    page.wait_for_url(f"{base}/mentors/kenji-watanabe/")
+
+    # Book 30 minutes five days ahead, then leave Stripe's page without paying.
+    day = page.locator(".slot-day").nth(5)
+    day.locator("summary").click()
+    day.locator("a.slot").nth(2).click()
+    page.fill("input[name='topic']", "Changing careers at 40")
+    page.click("button:has-text('Continue to payment')")
+    page.wait_for_url(HOSTED_PAGE)
+    booking = Booking.objects.get(customer=customer)
+    page.goto(f"{base}/sessions/{booking.number}/not-paid/")
+    page.wait_for_url(f"{base}/sessions/{booking.number}/")
+    assert "The payment was not made" in page.inner_text(".messages")
+    hold = booking.appointment.hold_expires_at.astimezone(PARIS)
+    assert f"until {hold:%H:%M}" in page.inner_text(".session-unpaid")
+    shoot_both(page, "session-unpaid")
+
+    # Pay now goes back to Stripe; 4242 confirms it.
+    page.click("button:has-text('Pay now')")
+    page.wait_for_url(HOSTED_PAGE)
+    fill_card(page, "4242 4242 4242 4242")
+    pay_button(page).click()
+    page.wait_for_url(f"{base}/sessions/{booking.number}/")
+    assert page.inner_text(".status-badge") == "Confirmed"
+
+    # Reschedule to a time two days later: the session moves, the payment stays.
+    page.click("a:has-text('Reschedule')")
+    shoot_both(page, "reschedule")
+    target = page.locator(".slot-day").nth(7)
+    target.locator("summary").click()
+    button = target.locator("button.slot").first
+    new_time = button.inner_text()
+    button.click()
+    page.wait_for_url(f"{base}/sessions/{booking.number}/")
+    assert "Your session was moved" in page.inner_text(".messages")
+    assert new_time in page.inner_text(".session-summary")
+    booking.refresh_from_db()
+    assert (booking.status, booking.reschedule_count) == (Booking.Status.CONFIRMED, 1)
+    shoot_both(page, "session-moved")
