@@ -259,7 +259,7 @@ def book(request, slug: str):
         else:
             return _send_to_payment(request, booking, order)
     context = {"mentor": mentor, "form": form, "start": start, "price": price}
-    return _render_in(request, zone, "mentorship/book.html", context, status=200 if form.is_bound is False else 400)
+    return _render_in(request, zone, "mentorship/book.html", context, status=400 if form.is_bound else 200)
 
 
 @login_required
