@@ -23,6 +23,7 @@ urlpatterns = [
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     path("", include("commerce.urls")),
     path("", include("courses.urls")),
+    path("", include("mentorship.urls")),
 ]
 
 if settings.DEBUG:

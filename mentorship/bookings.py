@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from commerce.checkout import order_create_for_item
+from commerce.checkout import order_create_for_item, order_fulfil_from_return
 from commerce.exceptions import RefundError
 from commerce.models import Order
-from commerce.orders import order_line_for_item
+from commerce.orders import order_line_for_item, orders_for_user
 from commerce.refunds import refund_quote, refund_start, refundable_by_line
 from innerwork.core.audit import staff_action_record
 from innerwork.core.money import format_money
@@ -110,18 +110,40 @@ def _lock(booking: Booking) -> Booking:
     )
 
 
+def booking_for_request(*, customer, request_key: str) -> Booking | None:
+    """The customer's booking made by the form submit `request_key`, if any."""
+    if not request_key:
+        return None
+    return Booking.objects.filter(customer=customer, request_key=request_key).select_related("appointment").first()
+
+
 def booking_start(
-    *, customer, mentor: MentorProfile, start_at: datetime, minutes: int, topic: str, notes: str = "", now=None
-) -> tuple[Booking, Order]:
+    *,
+    customer,
+    mentor: MentorProfile,
+    start_at: datetime,
+    minutes: int,
+    topic: str,
+    notes: str = "",
+    request_key: str = "",
+    now=None,
+) -> tuple[Booking, Order | None]:
     """Book `minutes` with `mentor` at `start_at` for `customer`: the slot is held and a pending order placed.
 
     All in one transaction: the booking (pending_payment, priced now from the mentor's rate), its
     appointment held on the mentor's calendar (scheduling locks the calendar, so of concurrent requests
     for overlapping times exactly one wins; the others get SlotTaken with other times to pick), and an
     order for this one item. The caller then opens its payment page with commerce's order_checkout.
+    `request_key` (the booking form's one-time token) makes a repeated submit safe: the same customer
+    sending the same key gets the booking it made (and its waiting order, or None once it is no longer
+    waiting for payment), never a second booking; two concurrent submits are decided by the unique
+    constraint on (customer, request_key).
     Raises BookingError, mentorship.services.MentorError (length not offered), SlotTaken.
     """
     now = now or timezone.now()
+    existing = booking_for_request(customer=customer, request_key=request_key)
+    if existing is not None:
+        return existing, _waiting_order(existing)
     if mentor.status != MentorProfile.Status.APPROVED:
         raise BookingError(MENTOR_NOT_BOOKABLE.format(name=mentor))
     if mentor.user_id == customer.pk:
@@ -129,8 +151,35 @@ def booking_start(
     if not topic.strip():
         raise BookingError(TOPIC_REQUIRED)
     price = mentor_session_price(mentor=mentor, minutes=minutes)
+    try:
+        return _booking_create(
+            customer=customer,
+            mentor=mentor,
+            start_at=start_at,
+            price=price,
+            topic=topic,
+            notes=notes,
+            request_key=request_key,
+            now=now,
+        )
+    except IntegrityError:
+        existing = booking_for_request(customer=customer, request_key=request_key)
+        if existing is None:
+            raise
+        return existing, _waiting_order(existing)
+
+
+def _waiting_order(booking: Booking) -> Order | None:
+    if booking.status != Booking.Status.PENDING_PAYMENT:
+        return None
+    return order_create_for_item(user=booking.customer, kind=BOOKING_KIND, ref=str(booking.pk))
+
+
+def _booking_create(*, customer, mentor, start_at, price, topic, notes, request_key, now) -> tuple[Booking, Order]:
+    minutes = price.minutes
     with transaction.atomic():
         booking = Booking.objects.create(
+            request_key=request_key,
             mentor=mentor,
             customer=customer,
             minutes=minutes,
@@ -153,6 +202,25 @@ def booking_start(
         booking_event_add(booking=booking, type="created", message=STATUS_MESSAGES[Booking.Status.PENDING_PAYMENT])
         order = order_create_for_item(user=customer, kind=BOOKING_KIND, ref=str(booking.pk))
     return booking, order
+
+
+def booking_fulfil_from_return(*, booking: Booking, session_id: str) -> Booking:
+    """The customer came back from Stripe with `session_id`: if it paid one of this booking's orders, fulfil it
+    now (idempotent, the same path as the webhook) and return the booking as it now is.
+
+    Raises commerce's Order.DoesNotExist when the session pays none of the booking's orders (a forged or
+    someone else's session id) and PaymentProviderError when Stripe cannot be reached.
+    """
+    order = (
+        orders_for_user(user=booking.customer)
+        .filter(lines__kind=BOOKING_KIND, lines__ref=str(booking.pk), checkout_sessions__stripe_id=session_id)
+        .first()
+    )
+    if order is None:
+        raise Order.DoesNotExist(f"session {session_id} does not pay booking {booking.number}")
+    order_fulfil_from_return(order=order, session_id=session_id)
+    booking.refresh_from_db()
+    return booking
 
 
 def booking_reschedule(*, booking: Booking, start_at: datetime, actor, now: datetime | None = None) -> Booking:

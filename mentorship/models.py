@@ -148,10 +148,18 @@ class Booking(TimeStampedModel):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=255, blank=True)
+    request_key = models.CharField(
+        max_length=64, blank=True, help_text="The booking form's one-time token: a repeated submit finds this booking."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         permissions = [("cancel_booking", "Can cancel a booking with a full refund")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "request_key"], condition=~models.Q(request_key=""), name="booking_one_per_request"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number

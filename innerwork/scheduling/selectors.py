@@ -109,6 +109,96 @@ def schedule_load(
     )
 
 
+def _week_windows(rows) -> dict[int, list]:
+    weekly: dict[int, list] = defaultdict(list)
+    for weekday, start_time, end_time in rows:
+        weekly[weekday].append((start_time, end_time))
+    return dict(weekly)
+
+
+def _override_windows(rows) -> dict:
+    overrides: dict = {}
+    days_off = set()
+    for day, unavailable, start_time, end_time in rows:
+        overrides.setdefault(day, [])
+        if unavailable:
+            days_off.add(day)
+        else:
+            overrides[day].append((start_time, end_time))
+    for day in days_off:
+        overrides[day] = []
+    return overrides
+
+
+def next_free_slots_for_hosts(
+    *, hosts: list, length_by_host: dict[int, timedelta], now: datetime, within: timedelta | None = None
+) -> dict[int, Slot | None]:
+    """Each host's first free slot of its length (`length_by_host`, by user pk) from `now`, within its
+    horizon (and `within` of now when given): {host pk: Slot or None}.
+
+    Four queries whatever the number of hosts, rules, overrides and appointments: calendars, weekly
+    rules, date overrides and blocking appointments of all hosts at once; then the pure engine per host.
+    A host without a calendar has no free slot.
+    """
+    host_ids = [getattr(host, "pk", host) for host in hosts]
+    result: dict[int, Slot | None] = dict.fromkeys(host_ids)
+    if not host_ids:
+        return result
+    calendars = {calendar.owner_id: calendar for calendar in Calendar.objects.filter(owner_id__in=host_ids)}
+    if not calendars:
+        return result
+    ends = {}
+    for owner_id, calendar in calendars.items():
+        end = now + timedelta(days=calendar.horizon_days)
+        ends[owner_id] = min(end, now + within) if within is not None else end
+    latest = max(ends.values())
+    calendar_ids = [calendar.pk for calendar in calendars.values()]
+    rules: dict[int, list] = defaultdict(list)
+    for calendar_id, *row in WeeklyRule.objects.filter(calendar_id__in=calendar_ids).values_list(
+        "calendar_id", "weekday", "start_time", "end_time"
+    ):
+        rules[calendar_id].append(row)
+    first_day = now.date() - timedelta(days=2)
+    last_day = latest.date() + timedelta(days=2)
+    overrides: dict[int, list] = defaultdict(list)
+    for calendar_id, *row in DateOverride.objects.filter(
+        calendar_id__in=calendar_ids, date__gte=first_day, date__lte=last_day
+    ).values_list("calendar_id", "date", "unavailable", "start_time", "end_time"):
+        overrides[calendar_id].append(row)
+    busy: dict[int, list] = defaultdict(list)
+    busy_rows = (
+        Appointment.objects.filter(host_id__in=list(calendars))
+        .filter(Q(status=Appointment.Status.CONFIRMED) | Q(status=Appointment.Status.HELD, hold_expires_at__gt=now))
+        .filter(blocked_end__gt=now - timedelta(days=1), blocked_start__lt=latest + timedelta(days=1))
+        .values_list("host_id", "blocked_start", "blocked_end")
+    )
+    for host_id, blocked_start, blocked_end in busy_rows:
+        busy[host_id].append((blocked_start, blocked_end))
+    for owner_id, calendar in calendars.items():
+        length = length_by_host.get(owner_id)
+        if not length:
+            continue
+        schedule = Schedule(
+            time_zone=calendar.time_zone,
+            weekly=_week_windows(rules[calendar.pk]),
+            overrides=_override_windows(overrides[calendar.pk]),
+            busy=busy[owner_id],
+            buffer_before=timedelta(minutes=calendar.buffer_before_minutes),
+            buffer_after=timedelta(minutes=calendar.buffer_after_minutes),
+            min_notice=timedelta(minutes=calendar.min_notice_minutes),
+            horizon=timedelta(days=calendar.horizon_days),
+            step=timedelta(minutes=calendar.slot_step_minutes),
+        )
+        # A week at a time: most hosts have a slot in the first week, so the rest is rarely computed.
+        start = now
+        while start < ends[owner_id] and result[owner_id] is None:
+            end = min(start + timedelta(days=7), ends[owner_id])
+            slots = compute_free_slots(schedule=schedule, length=length, start=start, end=end, now=now)
+            result[owner_id] = slots[0] if slots else None
+            start = end
+    return result
+
+
 def free_slots(
     *, host, length: timedelta, start: datetime, end: datetime, now: datetime, ignore_subject: str = ""
 ) -> list[Slot]:

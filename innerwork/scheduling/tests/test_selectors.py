@@ -3,7 +3,7 @@ from datetime import time, timedelta
 import pytest
 
 from innerwork.scheduling.models import Appointment, Calendar
-from innerwork.scheduling.selectors import free_slots, next_free_slot
+from innerwork.scheduling.selectors import free_slots, next_free_slot, next_free_slots_for_hosts
 from innerwork.scheduling.tests.conftest import NOW, ny, ny_starts
 from innerwork.scheduling.tests.factories import (
     AppointmentFactory,
@@ -109,3 +109,43 @@ def test_sixty_days_of_slots_take_three_queries_whatever_the_data(
     # when 60 days of slots are computed, then: calendar with its weekly rules, overrides, appointments
     with django_assert_num_queries(3):
         free_slots(host=host, length=HOUR, start=NOW, end=NOW + timedelta(days=60), now=NOW)
+
+
+def test_next_free_slots_for_many_hosts_match_each_host_on_its_own_in_four_queries(db, django_assert_num_queries):
+    # given hosts with rules, overrides and appointments, one with a buffer and notice, and one without a calendar
+    hosts = [
+        _busy_host(rules=rules, overrides=2, appointments=appointments)
+        for rules, appointments in [(1, 0), (7, 3), (21, 40)]
+    ]
+    noticed = CalendarFactory(time_zone="Asia/Tokyo", min_notice_minutes=3 * 24 * 60, buffer_after_minutes=15)
+    WeeklyRuleFactory(calendar=noticed, weekday=2, start_time=time(9), end_time=time(12))
+    hosts.append(noticed.owner)
+    no_calendar = CalendarFactory.build().owner
+    no_calendar.save()
+    lengths = {host.pk: HOUR for host in [*hosts, no_calendar]}
+    # when every host's next free hour is read in one batch
+    with django_assert_num_queries(4):
+        batch = next_free_slots_for_hosts(hosts=[*hosts, no_calendar], length_by_host=lengths, now=NOW)
+    # then each is the one the single-host selector finds, and the host without a calendar has none
+    for host in hosts:
+        assert batch[host.pk] == next_free_slot(host=host, length=HOUR, now=NOW)
+        assert batch[host.pk] is not None
+    assert batch[no_calendar.pk] is None
+
+
+def test_next_free_slots_within_a_week_leave_out_hosts_free_only_later(db):
+    # given a host whose only hours are ten days away (an override; no weekly rules)
+    later = CalendarFactory()
+    DateOverrideFactory(
+        calendar=later, date=(NOW + timedelta(days=10)).date(), unavailable=False, start_time=time(9), end_time=time(10)
+    )
+    # when / then: free within 60 days, not within 7
+    assert next_free_slots_for_hosts(hosts=[later.owner], length_by_host={later.owner_id: HOUR}, now=NOW)[
+        later.owner_id
+    ]
+    assert (
+        next_free_slots_for_hosts(
+            hosts=[later.owner], length_by_host={later.owner_id: HOUR}, now=NOW, within=timedelta(days=7)
+        )[later.owner_id]
+        is None
+    )
