@@ -15,11 +15,13 @@ from contextlib import contextmanager
 from django.utils import timezone
 
 from innerwork.core.emails import email_enqueue
+from innerwork.core.models import OutboxEmail
 from innerwork.scheduling.ics import appointment_ics
 from mentorship.models import Booking
 
 CONFIRMED_TEMPLATE = "mentorship/booking_confirmed"
 RESCHEDULED_TEMPLATE = "mentorship/booking_rescheduled"
+REMINDER_TEMPLATE = "mentorship/booking_reminder"
 CANCELED_TEMPLATE = "mentorship/booking_canceled"
 CUSTOMER, MENTOR = "customer", "mentor"
 
@@ -50,17 +52,21 @@ def booking_ics(*, booking: Booking, method: str) -> bytes:
     )
 
 
+def _key(*, booking: Booking, event: str, role: str) -> str:
+    """One e-mail per booking, event, version of its time (the .ics SEQUENCE) and recipient."""
+    return f"booking:{booking.pk}:{event}:{booking.appointment.ics_sequence}:{role}"
+
+
 def _send(*, booking: Booking, event: str, template: str, method: str) -> None:
     ics = booking_ics(booking=booking, method=method)
     attachment = ("invite.ics", ics, f"text/calendar; method={method}")
-    sequence = booking.appointment.ics_sequence
     for role, recipient, other in (
         (CUSTOMER, booking.customer, booking.mentor.user),
         (MENTOR, booking.mentor.user, booking.customer),
     ):
         with _in_time_zone_of(recipient) as zone:
             email_enqueue(
-                key=f"booking:{booking.pk}:{event}:{sequence}:{role}",
+                key=_key(booking=booking, event=event, role=role),
                 to=[recipient.email],
                 template=template,
                 context={
@@ -90,3 +96,15 @@ def notify_booking_rescheduled(*, booking: Booking) -> None:
 def notify_booking_canceled(*, booking: Booking) -> None:
     """The cancellation to both, with a CANCEL invitation that removes the event from their calendars."""
     _send(booking=booking, event="canceled", template=CANCELED_TEMPLATE, method="CANCEL")
+
+
+def booking_reminder_sent(*, booking: Booking) -> bool:
+    """Whether both people were already reminded of the session at its current time."""
+    keys = [_key(booking=booking, event="reminder", role=role) for role in (CUSTOMER, MENTOR)]
+    return OutboxEmail.objects.filter(dedup_key__in=keys).count() == len(keys)
+
+
+def notify_booking_reminder(*, booking: Booking) -> None:
+    """ "Your session is tomorrow" to both, with the invitation again; once per booking and time (a moved
+    session is reminded of its new time)."""
+    _send(booking=booking, event="reminder", template=REMINDER_TEMPLATE, method="REQUEST")
