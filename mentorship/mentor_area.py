@@ -102,7 +102,7 @@ def session_finish(request, number: str):
         raise Http404("No such session") from None
     no_show = request.POST.get("outcome") == "no_show"
     try:
-        booking_finish(booking=booking, actor=request.user, no_show=no_show)
+        booking = booking_finish(booking=booking, actor=request.user, no_show=no_show)
     except BookingError as error:
         messages.error(request, error.message)
     else:
