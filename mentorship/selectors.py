@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from innerwork.scheduling.selectors import free_slots, next_free_slots_for_hosts
 from innerwork.scheduling.slots import Slot
@@ -127,3 +127,146 @@ def booking_for_viewer(*, user, number: str) -> Booking:
         .prefetch_related("events")
         .get()
     )
+
+
+# --- The mentor's own area --------------------------------------------------------------------------------------
+
+MENTOR_AREA_STATUSES = (MentorProfile.Status.APPROVED, MentorProfile.Status.PENDING)
+
+
+def mentor_profile_for_area(*, user) -> MentorProfile | None:
+    """The user's mentor profile when it may use the mentor area (approved or waiting for approval), else None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        MentorProfile.objects.filter(user=user, status__in=MENTOR_AREA_STATUSES)
+        .select_related("user")
+        .prefetch_related("expertise", "languages")
+        .first()
+    )
+
+
+def mentor_has_area(*, user) -> bool:
+    """Whether the user has a mentor area to link to (one EXISTS query; none for anonymous visitors)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return MentorProfile.objects.filter(user=user, status__in=MENTOR_AREA_STATUSES).exists()
+
+
+def mentor_booking(*, mentor: MentorProfile, number: str) -> Booking:
+    """The booking `number` if it is with `mentor`; Booking.DoesNotExist otherwise (another mentor's too)."""
+    return Booking.objects.select_related("appointment", "customer").get(mentor=mentor, number=number)
+
+
+def mentor_sessions(*, mentor: MentorProfile, now: datetime) -> tuple[list[Booking], list[Booking]]:
+    """The mentor's sessions as (upcoming, to_finish), one query.
+
+    Upcoming: waiting for payment or confirmed, not yet ended, soonest first. To finish: confirmed
+    and already ended, so the mentor can mark them completed or a no-show; latest first.
+    """
+    bookings = (
+        Booking.objects.filter(mentor=mentor, appointment__isnull=False)
+        .filter(
+            Q(status__in=Booking.UPCOMING, appointment__end_at__gt=now)
+            | Q(status=Booking.Status.CONFIRMED, appointment__end_at__lte=now)
+        )
+        .select_related("customer", "appointment")
+        .order_by("appointment__start_at", "pk")
+    )
+    upcoming, to_finish = [], []
+    for booking in bookings:
+        (upcoming if booking.appointment.end_at > now else to_finish).append(booking)
+    to_finish.reverse()
+    return upcoming, to_finish
+
+
+@dataclass(frozen=True)
+class MonthEarnings:
+    """What the mentor's sessions held in one month (their own zone) were sold for, in minor units."""
+
+    month: date
+    amount: int
+    sessions: int
+
+
+@dataclass(frozen=True)
+class MentorStats:
+    """Sessions held (completed), their minutes, and earnings of the last months, oldest month first."""
+
+    sessions_held: int
+    minutes_held: int
+    currency: str
+    months: list[MonthEarnings]
+
+    @property
+    def hours_held(self) -> float:
+        return self.minutes_held / 60
+
+    @property
+    def earnings_total(self) -> int:
+        return sum(month.amount for month in self.months)
+
+
+def _month_starts(*, today: date, months: int) -> list[date]:
+    first = today.replace(day=1)
+    starts = [first]
+    for _ in range(months - 1):
+        previous = starts[-1] - timedelta(days=1)
+        starts.append(previous.replace(day=1))
+    return list(reversed(starts))
+
+
+def mentor_stats(*, mentor: MentorProfile, zone: ZoneInfo, now: datetime, months: int = 6) -> MentorStats:
+    """The mentor's numbers, in two queries whatever the number of bookings.
+
+    Sessions and hours held count completed sessions, ever. Earnings by month (the `months` months up
+    to this one, in the mentor's `zone`, by the session's start) add the prices of sessions held:
+    completed, or confirmed and ended (not marked yet). Cancelled, refunded, no-show, expired and
+    unpaid bookings count nothing, so a booking paid, refunded or completed changes them at once.
+    Only bookings in the mentor's own currency are added. Amounts are what customers paid for the
+    session, before any platform fees.
+    """
+    held = Booking.objects.filter(mentor=mentor, status=Booking.Status.COMPLETED).aggregate(
+        sessions=Count("pk"), minutes=Sum("minutes")
+    )
+    starts = _month_starts(today=now.astimezone(zone).date(), months=months)
+    since = datetime.combine(starts[0], time(0), tzinfo=zone)
+    rows = Booking.objects.filter(mentor=mentor, currency=mentor.currency, appointment__start_at__gte=since).filter(
+        Q(status=Booking.Status.COMPLETED) | Q(status=Booking.Status.CONFIRMED, appointment__end_at__lte=now)
+    )
+    amounts: dict[date, int] = dict.fromkeys(starts, 0)
+    counts: dict[date, int] = dict.fromkeys(starts, 0)
+    for start_at, price in rows.values_list("appointment__start_at", "price_amount"):
+        month = start_at.astimezone(zone).date().replace(day=1)
+        if month in amounts:
+            amounts[month] += price
+            counts[month] += 1
+    return MentorStats(
+        sessions_held=held["sessions"],
+        minutes_held=held["minutes"] or 0,
+        currency=mentor.currency,
+        months=[MonthEarnings(month=month, amount=amounts[month], sessions=counts[month]) for month in starts],
+    )
+
+
+def preview_length(*, mentor: MentorProfile) -> int:
+    """The session length the calendar preview shows: 60 minutes if offered, else the shortest offered."""
+    lengths = sorted(mentor.session_lengths)
+    if not lengths or 60 in lengths:
+        return 60
+    return lengths[0]
+
+
+def calendar_preview(*, mentor: MentorProfile, zone: ZoneInfo, now: datetime, days: int = 7) -> list[SlotDay]:
+    """The mentor's free slots of `preview_length` in the next `days` days as customers would see them
+    (rules, overrides, buffers, notice, appointments), one entry per local day of `zone`, empty days
+    included (three queries)."""
+    minutes = preview_length(mentor=mentor)
+    slots = free_slots(
+        host=mentor.user_id, length=timedelta(minutes=minutes), start=now, end=now + timedelta(days=days), now=now
+    )
+    grouped: dict[date, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        grouped[slot.start.astimezone(zone).date()].append(slot)
+    today = now.astimezone(zone).date()
+    return [SlotDay(day=today + timedelta(days=n), slots=grouped[today + timedelta(days=n)]) for n in range(days)]

@@ -107,3 +107,36 @@ def mentor_deactivate(*, mentor: MentorProfile, actor, reason: str) -> MentorPro
             mentor_set_status(mentor=locked, status=MentorProfile.Status.DEACTIVATED, actor=actor, reason=reason)
             staff_action_record(actor=actor, action="mentor.deactivate", subject=locked, reason=reason.strip())
     return locked
+
+
+def mentor_profile_update(
+    *,
+    mentor: MentorProfile,
+    headline: str,
+    bio: str,
+    expertise,
+    languages,
+    hourly_rate_amount: int,
+    session_lengths: list[int],
+    meeting_url: str,
+) -> MentorProfile:
+    """The mentor changes what their page says and what they charge; returns the saved profile.
+
+    Validates like the model does (rate above zero, lengths among SESSION_LENGTHS; ValidationError
+    otherwise). Locks the profile row so a staff approval at the same moment is not overwritten (the
+    status is not among the fields written). Bookings already made keep the price they were made at.
+    """
+    with transaction.atomic():
+        locked = MentorProfile.objects.select_for_update().get(pk=mentor.pk)
+        locked.headline = headline
+        locked.bio = bio
+        locked.hourly_rate_amount = hourly_rate_amount
+        locked.session_lengths = sorted(session_lengths)
+        locked.meeting_url = meeting_url
+        locked.full_clean(exclude=["user", "slug", "status", "expertise", "languages"])
+        locked.save(
+            update_fields=["headline", "bio", "hourly_rate_amount", "session_lengths", "meeting_url", "updated_at"]
+        )
+        locked.expertise.set(expertise)
+        locked.languages.set(languages)
+    return locked

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mentorship import views
+from mentorship import mentor_area, views
 
 app_name = "mentorship"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("sessions/<str:number>/invite.ics", views.session_ics, name="session_ics"),
     path("sessions/<str:number>/reschedule/", views.session_reschedule, name="session_reschedule"),
     path("sessions/<str:number>/cancel/", views.session_cancel, name="session_cancel"),
+    path("mentor/", mentor_area.overview, name="mentor_area"),
+    path("mentor/profile/", mentor_area.profile, name="mentor_profile"),
+    path("mentor/calendar/", mentor_area.calendar_page, name="mentor_calendar"),
+    path("mentor/sessions/<str:number>/finish/", mentor_area.session_finish, name="mentor_session_finish"),
 ]
