@@ -181,3 +181,39 @@ def test_leaving_stripe_unpaid_then_paying_later_and_rescheduling(page, shop, me
     booking.refresh_from_db()
     assert (booking.status, booking.reschedule_count) == (Booking.Status.CONFIRMED, 1)
     shoot_both(page, "session-moved")
+
+
+def test_a_declined_card_keeps_the_time_held_until_the_payment_page_expires_then_frees_it(page, shop, mentors):
+    base, customer, emulator = shop["base"], shop["customer"], shop["emulator"]
+    page.goto(f"{base}/accounts/login/?next=/mentors/kenji-watanabe/")
+    page.fill("input[name='login']", customer.email)
+    page.fill("input[name='password']", PASSWORD)
+    page.locator("form:has([name='password']) [type=submit]").first.click()
+    page.wait_for_url(f"{base}/mentors/kenji-watanabe/")
+
+    # The customer picks a 30-minute time two days ahead and pays with a card the bank declines.
+    slot = page.locator(".slot-day").nth(2).locator("a.slot").nth(3)
+    chosen = slot.locator("time").get_attribute("datetime")
+    offered = f".slot-day a.slot:has(time[datetime='{chosen}'])"
+    slot.click()
+    page.fill("input[name='topic']", "Negotiating an offer")
+    page.click("button:has-text('Continue to payment')")
+    page.wait_for_url(HOSTED_PAGE)
+    fill_card(page, "4000 0000 0000 0002")
+    pay_button(page).click()
+    assert page.get_by_test_id("payment-error").inner_text() == "Your card was declined."
+    booking = Booking.objects.get(customer=customer)
+    assert (booking.status, booking.appointment.status) == (Booking.Status.PENDING_PAYMENT, "held")
+
+    # While Stripe's page stays open (another card may be tried), nobody else is offered that time.
+    page.goto(f"{base}/mentors/kenji-watanabe/")
+    assert page.locator(offered).count() == 0
+    shoot_both(page, "mentor-page-time-held")
+
+    # When the page expires (Stripe's clock passes its expiry and its webhook arrives), the time is free again.
+    emulator.advance_clock(31 * 60)
+    emulator.wait_for_webhooks()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.EXPIRED
+    page.goto(f"{base}/mentors/kenji-watanabe/")
+    assert page.locator(offered).count() == 1
