@@ -108,6 +108,26 @@ def _overlap_free(*, calendar: Calendar, appointment: Appointment, now: datetime
     return not others.filter(blocked_start__lt=blocked_end, blocked_end__gt=blocked_start).exists()
 
 
+def _revive(
+    *, calendar: Calendar, appointment: Appointment, status: str, until: datetime | None, reason: str, now: datetime
+) -> bool:
+    """Bring an expired appointment back (held again, or confirmed by a late payment) if its time is still free.
+
+    Its blocked range is widened by the host's buffers as they are now. The caller holds the calendar and
+    appointment locks. Returns False, changing nothing, when its time overlaps a blocking appointment.
+    """
+    if not _overlap_free(calendar=calendar, appointment=appointment, now=now):
+        return False
+    blocked_start, blocked_end = _blocked_range(calendar, appointment.start_at, appointment.end_at)
+    appointment_set_status(
+        appointment=appointment,
+        status=status,
+        changes={"hold_expires_at": until, "blocked_start": blocked_start, "blocked_end": blocked_end},
+        reason=reason,
+    )
+    return True
+
+
 def _alternatives(
     *, calendar: Calendar, start_at: datetime, length: timedelta, now: datetime, ignore_subject: str = ""
 ) -> list[Slot]:
@@ -220,14 +240,8 @@ def appointment_hold_extend(*, appointment: Appointment, until: datetime, now: d
             return current
         if current.status != Appointment.Status.EXPIRED:
             raise SchedulingError(NOT_LIVE.format(pk=current.pk, status=current.status, action="held again"))
-        if _overlap_free(calendar=calendar, appointment=current, now=now):
-            blocked_start, blocked_end = _blocked_range(calendar, current.start_at, current.end_at)
-            appointment_set_status(
-                appointment=current,
-                status=Appointment.Status.HELD,
-                changes={"hold_expires_at": until, "blocked_start": blocked_start, "blocked_end": blocked_end},
-                reason="held again",
-            )
+        held = Appointment.Status.HELD
+        if _revive(calendar=calendar, appointment=current, status=held, until=until, reason="held again", now=now):
             return current
         alternatives = _alternatives(calendar=calendar, start_at=current.start_at, length=current.length, now=now)
     raise SlotTaken(alternatives=alternatives)
@@ -273,14 +287,14 @@ def appointment_confirm(*, appointment: Appointment, now: datetime | None = None
             )
             return current
         _expire_passed_holds(host=appointment.host, now=now)
-        if _overlap_free(calendar=calendar, appointment=current, now=now):
-            blocked_start, blocked_end = _blocked_range(calendar, current.start_at, current.end_at)
-            appointment_set_status(
-                appointment=current,
-                status=Appointment.Status.CONFIRMED,
-                changes={"hold_expires_at": None, "blocked_start": blocked_start, "blocked_end": blocked_end},
-                reason="paid after the hold ran out; the time was still free",
-            )
+        if _revive(
+            calendar=calendar,
+            appointment=current,
+            status=Appointment.Status.CONFIRMED,
+            until=None,
+            reason="paid after the hold ran out; the time was still free",
+            now=now,
+        ):
             return current
         alternatives = _alternatives(calendar=calendar, start_at=current.start_at, length=current.length, now=now)
     raise SlotTaken(alternatives=alternatives)
