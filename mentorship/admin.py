@@ -12,9 +12,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from commerce.admin.filters import FormListFilter, local_day_start
 from commerce.orders import order_line_for_item
 from innerwork.core.admin_actions import ReasonActionMixin
+from innerwork.core.admin_filters import FormListFilter, local_day_start, parse_date
 from innerwork.core.admin_tools import RecordAdmin
 from innerwork.core.money import format_money
 from mentorship.bookings import BOOKING_KIND, CANCEL_PERMISSION, BookingError, booking_cancel
@@ -92,13 +92,6 @@ class MentorProfileAdmin(ReasonActionMixin, admin.ModelAdmin):
         return f"{mentor} — {mentor.headline} ({mentor.get_status_display()})"
 
 
-def _date(value: str | None) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-
-
 class SessionStartRangeFilter(FormListFilter):
     """Sessions starting from one day to another, both days included, in the viewer's time zone."""
 
@@ -106,8 +99,8 @@ class SessionStartRangeFilter(FormListFilter):
     parameters = (("start_from", "From", "date"), ("start_to", "To", "date"))
 
     def queryset(self, request, queryset):
-        start = _date(self.used_parameters.get("start_from"))
-        end = _date(self.used_parameters.get("start_to"))
+        start = parse_date(self.used_parameters.get("start_from"))
+        end = parse_date(self.used_parameters.get("start_to"))
         if start:
             queryset = queryset.filter(appointment__start_at__gte=local_day_start(start))
         if end:
