@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("commerce.urls")),
     path("", include("courses.urls")),
     path("", include("mentorship.urls")),
+    path("", include("coaching.urls")),
 ]
 
 if settings.DEBUG:

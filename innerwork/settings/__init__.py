@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "courses",
     "commerce",
     "mentorship",
+    "coaching",
 ]
 
 MIDDLEWARE = [
