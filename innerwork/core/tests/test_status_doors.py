@@ -106,7 +106,7 @@ def test_staff_read_the_moves_in_the_admin_and_cannot_change_them(client):
 
 REPO = Path(settings.BASE_DIR)
 STATUS_WRITES_TOOL = REPO.parent / "shared" / "tools" / "status_writes.py"
-SCANNED = ("commerce", "courses", "innerwork")
+SCANNED = ("commerce", "courses", "innerwork", "mentorship", "coaching")
 # dj-stripe's WebhookEndpoint has a status of its own ("enabled"), set when a local endpoint for the
 # Stripe CLI is written; it is not one of our status machines.
 NOT_OURS = {("commerce/stripe_gateway/webhooks.py", "webhook_endpoint_for_cli")}
@@ -118,6 +118,7 @@ CREATION_PATHS = {
     ("commerce/orders/services.py", "checkout_session_record"),  # a session first seen complete or expired
     ("courses/services.py", "enrollment_create"),  # Enrollment: created active, with its event
     ("courses/management/commands/seed_demo.py", "_learner_journey"),  # Enrollment demo data, with its events
+    ("mentorship/demo.py", "_past_session"),  # a past demo appointment, created held (its first status) then moved
 }
 
 
