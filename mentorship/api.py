@@ -143,13 +143,12 @@ class MentorSummarySerializer(serializers.Serializer):
         return self.context["request"].build_absolute_uri(path)
 
 
-def _listed_card(*, slug: str, now: datetime) -> MentorCard:
-    """The approved mentor with this slug as a card; NotFound (the API's 404) otherwise."""
+def _listed_mentor(*, slug: str) -> MentorProfile:
+    """The approved mentor with this slug, calendar joined in; NotFound (the API's 404) for anyone else."""
     try:
-        mentor = _with_calendar(mentors_listed()).get(slug=slug)
+        return _with_calendar(mentors_listed()).get(slug=slug)
     except MentorProfile.DoesNotExist:
         raise NotFound(MENTOR_NOT_FOUND) from None
-    return mentor_cards(mentors=[mentor], now=now)[0]
 
 
 # --- Views ----------------------------------------------------------------------------------------------
@@ -231,7 +230,7 @@ class MentorDetailApi(generics.GenericAPIView):
         responses={200: OutputSerializer, 404: OpenApiResponse(description=MENTOR_NOT_FOUND)},
     )
     def get(self, request, slug: str):
-        card = _listed_card(slug=slug, now=timezone.now())
+        card = mentor_cards(mentors=[_listed_mentor(slug=slug)], now=timezone.now())[0]
         return Response(self.get_serializer(card).data)
 
 
@@ -280,7 +279,8 @@ class MentorSlotsApi(generics.GenericAPIView):
             fields = super().get_fields()
             fields["from"] = DateOrDateTimeField(
                 required=False,
-                help_text="Start: a date (midnight in the mentor's zone) or a UTC ISO 8601 time. Default: now.",
+                help_text="Start: a date (midnight in the mentor's zone) or an ISO 8601 time with its offset. "
+                "Default: now.",
             )
             fields["to"] = DateOrDateTimeField(
                 required=False,
@@ -338,10 +338,7 @@ class MentorSlotsApi(generics.GenericAPIView):
         },
     )
     def get(self, request, slug: str):
-        try:
-            mentor = _with_calendar(mentors_listed()).get(slug=slug)
-        except MentorProfile.DoesNotExist:
-            raise NotFound(MENTOR_NOT_FOUND) from None
+        mentor = _listed_mentor(slug=slug)
         now = timezone.now()
         zone = _time_zone(mentor)
         params = self.FilterSerializer(
