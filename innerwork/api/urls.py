@@ -6,4 +6,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("courses/", include("courses.api_urls")),
+    path("mentors/", include("mentorship.api_urls")),
 ]
