@@ -26,9 +26,8 @@ from innerwork.core.money import format_money
 from innerwork.scheduling.models import Calendar
 from innerwork.scheduling.selectors import free_slots
 from mentorship.models import Expertise, Language, MentorProfile
-from mentorship.selectors import MentorCard, mentor_cards, mentors_listed
+from mentorship.selectors import THIS_WEEK, MentorCard, mentor_cards, mentors_listed
 from mentorship.services import SessionPrice, mentor_session_prices
-from mentorship.views import THIS_WEEK
 
 UNKNOWN_EXPERTISE = "No expertise has this slug."
 UNKNOWN_LANGUAGE = "No language has this code."

@@ -15,6 +15,9 @@ from innerwork.scheduling.slots import Slot
 from mentorship.models import Booking, MentorProfile
 from mentorship.services import SessionPrice, mentor_session_prices
 
+# "Available this week" on the mentors list and in the API: a free time within this long from now.
+THIS_WEEK = timedelta(days=7)
+
 
 def mentors_listed(*, expertise: str = "", language: str = "", max_rate: int | None = None) -> QuerySet[MentorProfile]:
     """Approved mentors, with their user, expertise and languages loaded (a constant number of queries).

@@ -45,6 +45,7 @@ from mentorship.forms import BookingForm, MentorFilterForm, PickedTimeForm, Resc
 from mentorship.models import Booking, Expertise, Language, MentorProfile
 from mentorship.notifications import booking_ics
 from mentorship.selectors import (
+    THIS_WEEK,
     booking_for_viewer,
     bookings_of_customer,
     mentor_cards,
@@ -56,7 +57,6 @@ from mentorship.services import MentorError, mentor_session_price, mentor_sessio
 
 PER_PAGE = 12
 SLOT_DAYS = 14
-THIS_WEEK = timedelta(days=7)
 SESSION_BOOKED = "Your session is booked. We've e-mailed you the details and a calendar invitation."
 PAYMENT_CONFIRMING = "Thanks! We're confirming your payment with Stripe; this page shows it as soon as it's through."
 PAYMENT_NOT_MADE = "The payment was not made, so nothing was charged."
