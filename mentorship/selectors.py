@@ -20,12 +20,12 @@ THIS_WEEK = timedelta(days=7)
 
 
 def mentors_listed(*, expertise: str = "", language: str = "", max_rate: int | None = None) -> QuerySet[MentorProfile]:
-    """Approved mentors, with their user, expertise and languages loaded (a constant number of queries).
+    """Approved mentors whose account is open, with their user, expertise and languages loaded (a constant number of queries).
 
     `expertise` is an Expertise slug, `language` a Language code, `max_rate` an hourly rate in minor
     units (a mentor whose rate is at most it is kept); empty values filter nothing.
     """
-    mentors = MentorProfile.objects.filter(status=MentorProfile.Status.APPROVED)
+    mentors = MentorProfile.objects.filter(status=MentorProfile.Status.APPROVED, user__is_active=True)
     if expertise:
         mentors = mentors.filter(expertise__slug=expertise)
     if language:

@@ -328,6 +328,20 @@ def test_unknown_unapproved_or_deactivated_mentors_are_a_404(client, slug, statu
     assert response.json() == {"detail": MENTOR_NOT_FOUND}
 
 
+def test_a_mentor_whose_account_is_switched_off_is_not_listed(client):
+    # given an approved mentor whose user account staff switched off, and one who is open
+    _mentor("open", "Open")
+    _mentor("closed", "Closed", user__is_active=False)
+
+    # when a partner lists the mentors and asks for the closed one
+    listed = [card["slug"] for card in _ok(client.get(LIST_URL))["results"]]
+
+    # then only the open one is there, and the closed one is a 404 like an unapproved one
+    assert listed == ["open"]
+    assert client.get(_detail_url("closed")).status_code == 404
+    assert client.get(_slots_url("closed")).status_code == 404
+
+
 # --- Free times -------------------------------------------------------------------------------------------------
 
 
