@@ -7,6 +7,7 @@ staff do to an order from the console (resend the receipt, resolve a flag).
 
 from commerce.orders.selectors import (
     order_detail_for_user,
+    order_for_item_session,
     order_for_user,
     order_line_for_item,
     order_lines_with_access,
@@ -29,6 +30,7 @@ __all__ = [
     "order_effect_once",
     "order_event_add",
     "order_flag",
+    "order_for_item_session",
     "order_for_user",
     "order_line_for_item",
     "order_lines_with_access",

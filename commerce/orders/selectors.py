@@ -72,3 +72,17 @@ def order_line_for_item(*, kind: str, ref: str) -> OrderLine | None:
         .order_by("-order__paid_at", "-pk")
         .first()
     )
+
+
+def order_for_item_session(*, user, kind: str, ref: str, session_id: str) -> Order | None:
+    """The user's order that Checkout Session `session_id` was opened for, if it sells item (kind, ref); else None.
+
+    What a product app asks when its customer comes back from Stripe with a session id in the URL: the id is
+    the customer's to forge, so it only counts when the session belongs to one of *their* orders and that
+    order has a line for this very item. Paid or not: fulfilling (or not) is the caller's next step.
+    """
+    return (
+        orders_for_user(user=user)
+        .filter(lines__kind=kind, lines__ref=str(ref), checkout_sessions__stripe_id=session_id)
+        .first()
+    )
