@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Sum
 
 from commerce.models import Order, OrderLine
 from commerce.registry import NotPurchasable, get_kind
@@ -72,6 +72,24 @@ def order_line_for_item(*, kind: str, ref: str) -> OrderLine | None:
         .order_by("-order__paid_at", "-pk")
         .first()
     )
+
+
+def net_paid_for_items(*, kind: str, refs, currency: str) -> dict[str, int]:
+    """Per item sold on its own (ref, as a string): what its buyers paid for it less what was refunded, in one query.
+
+    The sales report's figures, item by item: a line's `total_amount` is what was charged for it (its share of
+    any coupon already off), its `refunded_amount` what Stripe confirmed going back (pending refunds count once
+    they succeed). Lines of every paid order add up, so an item paid twice and refunded once counts once.
+    Items never paid (unpaid, expired, free of any line) are absent; only orders in `currency` are read.
+    """
+    rows = (
+        OrderLine.objects.filter(
+            kind=kind, ref__in=[str(ref) for ref in refs], order__paid_at__isnull=False, order__currency=currency
+        )
+        .values("ref")
+        .annotate(net=Sum(F("total_amount") - F("refunded_amount")))
+    )
+    return {row["ref"]: row["net"] for row in rows}
 
 
 def order_for_item_session(*, user, kind: str, ref: str, session_id: str) -> Order | None:

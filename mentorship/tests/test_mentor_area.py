@@ -7,13 +7,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from commerce.models import Order
+from commerce.tests.factories import OrderFactory, OrderLineFactory, paid_order
 from commerce.tests.stripe_fixtures import messages_of, signed_in_client
 from innerwork.accounts.tests.factories import UserFactory
 from innerwork.scheduling.availability import WINDOWS_OVERLAP, AvailabilityError, weekly_hours_replace
 from innerwork.scheduling.models import DateOverride, WeeklyRule
 from innerwork.scheduling.services import calendar_for
 from innerwork.scheduling.tests.factories import AppointmentFactory
-from mentorship.bookings import NOT_FINISHABLE
+from mentorship.bookings import BOOKING_KIND, NOT_FINISHABLE
 from mentorship.forms import LENGTHS_REQUIRED, RATE_NOT_POSITIVE
 from mentorship.mentor_area import HOURS_SAVED, PROFILE_SAVED
 from mentorship.models import Booking, MentorProfile
@@ -77,6 +79,29 @@ def _booking(mentor, customer, start_at, *, status="confirmed", minutes=60, pric
         topic=topic,
         **kw,
     )
+
+
+def _pay(booking, *, discount=0, refunded=0, paid=True, currency="usd"):
+    """The order for `booking` as commerce leaves it: `discount` off by a coupon, `refunded` confirmed back by
+    Stripe; still waiting for payment when `paid` is false."""
+    total = booking.price_amount - discount
+    if paid:
+        status = {0: Order.Status.PAID, total: Order.Status.REFUNDED}.get(refunded, Order.Status.PARTIALLY_REFUNDED)
+        order = paid_order(
+            user=booking.customer,
+            lines=[(booking.price_amount, discount)],
+            refs=[str(booking.pk)],
+            status=status,
+            amount_refunded=refunded,
+            currency=currency,
+        )
+    else:
+        order = OrderFactory(
+            user=booking.customer, subtotal_amount=booking.price_amount, discount_amount=discount, currency=currency
+        )
+        OrderLineFactory(order=order, ref=str(booking.pk), unit_amount=booking.price_amount, discount_amount=discount)
+    order.lines.update(kind=BOOKING_KIND, refunded_amount=refunded)
+    return order
 
 
 def _hours_data(rows, *, add=False):
@@ -251,14 +276,14 @@ BOOKINGS = [
         ),
     ],
 )
-def test_stats_count_sessions_held_and_earnings_by_month_in_two_queries(
+def test_stats_count_sessions_held_and_earnings_by_month_in_three_queries(
     mentor, customer, zone, expected_months, django_assert_num_queries
 ):
     # given
     for status, start, minutes, price in BOOKINGS:
-        _booking(mentor, customer, start, status=status, minutes=minutes, price=price)
+        _pay(_booking(mentor, customer, start, status=status, minutes=minutes, price=price))
     # when
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         stats = mentor_stats(mentor=mentor, zone=ZoneInfo(zone), now=NOW)
     # then
     assert stats.sessions_held == 4
@@ -269,9 +294,47 @@ def test_stats_count_sessions_held_and_earnings_by_month_in_two_queries(
     assert stats.earnings_total == sum(expected_months.values())
 
 
+# Each case: one session held in November 2026 (UTC), its price 12000, and what happened to its payment.
+# (case, booking status, payments as (discount, refunded, paid, currency), earnings in November)
+EARNINGS_CASES = [
+    ("full price", "completed", [(0, 0, True, "usd")], 12000),
+    ("coupon", "completed", [(3000, 0, True, "usd")], 9000),
+    ("coupon and partial refund", "completed", [(3000, 4000, True, "usd")], 5000),
+    ("partial refund, not marked yet", "confirmed", [(0, 2500, True, "usd")], 9500),
+    ("full refund after the session", "completed", [(0, 12000, True, "usd")], 0),
+    ("paid twice, second refunded", "completed", [(0, 0, True, "usd"), (0, 12000, True, "usd")], 12000),
+    ("unpaid order", "confirmed", [(0, 0, False, "usd")], 0),
+    ("no order at all", "completed", [], 0),
+    ("paid in another currency", "completed", [(0, 0, True, "eur")], 0),
+    ("expired, its order never paid", "expired", [(0, 0, False, "usd")], 0),
+    ("refunded before the session", "refunded", [(0, 12000, True, "usd")], 0),
+]
+
+
+@pytest.mark.parametrize(
+    ("status", "payments", "earned"), [case[1:] for case in EARNINGS_CASES], ids=[case[0] for case in EARNINGS_CASES]
+)
+def test_earnings_are_what_was_paid_for_the_session_less_what_was_refunded(
+    mentor, customer, status, payments, earned, django_assert_max_num_queries
+):
+    # given a session in November and a full-price one in October, with their payments
+    booking = _booking(mentor, customer, datetime(2026, 11, 10, 9, tzinfo=UTC), status=status, price=12000)
+    for discount, refunded, paid, currency in payments:
+        _pay(booking, discount=discount, refunded=refunded, paid=paid, currency=currency)
+    _pay(_booking(mentor, customer, datetime(2026, 10, 10, 9, tzinfo=UTC), status="completed", price=8000))
+    # when
+    with django_assert_max_num_queries(3):
+        stats = mentor_stats(mentor=mentor, zone=ZoneInfo("UTC"), now=NOW)
+    # then
+    by_month = {month.month: month.amount for month in stats.months}
+    assert by_month[date(2026, 11, 1)] == earned
+    assert by_month[date(2026, 10, 1)] == 8000
+    assert stats.earnings_total == earned + 8000
+
+
 def test_the_overview_shows_the_stats(mentor, customer):
     # given
-    _booking(mentor, customer, _day_at(-3, 9), status="completed", minutes=90, price=18000)
+    _pay(_booking(mentor, customer, _day_at(-3, 9), status="completed", minutes=90, price=18000))
     # when
     html = signed_in_client(mentor.user).get(AREA).content.decode()
     # then
