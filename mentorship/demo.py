@@ -2,7 +2,8 @@
 
 Six approved mentors in six time zones (Auckland and Los Angeles either side of the date line), each
 with weekly hours in their own zone, buffers, a minimum notice, a day off next week and a video room;
-and for the demo learner one confirmed session coming up and two that took place. Idempotent: profiles
+and for the demo learner one confirmed session coming up and two that took place, each with the paid order
+it would have (see `_paid_order`). Idempotent: profiles
 and calendars are synced by natural key; the learner's sessions are history, created once (found by
 mentor and topic) and then left alone. Nothing here is fixed in time: the hours repeat every week and
 the sessions are placed relative to the run, so the demo always has free slots ahead.
@@ -14,11 +15,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from commerce.models import Order, OrderEvent, OrderLine, new_order_number
+from commerce.orders import order_event_add
+from commerce.registry import get_kind
 from innerwork.core.demo_seeding import DemoSeed
 from innerwork.scheduling.models import Appointment, Calendar, DateOverride, WeeklyRule
 from innerwork.scheduling.selectors import next_free_slot
 from innerwork.scheduling.services import appointment_confirm, appointment_hold
 from mentorship.bookings import (
+    BOOKING_KIND,
     booking_event_add,
     booking_finish,
     booking_set_status,
@@ -316,10 +321,55 @@ def _new_booking(spec: SessionSpec, mentor: MentorProfile, customer, *, booked_a
     return booking
 
 
-# A demo seed cannot pay: no Stripe (or emulator) runs while the database is made, and a $0 order would
-# show staff a payment that never happened. So the seeded sessions have no order: each is booked, held
-# and confirmed through the booking's and the calendar's own services and status doors, as payment
-# would confirm it, and staff cancelling one from the console refund nothing (there is nothing paid).
+# A demo seed cannot pay: no Stripe (or emulator) answers while the database is made, and the emulator only
+# takes money through its hosted Checkout page. Yet a paid session with no order would show the learner no
+# payment on their billing page, the mentor no earnings, and refund nothing when cancelled. So each seeded
+# session gets the order a payment would have left: priced by the booking's product kind (commerce's
+# registry) while the booking still waits for payment, then written paid, by Visa •••• 4242, on the day it
+# was booked, with its line fulfilled and a "paid" event on its timeline. Its payment intent id names the
+# booking (DEMO_PAYMENT_INTENT) and exists at no Stripe: a refund of it goes through the whole refund
+# pipeline and Stripe (the emulator under `make run`) refuses it as an unknown payment, which the pipeline
+# records as a refused refund for staff. No invoice is issued for money that never moved.
+DEMO_PAYMENT_INTENT = "pi_demo_{booking}"
+DEMO_PAID_MESSAGE = "Payment received: Visa ending 4242 (demo data: no money moved)."
+CONFIRMED_MESSAGE = "Confirmed: paid (demo data: no money moved)."
+
+
+def _paid_order(booking: Booking, *, paid_at: datetime) -> Order:
+    """The paid order of one seeded booking (still waiting for payment when called, so its kind prices it)."""
+    priced = get_kind(BOOKING_KIND).price(ref=str(booking.pk), user=booking.customer)
+    customer = booking.customer
+    order = Order.objects.create(
+        number=f"ORD-{paid_at:%Y%m%d}-{new_order_number()[-6:]}",
+        user=customer,
+        origin=Order.Origin.ITEM,
+        status=Order.Status.PAID,
+        currency=priced.currency,
+        subtotal_amount=priced.amount,
+        total_amount=priced.amount,
+        amount_paid=priced.amount,
+        paid_at=paid_at,
+        payment_intent_id=DEMO_PAYMENT_INTENT.format(booking=booking.number),
+        card_brand="visa",
+        card_last4="4242",
+        billing_name=customer.get_full_name(),
+        billing_email=customer.email,
+    )
+    OrderLine.objects.create(
+        order=order,
+        kind=priced.kind,
+        ref=priced.ref,
+        title=priced.title,
+        category=priced.category,
+        unit_amount=priced.unit_amount,
+        quantity=priced.quantity,
+        total_amount=priced.amount,
+        fulfilled_at=paid_at,
+    )
+    event = order_event_add(order=order, type=Order.Status.PAID, message=DEMO_PAID_MESSAGE)
+    Order.objects.filter(pk=order.pk).update(created_at=paid_at, updated_at=paid_at)
+    OrderEvent.objects.filter(pk=event.pk).update(created_at=paid_at)
+    return order
 
 
 def _upcoming_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) -> bool:
@@ -342,12 +392,14 @@ def _upcoming_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) 
         now=demo.now,
     )
     booking.save(update_fields=["appointment", "updated_at"])
+    order = _paid_order(booking, paid_at=demo.now)
     appointment_confirm(appointment=booking.appointment, now=demo.now)
     booking_set_status(
         booking=booking,
         status=Booking.Status.CONFIRMED,
-        message="Confirmed (demo data: no payment was taken).",
+        message=CONFIRMED_MESSAGE,
         changes={"confirmed_at": demo.now},
+        data={"order": order.number},
     )
     return True
 
@@ -377,12 +429,14 @@ def _past_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) -> b
         title=f"{spec.minutes}-minute session: {spec.topic}",
     )
     booking.save(update_fields=["appointment", "updated_at"])
+    order = _paid_order(booking, paid_at=booked_at)
     appointment_confirm(appointment=booking.appointment, now=booked_at)
     booking_set_status(
         booking=booking,
         status=Booking.Status.CONFIRMED,
-        message="Confirmed (demo data: no payment was taken).",
+        message=CONFIRMED_MESSAGE,
         changes={"confirmed_at": booked_at},
+        data={"order": order.number},
     )
     booking_finish(booking=booking, actor=mentor.user, now=end + timedelta(minutes=5))
     # Dated as they would have happened, so the timelines read in order.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, time
 from decimal import Decimal
 
@@ -108,6 +109,10 @@ RATE_TOO_PRECISE = "Enter the rate in whole cents at most."
 LENGTHS_REQUIRED = "Offer at least one session length."
 TIME_MISSING = "Give both a start and an end time, or leave both empty."
 OVERRIDE_TIMES_REQUIRED = "Give the hours for that date, or choose “Day off”."
+OVERRIDE_WINDOW_UNREADABLE = "“{part}” is not a window of hours: write it as 09:00-12:00."
+OVERRIDE_TIME_UNREADABLE = "“{value}” is not a time of day: use 00:00 to 23:59."
+OVERRIDE_TOO_MANY = "At most {count} windows on one date."
+MAX_OVERRIDE_WINDOWS = 12
 MAX_HOURLY_RATE = Decimal(10000)
 
 
@@ -298,8 +303,40 @@ def weekly_hours_formset_bound(data, *, add_row: bool = False) -> BaseWeeklyHour
     return WeeklyHoursFormSet(data, prefix="hours", form_kwargs={"empty_permitted": True})
 
 
+_WINDOW_SEPARATORS = re.compile(r"[,;\n]+")
+_WINDOW = re.compile(r"^\s*(\S+?)\s*(?:-|–|—|to)\s*(\S+)\s*$", re.IGNORECASE)
+_TIME = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?$")
+
+
+def _time_of_day(value: str) -> time:
+    match = _TIME.match(value)
+    if match is None or int(match[1]) > 23 or int(match[2] or 0) > 59:
+        raise forms.ValidationError(OVERRIDE_TIME_UNREADABLE.format(value=value))
+    return time(int(match[1]), int(match[2] or 0))
+
+
+def parse_windows(text: str) -> list[tuple[time, time]]:
+    """ "09:00-12:00, 14:00-17:00" as [(09:00, 12:00), (14:00, 17:00)], in the order written.
+
+    Forgiving about how a phone keyboard types it: commas, semicolons or new lines between windows;
+    "-", "–", "—" or "to" inside one; "9" for 09:00, "9.30" or "9h30" for 09:30. Each time must be a time
+    of the day (a window cannot run past midnight); ValidationError naming the part it could not read.
+    """
+    windows = []
+    for part in filter(None, (piece.strip() for piece in _WINDOW_SEPARATORS.split(text))):
+        match = _WINDOW.match(part)
+        if match is None:
+            raise forms.ValidationError(OVERRIDE_WINDOW_UNREADABLE.format(part=part))
+        windows.append((_time_of_day(match[1]), _time_of_day(match[2])))
+    return windows
+
+
 class DateOverrideForm(forms.Form):
-    """One date's hours instead of the weekly ones: a day off, or a window."""
+    """One date's hours instead of the weekly ones: a day off, or one or more windows.
+
+    The windows are typed as one line ("09:00-12:00, 14:00-17:00"): on a phone that is one field to fill,
+    however many windows, rather than a pair of time pickers per window and a button to add another.
+    """
 
     KIND_CHOICES = [("off", "Day off"), ("hours", "Other hours")]
 
@@ -307,24 +344,38 @@ class DateOverrideForm(forms.Form):
     kind = forms.ChoiceField(
         choices=KIND_CHOICES, widget=forms.RadioSelect(attrs={"class": "choice-list"}), initial="off", label="That day"
     )
-    start_time = forms.TimeField(required=False, widget=_time_input(), label="From")
-    end_time = forms.TimeField(required=False, widget=_time_input(), label="To")
+    hours = forms.CharField(
+        required=False,
+        max_length=400,
+        label="Hours",
+        help_text="One or more windows, e.g. 09:00-12:00, 14:00-17:00",
+        widget=forms.TextInput(attrs={"placeholder": "09:00-12:00, 14:00-17:00", "autocomplete": "off"}),
+    )
 
     def clean(self):
+        """The hours are read only for "Other hours": whatever is left in the field of a day off is ignored."""
         data = super().clean()
-        if data.get("kind") == "hours":
-            start, end = data.get("start_time"), data.get("end_time")
-            if start is None or end is None:
+        if data.get("kind") != "hours" or "hours" not in data:
+            return data
+        try:
+            windows = parse_windows(data["hours"])
+            if not windows:
                 raise forms.ValidationError(OVERRIDE_TIMES_REQUIRED)
-            try:
-                windows_check(windows=[("That date", start, end)])
-            except AvailabilityError as error:
-                raise forms.ValidationError(error.message) from None
+            if len(windows) > MAX_OVERRIDE_WINDOWS:
+                raise forms.ValidationError(OVERRIDE_TOO_MANY.format(count=MAX_OVERRIDE_WINDOWS))
+            windows_check(windows=[("That date", start, end) for start, end in windows])
+        except forms.ValidationError as error:
+            self.add_error("hours", error)
+        except AvailabilityError as error:
+            self.add_error("hours", error.message)
+        else:
+            data["windows"] = sorted(windows)
         return data
 
     def windows(self) -> list[tuple[time, time]]:
+        """The date's windows by start, none for a day off (whatever was typed in the hours)."""
         data = self.cleaned_data
-        return [(data["start_time"], data["end_time"])] if data["kind"] == "hours" else []
+        return data["windows"] if data["kind"] == "hours" else []
 
 
 class OverrideRemoveForm(forms.Form):

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from commerce.orders import net_paid_for_items
 from innerwork.scheduling.selectors import free_slots, next_free_slots_for_hosts
 from innerwork.scheduling.slots import Slot
+from mentorship.bookings import BOOKING_KIND
 from mentorship.models import Booking, MentorProfile
 from mentorship.services import SessionPrice, mentor_session_prices
 
@@ -220,29 +222,33 @@ def _month_starts(*, today: date, months: int) -> list[date]:
 
 
 def mentor_stats(*, mentor: MentorProfile, zone: ZoneInfo, now: datetime, months: int = 6) -> MentorStats:
-    """The mentor's numbers, in two queries whatever the number of bookings.
+    """The mentor's numbers, in three queries whatever the number of bookings.
 
     Sessions and hours held count completed sessions, ever. Earnings by month (the `months` months up
-    to this one, in the mentor's `zone`, by the session's start) add the prices of sessions held:
-    completed, or confirmed and ended (not marked yet). Cancelled, refunded, no-show, expired and
-    unpaid bookings count nothing, so a booking paid, refunded or completed changes them at once.
-    Only bookings in the mentor's own currency are added. Amounts are what customers paid for the
-    session, before any platform fees.
+    to this one, in the mentor's `zone`, by the session's start) add, for each session held (completed,
+    or confirmed and ended, not marked yet), what its customer actually paid for it less what was refunded
+    (commerce's `net_paid_for_items`, the sales report's figures): a coupon or a partial refund after the
+    session lowers it, a full refund takes it to nothing. Cancelled, refunded, no-show, expired and unpaid
+    bookings count nothing, so a booking paid, refunded or completed changes them at once. Only payments
+    in the mentor's own currency are added, before any platform fees.
     """
     held = Booking.objects.filter(mentor=mentor, status=Booking.Status.COMPLETED).aggregate(
         sessions=Count("pk"), minutes=Sum("minutes")
     )
     starts = _month_starts(today=now.astimezone(zone).date(), months=months)
     since = datetime.combine(starts[0], time(0), tzinfo=zone)
-    rows = Booking.objects.filter(mentor=mentor, currency=mentor.currency, appointment__start_at__gte=since).filter(
-        Q(status=Booking.Status.COMPLETED) | Q(status=Booking.Status.CONFIRMED, appointment__end_at__lte=now)
+    rows = list(
+        Booking.objects.filter(mentor=mentor, currency=mentor.currency, appointment__start_at__gte=since)
+        .filter(Q(status=Booking.Status.COMPLETED) | Q(status=Booking.Status.CONFIRMED, appointment__end_at__lte=now))
+        .values_list("pk", "appointment__start_at")
     )
+    net = net_paid_for_items(kind=BOOKING_KIND, refs=[pk for pk, _ in rows], currency=mentor.currency) if rows else {}
     amounts: dict[date, int] = dict.fromkeys(starts, 0)
     counts: dict[date, int] = dict.fromkeys(starts, 0)
-    for start_at, price in rows.values_list("appointment__start_at", "price_amount"):
+    for pk, start_at in rows:
         month = start_at.astimezone(zone).date().replace(day=1)
         if month in amounts:
-            amounts[month] += price
+            amounts[month] += net.get(str(pk), 0)
             counts[month] += 1
     return MentorStats(
         sessions_held=held["sessions"],

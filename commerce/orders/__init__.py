@@ -6,7 +6,9 @@ staff do to an order from the console (resend the receipt, resolve a flag).
 """
 
 from commerce.orders.selectors import (
+    net_paid_for_items,
     order_detail_for_user,
+    order_for_item_session,
     order_for_user,
     order_line_for_item,
     order_lines_with_access,
@@ -25,10 +27,12 @@ from commerce.orders.services import (
 __all__ = [
     "InvalidOrderTransition",
     "checkout_session_record",
+    "net_paid_for_items",
     "order_detail_for_user",
     "order_effect_once",
     "order_event_add",
     "order_flag",
+    "order_for_item_session",
     "order_for_user",
     "order_line_for_item",
     "order_lines_with_access",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Sum
 
 from commerce.models import Order, OrderLine
 from commerce.registry import NotPurchasable, get_kind
@@ -70,5 +70,37 @@ def order_line_for_item(*, kind: str, ref: str) -> OrderLine | None:
         OrderLine.objects.select_related("order", "order__user")
         .filter(kind=kind, ref=str(ref), order__paid_at__isnull=False)
         .order_by("-order__paid_at", "-pk")
+        .first()
+    )
+
+
+def net_paid_for_items(*, kind: str, refs, currency: str) -> dict[str, int]:
+    """Per item sold on its own (ref, as a string): what its buyers paid for it less what was refunded, in one query.
+
+    The sales report's figures, item by item: a line's `total_amount` is what was charged for it (its share of
+    any coupon already off), its `refunded_amount` what Stripe confirmed going back (pending refunds count once
+    they succeed). Lines of every paid order add up, so an item paid twice and refunded once counts once.
+    Items never paid (unpaid, expired, free of any line) are absent; only orders in `currency` are read.
+    """
+    rows = (
+        OrderLine.objects.filter(
+            kind=kind, ref__in=[str(ref) for ref in refs], order__paid_at__isnull=False, order__currency=currency
+        )
+        .values("ref")
+        .annotate(net=Sum(F("total_amount") - F("refunded_amount")))
+    )
+    return {row["ref"]: row["net"] for row in rows}
+
+
+def order_for_item_session(*, user, kind: str, ref: str, session_id: str) -> Order | None:
+    """The user's order that Checkout Session `session_id` was opened for, if it sells item (kind, ref); else None.
+
+    What a product app asks when its customer comes back from Stripe with a session id in the URL: the id is
+    the customer's to forge, so it only counts when the session belongs to one of *their* orders and that
+    order has a line for this very item. Paid or not: fulfilling (or not) is the caller's next step.
+    """
+    return (
+        orders_for_user(user=user)
+        .filter(lines__kind=kind, lines__ref=str(ref), checkout_sessions__stripe_id=session_id)
         .first()
     )

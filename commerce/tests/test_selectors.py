@@ -1,8 +1,8 @@
 import pytest
 
 from commerce.models import Order
-from commerce.orders.selectors import order_for_user, orders_for_user
-from commerce.tests.factories import OrderFactory, OrderLineFactory
+from commerce.orders.selectors import order_for_item_session, order_for_user, orders_for_user
+from commerce.tests.factories import CheckoutSessionFactory, OrderFactory, OrderLineFactory
 from innerwork.accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,3 +27,29 @@ def test_another_persons_order_does_not_exist_for_you():
     order = OrderFactory()
     with pytest.raises(Order.DoesNotExist):
         order_for_user(user=UserFactory(), number=order.number)
+
+
+@pytest.mark.parametrize(
+    ("asked", "found"),
+    [
+        ({}, True),
+        ({"user": "someone else"}, False),
+        ({"kind": "coaching_contract"}, False),
+        ({"ref": "43"}, False),
+        ({"session_id": "cs_test_other"}, False),
+    ],
+    ids=["own-session-for-this-item", "another-users-session", "another-kind", "another-item", "another-session"],
+)
+def test_order_for_item_session_finds_the_order_only_for_its_buyer_item_and_session(asked, found):
+    # given a course line for item 42 in an order, and a Checkout Session opened for that order
+    order = OrderFactory(origin=Order.Origin.ITEM)
+    OrderLineFactory(order=order, kind="course", ref="42")
+    CheckoutSessionFactory(order=order, stripe_id="cs_test_paid")
+    CheckoutSessionFactory(stripe_id="cs_test_other", order__user=order.user)  # the buyer's other order
+    query = {"user": order.user, "kind": "course", "ref": "42", "session_id": "cs_test_paid", **asked}
+    if query["user"] == "someone else":
+        query["user"] = UserFactory()
+    # when asking for the order that session paid for that item
+    result = order_for_item_session(**query)
+    # then only the exact match finds it
+    assert result == (order if found else None)

@@ -9,12 +9,16 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from commerce.models import Order, OrderEvent, OrderLine, Refund
+from commerce.orders import payments_for_user
+from commerce.refunds.services import STRIPE_REFUSED
 from commerce.tests.admin_fixtures import client_for, staff_in
 from innerwork.accounts.models import User
 from innerwork.core.demo_seeding import demo_seeders
 from innerwork.scheduling.models import Appointment, Calendar, DateOverride, WeeklyRule
 from innerwork.scheduling.selectors import free_slots
 from mentorship import demo
+from mentorship.bookings import BOOKING_KIND, booking_cancel, booking_cancel_quote
 from mentorship.models import Booking, BookingEvent, Expertise, Language, MentorProfile
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +35,9 @@ SEEDED_MODELS = (
     Appointment,
     Booking,
     BookingEvent,
+    Order,
+    OrderLine,
+    OrderEvent,
 )
 
 
@@ -150,4 +157,63 @@ def test_the_seeded_bookings_render_in_the_console_for_each_role(role):
         assert booking.number in listing.content.decode()
         page = client.get(reverse("admin:mentorship_booking_change", args=[booking.pk]))
         assert page.status_code == 200
-        assert "Not paid" in page.content.decode()
+        [line] = OrderLine.objects.filter(kind=BOOKING_KIND, ref=str(booking.pk))
+        assert line.order.number in page.content.decode()
+
+
+def test_every_paid_seeded_session_has_exactly_one_paid_order_line_of_its_price():
+    _seed()
+
+    bookings = Booking.objects.filter(status__in=[Booking.Status.CONFIRMED, Booking.Status.COMPLETED])
+    assert bookings.count() == len(demo.LEARNER_SESSIONS)
+    for booking in bookings.select_related("customer"):
+        [line] = OrderLine.objects.filter(kind=BOOKING_KIND, ref=str(booking.pk)).select_related("order")
+        order = line.order
+        assert (line.total_amount, line.refunded_amount, line.quantity) == (booking.price_amount, 0, 1)
+        assert line.fulfilled_at == order.paid_at
+        assert (order.user, order.status, order.origin) == (booking.customer, Order.Status.PAID, Order.Origin.ITEM)
+        assert (order.total_amount, order.amount_paid) == (booking.price_amount, booking.price_amount)
+        assert order.currency == booking.currency
+        assert order.payment_intent_id == demo.DEMO_PAYMENT_INTENT.format(booking=booking.number)
+        # paid when it was booked, and the booking's timeline names its order
+        assert order.paid_at == booking.confirmed_at
+        assert order.number.startswith(f"ORD-{order.paid_at:%Y%m%d}-")
+        assert booking.events.get(type="confirmed").data == {"order": order.number}
+        assert list(order.events.values_list("type", "created_at")) == [("paid", order.paid_at)]
+    # and the learner's billing page lists each payment
+    learner = User.objects.get(email=LEARNER)
+    assert set(payments_for_user(user=learner)) == {
+        line.order for line in OrderLine.objects.filter(kind=BOOKING_KIND).select_related("order")
+    }
+
+
+def test_cancelling_the_seeded_session_ahead_would_give_money_back():
+    _seed()
+    ahead = Booking.objects.get(customer__email=LEARNER, status=Booking.Status.CONFIRMED)
+
+    quote = booking_cancel_quote(booking=ahead)
+
+    assert quote.amount > 0
+    assert quote.amount == ahead.price_amount  # four days' notice: the whole price
+    assert quote.order.payment_intent_id
+
+
+def test_a_refund_of_a_seeded_payment_reaches_stripe_which_refuses_it_and_the_refusal_is_recorded(
+    emulator, django_capture_on_commit_callbacks
+):
+    # given the seeded session ahead, its payment made by the seed (none at Stripe)
+    _seed()
+    ahead = Booking.objects.get(customer__email=LEARNER, status=Booking.Status.CONFIRMED)
+    # when the learner cancels it with Stripe (the emulator) serving
+    with django_capture_on_commit_callbacks(execute=True):
+        booking, said = booking_cancel(booking=ahead, actor=ahead.customer)
+    # then the session is cancelled and its time freed, and the refund went through the pipeline to Stripe,
+    # which knows no such payment: the refund is recorded refused, the order keeps its money
+    assert (booking.status, booking.appointment.status) == ("canceled", "canceled")
+    refund = Refund.objects.get(order__lines__kind=BOOKING_KIND, order__lines__ref=str(ahead.pk))
+    assert (refund.status, refund.amount, refund.stripe_refund_id) == (Refund.Status.CANCELED, ahead.price_amount, "")
+    assert refund.failure_reason
+    assert said == STRIPE_REFUSED.format(amount="$120.00", message=refund.failure_reason)
+    assert refund.order.events.filter(type="refund_refused").exists()
+    refund.order.refresh_from_db()
+    assert (refund.order.status, refund.order.amount_refunded) == (Order.Status.PAID, 0)

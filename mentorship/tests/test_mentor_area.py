@@ -6,15 +6,30 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 
+from commerce.models import Order
+from commerce.tests.factories import OrderFactory, OrderLineFactory, paid_order
 from commerce.tests.stripe_fixtures import messages_of, signed_in_client
 from innerwork.accounts.tests.factories import UserFactory
-from innerwork.scheduling.availability import WINDOWS_OVERLAP, AvailabilityError, weekly_hours_replace
+from innerwork.scheduling.availability import (
+    END_NOT_AFTER_START,
+    WINDOWS_OVERLAP,
+    AvailabilityError,
+    weekly_hours_replace,
+)
 from innerwork.scheduling.models import DateOverride, WeeklyRule
 from innerwork.scheduling.services import calendar_for
 from innerwork.scheduling.tests.factories import AppointmentFactory
-from mentorship.bookings import NOT_FINISHABLE
-from mentorship.forms import LENGTHS_REQUIRED, RATE_NOT_POSITIVE
+from mentorship.bookings import BOOKING_KIND, NOT_FINISHABLE
+from mentorship.forms import (
+    LENGTHS_REQUIRED,
+    OVERRIDE_TIME_UNREADABLE,
+    OVERRIDE_TIMES_REQUIRED,
+    OVERRIDE_TOO_MANY,
+    OVERRIDE_WINDOW_UNREADABLE,
+    RATE_NOT_POSITIVE,
+)
 from mentorship.mentor_area import HOURS_SAVED, PROFILE_SAVED
 from mentorship.models import Booking, MentorProfile
 from mentorship.selectors import mentor_stats
@@ -77,6 +92,29 @@ def _booking(mentor, customer, start_at, *, status="confirmed", minutes=60, pric
         topic=topic,
         **kw,
     )
+
+
+def _pay(booking, *, discount=0, refunded=0, paid=True, currency="usd"):
+    """The order for `booking` as commerce leaves it: `discount` off by a coupon, `refunded` confirmed back by
+    Stripe; still waiting for payment when `paid` is false."""
+    total = booking.price_amount - discount
+    if paid:
+        status = {0: Order.Status.PAID, total: Order.Status.REFUNDED}.get(refunded, Order.Status.PARTIALLY_REFUNDED)
+        order = paid_order(
+            user=booking.customer,
+            lines=[(booking.price_amount, discount)],
+            refs=[str(booking.pk)],
+            status=status,
+            amount_refunded=refunded,
+            currency=currency,
+        )
+    else:
+        order = OrderFactory(
+            user=booking.customer, subtotal_amount=booking.price_amount, discount_amount=discount, currency=currency
+        )
+        OrderLineFactory(order=order, ref=str(booking.pk), unit_amount=booking.price_amount, discount_amount=discount)
+    order.lines.update(kind=BOOKING_KIND, refunded_amount=refunded)
+    return order
 
 
 def _hours_data(rows, *, add=False):
@@ -251,14 +289,14 @@ BOOKINGS = [
         ),
     ],
 )
-def test_stats_count_sessions_held_and_earnings_by_month_in_two_queries(
+def test_stats_count_sessions_held_and_earnings_by_month_in_three_queries(
     mentor, customer, zone, expected_months, django_assert_num_queries
 ):
     # given
     for status, start, minutes, price in BOOKINGS:
-        _booking(mentor, customer, start, status=status, minutes=minutes, price=price)
+        _pay(_booking(mentor, customer, start, status=status, minutes=minutes, price=price))
     # when
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         stats = mentor_stats(mentor=mentor, zone=ZoneInfo(zone), now=NOW)
     # then
     assert stats.sessions_held == 4
@@ -269,9 +307,47 @@ def test_stats_count_sessions_held_and_earnings_by_month_in_two_queries(
     assert stats.earnings_total == sum(expected_months.values())
 
 
+# Each case: one session held in November 2026 (UTC), its price 12000, and what happened to its payment.
+# (case, booking status, payments as (discount, refunded, paid, currency), earnings in November)
+EARNINGS_CASES = [
+    ("full price", "completed", [(0, 0, True, "usd")], 12000),
+    ("coupon", "completed", [(3000, 0, True, "usd")], 9000),
+    ("coupon and partial refund", "completed", [(3000, 4000, True, "usd")], 5000),
+    ("partial refund, not marked yet", "confirmed", [(0, 2500, True, "usd")], 9500),
+    ("full refund after the session", "completed", [(0, 12000, True, "usd")], 0),
+    ("paid twice, second refunded", "completed", [(0, 0, True, "usd"), (0, 12000, True, "usd")], 12000),
+    ("unpaid order", "confirmed", [(0, 0, False, "usd")], 0),
+    ("no order at all", "completed", [], 0),
+    ("paid in another currency", "completed", [(0, 0, True, "eur")], 0),
+    ("expired, its order never paid", "expired", [(0, 0, False, "usd")], 0),
+    ("refunded before the session", "refunded", [(0, 12000, True, "usd")], 0),
+]
+
+
+@pytest.mark.parametrize(
+    ("status", "payments", "earned"), [case[1:] for case in EARNINGS_CASES], ids=[case[0] for case in EARNINGS_CASES]
+)
+def test_earnings_are_what_was_paid_for_the_session_less_what_was_refunded(
+    mentor, customer, status, payments, earned, django_assert_max_num_queries
+):
+    # given a session in November and a full-price one in October, with their payments
+    booking = _booking(mentor, customer, datetime(2026, 11, 10, 9, tzinfo=UTC), status=status, price=12000)
+    for discount, refunded, paid, currency in payments:
+        _pay(booking, discount=discount, refunded=refunded, paid=paid, currency=currency)
+    _pay(_booking(mentor, customer, datetime(2026, 10, 10, 9, tzinfo=UTC), status="completed", price=8000))
+    # when
+    with django_assert_max_num_queries(3):
+        stats = mentor_stats(mentor=mentor, zone=ZoneInfo("UTC"), now=NOW)
+    # then
+    by_month = {month.month: month.amount for month in stats.months}
+    assert by_month[date(2026, 11, 1)] == earned
+    assert by_month[date(2026, 10, 1)] == 8000
+    assert stats.earnings_total == earned + 8000
+
+
 def test_the_overview_shows_the_stats(mentor, customer):
     # given
-    _booking(mentor, customer, _day_at(-3, 9), status="completed", minutes=90, price=18000)
+    _pay(_booking(mentor, customer, _day_at(-3, 9), status="completed", minutes=90, price=18000))
     # when
     html = signed_in_client(mentor.user).get(AREA).content.decode()
     # then
@@ -454,20 +530,103 @@ def test_a_day_off_removes_that_days_slots_from_the_preview_until_deleted(mentor
     assert len(slots_on(client.get(CALENDAR))) == 31  # 06:00 to 21:00, every half hour
 
 
-def test_other_hours_on_a_date_need_both_times(mentor):
+def _override(client, day, hours, *, kind="hours"):
+    data = {"form": "override", "override-date": day.isoformat(), "override-kind": kind, "override-hours": hours}
+    return client.post(CALENDAR, data)
+
+
+@pytest.mark.parametrize(
+    ("hours", "windows"),
+    [
+        ("09:00-12:00, 14:00-17:00", [(time(9), time(12)), (time(14), time(17))]),
+        ("14:00–17:00; 9-12", [(time(9), time(12)), (time(14), time(17))]),
+        ("9.30 to 10:30\n13h00 - 14:00", [(time(9, 30), time(10, 30)), (time(13), time(14))]),
+        ("08:00-12:00, 12:00-13:00", [(time(8), time(12)), (time(12), time(13))]),  # touching is not overlapping
+        ("00:00-23:59", [(time(0), time(23, 59))]),
+    ],
+    ids=["two-windows", "dashes-semicolon-unordered", "dots-h-newline", "touching", "whole-day"],
+)
+def test_a_date_override_takes_several_windows(mentor, hours, windows):
+    # given
     day = timezone.now().date() + timedelta(days=2)
-    response = signed_in_client(mentor.user).post(
-        CALENDAR,
-        {
-            "form": "override",
-            "override-date": day.isoformat(),
-            "override-kind": "hours",
-            "override-start_time": "10:00",
-        },
-    )
+    # when
+    response = _override(signed_in_client(mentor.user), day, hours)
+    # then
+    assert response.status_code == 302
+    saved = DateOverride.objects.filter(calendar__owner=mentor.user, date=day)
+    assert [(row.start_time, row.end_time) for row in saved] == windows
+    assert not saved.filter(unavailable=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("hours", "error"),
+    [
+        ("", OVERRIDE_TIMES_REQUIRED),
+        (" , ", OVERRIDE_TIMES_REQUIRED),
+        (
+            "09:00-12:00, 11:00-13:00",
+            WINDOWS_OVERLAP.format(day="That date", first="09:00–12:00", second="11:00–13:00"),
+        ),
+        ("12:00-09:00", END_NOT_AFTER_START.format(day="That date", start=time(12), end=time(9))),
+        ("10:00-10:00", END_NOT_AFTER_START.format(day="That date", start=time(10), end=time(10))),
+        ("22:00-24:00", OVERRIDE_TIME_UNREADABLE.format(value="24:00")),
+        ("09:75-10:00", OVERRIDE_TIME_UNREADABLE.format(value="09:75")),
+        ("09:00", OVERRIDE_WINDOW_UNREADABLE.format(part="09:00")),
+        ("mornings", OVERRIDE_WINDOW_UNREADABLE.format(part="mornings")),
+        (", ".join(f"{h:02d}:00-{h:02d}:30" for h in range(13)), OVERRIDE_TOO_MANY.format(count=12)),
+    ],
+    ids=[
+        "empty",
+        "only-commas",
+        "overlap",
+        "end-before-start",
+        "empty-window",
+        "past-midnight",
+        "bad-minutes",
+        "one-time",
+        "words",
+        "too-many",
+    ],
+)
+def test_a_date_override_refuses_hours_it_cannot_keep_and_leaves_the_date_as_it_was(mentor, hours, error):
+    # given the date already has an override
+    day = timezone.now().date() + timedelta(days=2)
+    client = signed_in_client(mentor.user)
+    _override(client, day, "10:00-11:00")
+    # when
+    response = _override(client, day, hours)
+    # then
     assert response.status_code == 400
-    assert response.context["override_form"].non_field_errors()
-    assert not DateOverride.objects.exists()
+    assert response.context["override_form"].errors["hours"] == [error]
+    assert error in response.content.decode()
+    rows = DateOverride.objects.filter(calendar__owner=mentor.user)
+    assert [(row.date, row.start_time, row.end_time) for row in rows] == [(day, time(10), time(11))]
+
+
+def test_a_day_off_ignores_whatever_was_left_in_the_hours(mentor):
+    day = timezone.now().date() + timedelta(days=2)
+
+    response = _override(signed_in_client(mentor.user), day, "not hours", kind="off")
+
+    assert response.status_code == 302
+    assert DateOverride.objects.get(calendar__owner=mentor.user).unavailable
+
+
+def test_the_preview_and_the_override_list_follow_several_windows_on_a_date(mentor):
+    # given a mentor open 06:00-22:00 and previewing 60-minute sessions every half hour
+    client = signed_in_client(mentor.user)
+    day = timezone.now().date() + timedelta(days=2)
+    # when that date gets two short windows
+    _override(client, day, "14:00-15:30, 06:00-07:00")
+    # then only those windows' times are offered that day, and the list shows both
+    page = client.get(CALENDAR)
+    slots = next(d.slots for d in page.context["preview_days"] if d.day == day)
+    assert [slot.start.strftime("%H:%M") for slot in slots] == ["06:00", "14:00", "14:30"]
+    assert "06:00–07:00, 14:00–15:30" in strip_tags(page.content.decode())
+    # and a new override for the date replaces them
+    _override(client, day, "08:00-09:00")
+    slots = next(d.slots for d in client.get(CALENDAR).context["preview_days"] if d.day == day)
+    assert [slot.start.strftime("%H:%M") for slot in slots] == ["08:00"]
 
 
 def test_calendar_settings_save_zone_buffers_notice_in_hours_and_horizon(mentor):

@@ -135,6 +135,16 @@ def test_mentor_sees_their_sessions_marks_one_held_and_sets_weekly_hours(page, l
     assert next_slots.count() == 3
     assert "Day off" in page.locator(".override-list").inner_text()
 
+    # The day after, other hours instead of the weekly ones: two windows typed on one line.
+    page.fill("input[name='override-date']", next_day.isoformat())
+    page.get_by_label("Other hours", exact=True).check()
+    page.fill("input[name='override-hours']", "09:00-10:00, 15:00-16:00")
+    page.get_by_role("button", name="Save override").click()
+    page.wait_for_load_state()
+    assert next_slots.all_inner_texts() == ["09:00", "15:00"]
+    assert "09:00–10:00, 15:00–16:00" in page.locator(".override-list").inner_text()
+    shoot_both(page, "mentor-calendar-overrides")
+
     # Their profile and rates, to be looked at too.
     page.get_by_role("link", name="Profile & rates").click()
     page.wait_for_url(f"{base}/mentor/profile/")
