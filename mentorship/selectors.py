@@ -22,7 +22,7 @@ THIS_WEEK = timedelta(days=7)
 
 
 def mentors_listed(*, expertise: str = "", language: str = "", max_rate: int | None = None) -> QuerySet[MentorProfile]:
-    """Approved mentors whose account is open, with their user, expertise and languages loaded (a constant number of queries).
+    """Approved mentors whose account is open, with user, expertise and languages loaded (constant queries).
 
     `expertise` is an Expertise slug, `language` a Language code, `max_rate` an hourly rate in minor
     units (a mentor whose rate is at most it is kept); empty values filter nothing.
@@ -221,16 +221,24 @@ def _month_starts(*, today: date, months: int) -> list[date]:
     return list(reversed(starts))
 
 
+# Bookings whose payment, less refunds, is the mentor's (a confirmed one too, once its session has ended);
+# for the cancelled and refunded only what was kept counts, and they are not sessions held.
+KEPT_ONLY = (Booking.Status.CANCELED, Booking.Status.REFUNDED)
+EARNING_STATUSES = (Booking.Status.COMPLETED, Booking.Status.NO_SHOW, *KEPT_ONLY)
+
+
 def mentor_stats(*, mentor: MentorProfile, zone: ZoneInfo, now: datetime, months: int = 6) -> MentorStats:
     """The mentor's numbers, in three queries whatever the number of bookings.
 
     Sessions and hours held count completed sessions, ever. Earnings by month (the `months` months up
-    to this one, in the mentor's `zone`, by the session's start) add, for each session held (completed,
-    or confirmed and ended, not marked yet), what its customer actually paid for it less what was refunded
-    (commerce's `net_paid_for_items`, the sales report's figures): a coupon or a partial refund after the
-    session lowers it, a full refund takes it to nothing. Cancelled, refunded, no-show, expired and unpaid
-    bookings count nothing, so a booking paid, refunded or completed changes them at once. Only payments
-    in the mentor's own currency are added, before any platform fees.
+    to this one, in the mentor's `zone`, by the session's start) add what customers actually paid less
+    what went back to them (commerce's `net_paid_for_items`, the sales report's figures) for every
+    session whose money is the mentor's: held (completed, or confirmed and ended, not marked yet), the
+    customer's no-show, and cancelled or refunded ones for what was kept (a late cancellation's share
+    under the refund tiers; nothing after a full refund). A coupon or a partial refund shows at once.
+    Sessions still ahead, expired and unpaid bookings count nothing. `sessions` per month counts the
+    sessions held and no-shows. Only payments in the mentor's own currency are added, before any
+    platform fees.
     """
     held = Booking.objects.filter(mentor=mentor, status=Booking.Status.COMPLETED).aggregate(
         sessions=Count("pk"), minutes=Sum("minutes")
@@ -239,17 +247,18 @@ def mentor_stats(*, mentor: MentorProfile, zone: ZoneInfo, now: datetime, months
     since = datetime.combine(starts[0], time(0), tzinfo=zone)
     rows = list(
         Booking.objects.filter(mentor=mentor, currency=mentor.currency, appointment__start_at__gte=since)
-        .filter(Q(status=Booking.Status.COMPLETED) | Q(status=Booking.Status.CONFIRMED, appointment__end_at__lte=now))
-        .values_list("pk", "appointment__start_at")
+        .filter(Q(status__in=EARNING_STATUSES) | Q(status=Booking.Status.CONFIRMED, appointment__end_at__lte=now))
+        .values_list("pk", "appointment__start_at", "status")
     )
-    net = net_paid_for_items(kind=BOOKING_KIND, refs=[pk for pk, _ in rows], currency=mentor.currency) if rows else {}
+    refs = [pk for pk, _, _ in rows]
+    net = net_paid_for_items(kind=BOOKING_KIND, refs=refs, currency=mentor.currency) if rows else {}
     amounts: dict[date, int] = dict.fromkeys(starts, 0)
     counts: dict[date, int] = dict.fromkeys(starts, 0)
-    for pk, start_at in rows:
+    for pk, start_at, status in rows:
         month = start_at.astimezone(zone).date().replace(day=1)
         if month in amounts:
             amounts[month] += net.get(str(pk), 0)
-            counts[month] += 1
+            counts[month] += status not in KEPT_ONLY
     return MentorStats(
         sessions_held=held["sessions"],
         minutes_held=held["minutes"] or 0,

@@ -262,17 +262,17 @@ def test_marking_needs_a_post(mentor, customer):
 
 NOW = datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
 
-# (status, start in UTC, minutes, price in cents)
+# (status, start in UTC, minutes, price in cents, refunded in cents)
 BOOKINGS = [
-    ("completed", datetime(2026, 12, 1, 9, tzinfo=UTC), 60, 12000),
-    ("completed", datetime(2026, 11, 30, 23, 30, tzinfo=UTC), 30, 6000),  # 1 Dec in Tokyo, 30 Nov in UTC
-    ("confirmed", datetime(2026, 11, 10, 9, tzinfo=UTC), 90, 18000),  # held, not marked yet: earned
-    ("confirmed", datetime(2026, 12, 10, 9, tzinfo=UTC), 60, 12000),  # ahead: not earned yet
-    ("no_show", datetime(2026, 10, 5, 9, tzinfo=UTC), 60, 12000),
-    ("refunded", datetime(2026, 10, 6, 9, tzinfo=UTC), 60, 12000),
-    ("canceled", datetime(2026, 9, 7, 9, tzinfo=UTC), 60, 12000),
-    ("completed", datetime(2026, 7, 1, 9, tzinfo=UTC), 60, 12000),
-    ("completed", datetime(2026, 5, 20, 9, tzinfo=UTC), 60, 9000),  # before the six months: held, not in months
+    ("completed", datetime(2026, 12, 1, 9, tzinfo=UTC), 60, 12000, 0),
+    ("completed", datetime(2026, 11, 30, 23, 30, tzinfo=UTC), 30, 6000, 0),  # 1 Dec in Tokyo, 30 Nov in UTC
+    ("confirmed", datetime(2026, 11, 10, 9, tzinfo=UTC), 90, 18000, 0),  # held, not marked yet: earned
+    ("confirmed", datetime(2026, 12, 10, 9, tzinfo=UTC), 60, 12000, 0),  # ahead: not earned yet
+    ("no_show", datetime(2026, 10, 5, 9, tzinfo=UTC), 60, 12000, 0),  # the customer's absence: earned
+    ("refunded", datetime(2026, 10, 6, 9, tzinfo=UTC), 60, 12000, 12000),  # all went back: nothing
+    ("canceled", datetime(2026, 9, 7, 9, tzinfo=UTC), 60, 12000, 6000),  # cancelled late, half kept
+    ("completed", datetime(2026, 7, 1, 9, tzinfo=UTC), 60, 12000, 0),
+    ("completed", datetime(2026, 5, 20, 9, tzinfo=UTC), 60, 9000, 0),  # before the six months: held, not in months
 ]
 
 
@@ -281,11 +281,23 @@ BOOKINGS = [
     [
         (
             "UTC",
-            {date(2026, 7, 1): 12000, date(2026, 11, 1): 18000 + 6000, date(2026, 12, 1): 12000},
+            {
+                date(2026, 7, 1): 12000,
+                date(2026, 9, 1): 6000,
+                date(2026, 10, 1): 12000,
+                date(2026, 11, 1): 18000 + 6000,
+                date(2026, 12, 1): 12000,
+            },
         ),
         (
             "Asia/Tokyo",
-            {date(2026, 7, 1): 12000, date(2026, 11, 1): 18000, date(2026, 12, 1): 12000 + 6000},
+            {
+                date(2026, 7, 1): 12000,
+                date(2026, 9, 1): 6000,
+                date(2026, 10, 1): 12000,
+                date(2026, 11, 1): 18000,
+                date(2026, 12, 1): 12000 + 6000,
+            },
         ),
     ],
 )
@@ -293,8 +305,8 @@ def test_stats_count_sessions_held_and_earnings_by_month_in_three_queries(
     mentor, customer, zone, expected_months, django_assert_num_queries
 ):
     # given
-    for status, start, minutes, price in BOOKINGS:
-        _pay(_booking(mentor, customer, start, status=status, minutes=minutes, price=price))
+    for status, start, minutes, price, refunded in BOOKINGS:
+        _pay(_booking(mentor, customer, start, status=status, minutes=minutes, price=price), refunded=refunded)
     # when
     with django_assert_num_queries(3):
         stats = mentor_stats(mentor=mentor, zone=ZoneInfo(zone), now=NOW)
@@ -304,6 +316,12 @@ def test_stats_count_sessions_held_and_earnings_by_month_in_three_queries(
     assert stats.hours_held == 3.5
     assert [month.month for month in stats.months] == [date(2026, m, 1) for m in (7, 8, 9, 10, 11, 12)]
     assert {month.month: month.amount for month in stats.months if month.amount} == expected_months
+    assert {month.month: month.sessions for month in stats.months if month.sessions} == {
+        date(2026, 7, 1): 1,
+        date(2026, 10, 1): 1,  # the no-show; the refunded and the cancelled were not held
+        date(2026, 11, 1): 2 if zone == "UTC" else 1,
+        date(2026, 12, 1): 1 if zone == "UTC" else 2,
+    }
     assert stats.earnings_total == sum(expected_months.values())
 
 
@@ -321,6 +339,9 @@ EARNINGS_CASES = [
     ("paid in another currency", "completed", [(0, 0, True, "eur")], 0),
     ("expired, its order never paid", "expired", [(0, 0, False, "usd")], 0),
     ("refunded before the session", "refunded", [(0, 12000, True, "usd")], 0),
+    ("the customer did not come", "no_show", [(0, 0, True, "usd")], 12000),
+    ("cancelled late, half refunded", "canceled", [(0, 6000, True, "usd")], 6000),
+    ("cancelled in time, all refunded", "canceled", [(0, 12000, True, "usd")], 0),
 ]
 
 
