@@ -65,6 +65,7 @@ bench: $(VENV)/.dev
 	$(PY) scripts/bench_pages.py
 	$(PY) scripts/bench_commerce.py
 	$(PY) scripts/bench_slots.py
+	$(PY) scripts/bench_bookings.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

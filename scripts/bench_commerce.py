@@ -251,7 +251,7 @@ def main() -> int:
     with run_emulator(data_dir, webhook_retry_scale=1.0) as emulator:
         emulator.webhook_mode(drop=True)  # only the benchmark delivers events to the site
         env = {
-            **bench_env(args.database_url),
+            **bench_env(args.database_url, ""),  # no Redis: the figures in docs/benchmarks.md were taken without it
             "SITE_URL": base_url,
             "STRIPE_API_HOST": emulator.url,
             "STRIPE_ALLOW_API_HOST": "true",
