@@ -8,26 +8,14 @@ own scope, which the viewer's writes retire (declared in courses/, commerce/ and
 innerwork/accounts/page_cache.py).
 """
 
-from django.utils import timezone
-from django.utils.translation import get_language
-
-from commerce.shop.cart import SESSION_CART_TOKEN
-from innerwork.core.page_cache import CATALOGUE, user_scope, visitor_cart_scope
+from commerce.page_cache import viewer_scopes
+from innerwork.core.page_cache import CATALOGUE
 
 
 def viewer_cache_scopes(request) -> tuple[tuple, tuple[str, ...]]:
     """(who is looking, the scopes of what they see): a person, a visitor with a cart, or any visitor."""
-    if request.user.is_authenticated:
-        return ("user", request.user.pk), (CATALOGUE, user_scope(request.user.pk))
-    token = request.session.get(SESSION_CART_TOKEN)
-    if token:
-        return ("cart", token), (CATALOGUE, visitor_cart_scope(token))
-    return ("visitor",), (CATALOGUE,)
-
-
-def page_locale() -> tuple[str, str, str]:
-    """Language, time zone and today's date there: what dates and weeks on a page depend on."""
-    return get_language(), timezone.get_current_timezone_name(), timezone.localdate().isoformat()
+    viewer, own = viewer_scopes(request)
+    return viewer, (CATALOGUE, *own)
 
 
 def query_values(request, names) -> tuple:

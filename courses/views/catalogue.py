@@ -20,9 +20,9 @@ from courses.selectors.catalogue import (
     course_ids_enrolled,
     enrollment_for_course,
 )
-from courses.views.caching import page_locale, query_values, viewer_cache_scopes
+from courses.views.caching import query_values, viewer_cache_scopes
 from courses.views.pagination import CountedPaginator
-from innerwork.core.page_cache import cached_page
+from innerwork.core.page_cache import cached_page, page_locale
 
 
 @dataclass(frozen=True)

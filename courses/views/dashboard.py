@@ -20,9 +20,9 @@ from courses.selectors.learning import (
     learning_totals,
     lessons_completed_per_week,
 )
-from courses.views.caching import page_locale, query_values, viewer_cache_scopes
+from courses.views.caching import query_values, viewer_cache_scopes
 from courses.views.pagination import CountedPaginator
-from innerwork.core.page_cache import cached_page
+from innerwork.core.page_cache import cached_page, page_locale
 
 DASHBOARD_PAGE_SIZE = 12
 STATUS_LABELS = {"": "All", "in-progress": "In progress", "completed": "Completed"}

@@ -58,6 +58,8 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -228,6 +230,11 @@ def _page_key(parts: Iterable[object], scopes: Iterable[str]) -> str:
 
 def _has_messages(request) -> bool:
     return len(get_messages(request)) > 0
+
+
+def page_locale() -> tuple[str, str, str]:
+    """Language, time zone and today's date there: what dates and weeks on a page depend on."""
+    return get_language(), timezone.get_current_timezone_name(), timezone.localdate().isoformat()
 
 
 def cached_page(
