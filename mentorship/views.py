@@ -27,9 +27,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commerce.checkout import order_checkout, order_create_for_item
 from commerce.exceptions import CheckoutError, CouponError, NotPurchasable, PaymentProviderError
 from commerce.models import Order
+from commerce.page_cache import viewer_scopes
 from commerce.views.checkout import HttpResponseSeeOther
 from innerwork.accounts.time_zones import is_valid_time_zone, time_zone_choices, utc_offset_label
+from innerwork.core.page_cache import cached_page, page_locale
 from innerwork.core.ratelimit import rate_limit
+from innerwork.scheduling.page_cache import SCHEDULES
 from innerwork.scheduling.services import SLOT_TAKEN, SlotTaken
 from mentorship.bookings import (
     BOOKING_KIND,
@@ -44,6 +47,7 @@ from mentorship.bookings import (
 from mentorship.forms import BookingForm, MentorFilterForm, PickedTimeForm, RescheduleForm
 from mentorship.models import Booking, Expertise, Language, MentorProfile
 from mentorship.notifications import booking_ics
+from mentorship.page_cache import MENTORS
 from mentorship.selectors import (
     THIS_WEEK,
     booking_for_viewer,
@@ -85,7 +89,7 @@ def _zone_context(zone: zoneinfo.ZoneInfo) -> dict:
         "zone": zone.key,
         "zone_label": f"{zone.key.replace('_', ' ')} ({utc_offset_label(zone.key)})",
         "zone_groups": [
-            (group, options) if isinstance(options, list) else ("", [(group, options)])
+            (group, options) if not isinstance(options, str) else ("", [(group, options)])
             for group, options in time_zone_choices(include=zone.key)
         ],
     }
@@ -159,10 +163,9 @@ def mentor_list(request):
     return _render_in(request, zone, "mentorship/mentor_list.html", context)
 
 
-def _mentor_page(request, mentor: MentorProfile, *, minutes: int, alternatives=(), status: int = 200):
-    zone = _viewer_zone(request)
-    days = mentor_slot_days(mentor=mentor, minutes=minutes, zone=zone, now=timezone.now(), days=SLOT_DAYS)
-    context = {
+def _mentor_page_data(mentor: MentorProfile, *, minutes: int, zone: zoneinfo.ZoneInfo, now, alternatives=()) -> dict:
+    days = mentor_slot_days(mentor=mentor, minutes=minutes, zone=zone, now=now, days=SLOT_DAYS)
+    return {
         "mentor": mentor,
         "prices": mentor_session_prices(mentor=mentor),
         "minutes": minutes,
@@ -172,16 +175,39 @@ def _mentor_page(request, mentor: MentorProfile, *, minutes: int, alternatives=(
         "zone_keep": [("length", minutes)],
         "taken_message": SLOT_TAKEN,
     }
+
+
+def _mentor_page(request, mentor: MentorProfile, *, minutes: int, alternatives=(), status: int = 200):
+    """The mentor's page rendered afresh (never cached): with the times offered instead of one just taken."""
+    zone = _viewer_zone(request)
+    context = _mentor_page_data(mentor, minutes=minutes, zone=zone, now=timezone.now(), alternatives=alternatives)
     return _render_in(request, zone, "mentorship/mentor_detail.html", context, status=status)
 
 
-@require_GET
-def mentor_detail(request, slug: str):
+def _mentor_page_context(request, slug: str, zone: zoneinfo.ZoneInfo, now) -> dict:
     mentor = _listed_mentor(slug)
     lengths = sorted(mentor.session_lengths)
     asked = request.GET.get("length", "")
     minutes = int(asked) if asked.isdigit() and int(asked) in lengths else (lengths[0] if lengths else 0)
-    return _mentor_page(request, mentor, minutes=minutes)
+    return {**_mentor_page_data(mentor, minutes=minutes, zone=zone, now=now), **_zone_context(zone)}
+
+
+@require_GET
+def mentor_detail(request, slug: str):
+    """A mentor and their free times in the viewer's zone: from the page cache while nothing it shows has
+    changed (mentors, schedules, the viewer's own header) and within the same minute (see
+    innerwork/scheduling/page_cache.py)."""
+    zone = _viewer_zone(request)
+    now = timezone.now()
+    viewer, own = viewer_scopes(request)
+    with timezone.override(zone):
+        return cached_page(
+            request,
+            "mentorship/mentor_detail.html",
+            key=("mentor", slug, viewer, page_locale(), zone.key, request.GET.get("length", ""), f"{now:%Y%m%d%H%M}"),
+            scopes=(MENTORS, SCHEDULES, *own),
+            context=lambda: _mentor_page_context(request, slug, zone, now),
+        )
 
 
 # --- Booking and paying -----------------------------------------------------------------------------------
