@@ -225,6 +225,23 @@ def order_fulfil_from_return(*, order: Order, session_id: str) -> Order:
     return order_fulfil_from_session(session=session) or order
 
 
+def order_fulfil_item_from_return(*, user, kind: str, ref: str, session_id: str) -> Order:
+    """The buyer of one item sold on its own (a booking, a contract) came back from Stripe with `session_id`:
+    fulfil the order of theirs that the session pays for this item, now (idempotent, as the webhook does).
+
+    Raises Order.DoesNotExist when the session pays none of `user`'s orders for the item (a forged or
+    someone else's session id) and PaymentProviderError when Stripe cannot be reached.
+    """
+    order = (
+        Order.objects.filter(user=user, lines__kind=kind, lines__ref=str(ref), checkout_sessions__stripe_id=session_id)
+        .distinct()
+        .first()
+    )
+    if order is None:
+        raise Order.DoesNotExist(f"session {session_id} pays no order of this buyer for {kind}:{ref}")
+    return order_fulfil_from_return(order=order, session_id=session_id)
+
+
 def _paid_message(session: gateway.CheckoutSessionInfo) -> str:
     if session.card_brand and session.card_last4:
         return f"Payment received: {session.card_brand.title()} ending {session.card_last4}."
