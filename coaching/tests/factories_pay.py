@@ -33,8 +33,9 @@ TERMS = {
 }
 
 
-def coach_make(**user_fields) -> CoachProfile:
-    user = UserFactory(**{"full_name": "Ana Coach", **user_fields})
+def coach_make(*, user=None, **user_fields) -> CoachProfile:
+    """An approved coach: `user`, or a new one made with `user_fields`."""
+    user = user or UserFactory(**{"full_name": "Ana Coach", **user_fields})
     return CoachProfile.objects.create(
         user=user,
         slug=f"coach-{user.pk}",

@@ -7,6 +7,7 @@ the student's alone (a 404 for the coach too).
 
 from __future__ import annotations
 
+import zoneinfo
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from coaching.contract_selectors import contract_for_viewer, contracts_of_student
@@ -25,6 +27,7 @@ from commerce.checkout import order_checkout
 from commerce.exceptions import CheckoutError, CouponError, NotPurchasable, PaymentProviderError
 from commerce.models import Order
 from commerce.views.checkout import HttpResponseSeeOther
+from innerwork.accounts.time_zones import is_valid_time_zone
 from innerwork.core.ratelimit import rate_limit
 
 PAYMENT_CONFIRMING = "Thanks! We're confirming your payment with Stripe; this page updates as soon as it's through."
@@ -42,6 +45,14 @@ def _contract_of_student(request, number: str) -> Contract:
     if contract.student_id != request.user.pk:
         raise Http404("No such contract")
     return contract
+
+
+def _render(request, template: str, context: dict):
+    """Render with dates in the viewer's own time zone (their account's, else UTC)."""
+    zone = getattr(request.user, "time_zone", "") or "UTC"
+    zone = zone if is_valid_time_zone(zone) else "UTC"
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        return render(request, template, {**context, "zone": zone.replace("_", " ")})
 
 
 def _support_email() -> str:
@@ -63,7 +74,7 @@ def _page_context(request, contract: Contract) -> dict:
 @login_required
 @require_GET
 def contract_list(request):
-    return render(request, "coaching/contract_list.html", {"contracts": contracts_of_student(user=request.user)})
+    return _render(request, "coaching/contract_list.html", {"contracts": contracts_of_student(user=request.user)})
 
 
 @login_required
@@ -71,7 +82,7 @@ def contract_list(request):
 def contract_detail(request, number: str):
     contract = _contract_of_viewer(request, number)
     context = {**_page_context(request, contract), "events": contract.events.all()}
-    return render(request, "coaching/contract_detail.html", context)
+    return _render(request, "coaching/contract_detail.html", context)
 
 
 @login_required
@@ -125,7 +136,7 @@ def contract_paid(request, number: str):
         return redirect("coaching:contract_detail", number=contract.number)
     if contract.status != Contract.Status.ACTIVE:
         return redirect("coaching:contract_detail", number=contract.number)
-    return render(request, "coaching/contract_paid.html", _page_context(request, contract))
+    return _render(request, "coaching/contract_paid.html", _page_context(request, contract))
 
 
 @login_required
@@ -135,4 +146,4 @@ def contract_payment_canceled(request, number: str):
     contract = _contract_of_student(request, number)
     if contract.status != Contract.Status.PENDING_PAYMENT:
         return redirect("coaching:contract_detail", number=contract.number)
-    return render(request, "coaching/contract_payment_canceled.html", _page_context(request, contract))
+    return _render(request, "coaching/contract_payment_canceled.html", _page_context(request, contract))
