@@ -23,7 +23,7 @@ from commerce.models import Refund
 from commerce.orders import order_lines_for_item
 from innerwork.core.admin_actions import ReasonActionMixin
 from innerwork.core.admin_filters import FormListFilter, local_day_start, parse_date
-from innerwork.core.admin_tools import RecordAdmin
+from innerwork.core.admin_tools import RecordAdmin, status_badge_html
 from innerwork.core.models import StaffAction
 from innerwork.core.money import format_money
 
@@ -93,31 +93,7 @@ class ContractAdmin(ReasonActionMixin, RecordAdmin):
         ("Conversation", {"fields": ("messages_table",)}),
         ("Timeline", {"fields": ("timeline_table",)}),
     )
-    readonly_fields = (
-        "number",
-        "status_badge",
-        "student_label",
-        "coach",
-        "proposal_link",
-        "title",
-        "goals",
-        "terms_label",
-        "price",
-        "cancellation_terms",
-        "accepted_at",
-        "terms_unchanged",
-        "activated_at",
-        "ends_at",
-        "ended_at",
-        "canceled_by",
-        "cancel_reason",
-        "credits_label",
-        "sessions_table",
-        "payments_table",
-        "refunds_table",
-        "messages_table",
-        "timeline_table",
-    )
+    readonly_fields = tuple(name for _, section in fieldsets for name in section["fields"])  # a record: all read-only
     actions = ("cancel_and_refund",)
     refusals = (*ReasonActionMixin.refusals, ContractError)
     reason_kept = "Shown on the contract's timeline and kept in the staff audit log with the refund."
@@ -135,11 +111,8 @@ class ContractAdmin(ReasonActionMixin, RecordAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, contract):
-        return format_html(
-            '<span class="iw-badge iw-badge--{}" data-status="{}">{}</span>',
-            CONTRACT_STATUS_TONES.get(contract.status, "neutral"),
-            contract.status,
-            contract.get_status_display(),
+        return status_badge_html(
+            status=contract.status, label=contract.get_status_display(), tones=CONTRACT_STATUS_TONES
         )
 
     @admin.display(description="Package")
@@ -243,7 +216,8 @@ class ContractAdmin(ReasonActionMixin, RecordAdmin):
 
     @admin.display(description="Timeline")
     def timeline_table(self, contract):
-        entries = [
+        accepted = (contract.accepted_at, "contract", f"Terms of {contract.proposal.number} accepted.", "")
+        entries = [accepted] + [
             (event.created_at, "contract", event.message, event.actor.email if event.actor else "")
             for event in contract.events.select_related("actor")
         ]

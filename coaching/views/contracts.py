@@ -8,6 +8,8 @@ the student's alone (a 404 for the coach too).
 from __future__ import annotations
 
 import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -30,7 +32,17 @@ from commerce.views.checkout import HttpResponseSeeOther
 from innerwork.accounts.time_zones import is_valid_time_zone
 from innerwork.core.ratelimit import rate_limit
 
+TERMS_ACCEPTED = "Terms accepted."
 PAYMENT_CONFIRMING = "Thanks! We're confirming your payment with Stripe; this page updates as soon as it's through."
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """An entry of the contract page's timeline that is not a ContractEvent (the terms being accepted)."""
+
+    type: str
+    message: str
+    created_at: datetime
 
 
 def _contract_of_viewer(request, number: str) -> Contract:
@@ -81,7 +93,8 @@ def contract_list(request):
 @require_GET
 def contract_detail(request, number: str):
     contract = _contract_of_viewer(request, number)
-    context = {**_page_context(request, contract), "events": contract.events.all()}
+    accepted = TimelineItem(type="accepted", message=TERMS_ACCEPTED, created_at=contract.accepted_at)
+    context = {**_page_context(request, contract), "events": [accepted, *contract.events.all()]}
     return _render(request, "coaching/contract_detail.html", context)
 
 

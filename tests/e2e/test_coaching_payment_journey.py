@@ -24,11 +24,11 @@ SHOTS = Path("/tmp/shots-coach-pay")  # noqa: S108  (where the shots are looked 
 VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
-def shoot(page, name: str) -> None:
+def shoot(page, name: str, *, widths=("laptop", "phone")) -> None:
     """The page at laptop and phone widths (never scrolling sideways), saved to look at."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    for label, viewport in VIEWPORTS.items():
-        page.set_viewport_size(viewport)
+    for label in widths:
+        page.set_viewport_size(VIEWPORTS[label])
         assert_no_sideways_scroll(page)
         page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(VIEWPORTS["laptop"])
@@ -125,3 +125,12 @@ def test_student_pays_after_a_declined_card_and_a_cancel_and_the_coach_is_told(p
     assert customer.get_full_name() in page.inner_text(".session-summary")
     shoot(page, "08-coach-sees-contract")
     assert page.goto(f"{detail}paid/").status == 404
+
+    # Staff see the whole record in the console: terms, credits, the payment kept, the thread, the timeline.
+    page.context.clear_cookies()
+    log_in(page, base, VerifiedUserFactory(email="finance@innerwork.test", is_staff=True, is_superuser=True))
+    page.goto(f"{base}/admin/coaching/contract/{contract.pk}/change/")
+    text = page.inner_text("#content")
+    assert "Kept: activated the contract" in text
+    assert "0 used · 0 booked · 6 left of 6" in text
+    shoot(page, "09-staff-console-contract", widths=("laptop",))  # the console is a desk tool
