@@ -27,6 +27,7 @@ from coaching.tests.factories_pay import (
 )
 from commerce.checkout import order_checkout, order_fulfil_from_return
 from commerce.models import Order, Refund
+from commerce.orders import order_line_for_item
 from commerce.refunds import refund_quote, refund_start
 from commerce.registry import NotPurchasable, get_kind
 from commerce.tests.stripe_fixtures import emulator  # noqa: F401  (the Stripe emulator, used by name)
@@ -145,6 +146,8 @@ def test_a_payment_for_a_contract_already_paid_is_refused_and_refunded_in_full(
     assert (refund.amount, refund.source, refund.status) == (contract.price_amount, "automatic", "succeeded")
     assert ALREADY_PAID in refund.reason
     assert older.status == Order.Status.REFUNDED
+    # and the contract's payment is the one kept, though the refused one was paid later
+    assert order_line_for_item(kind=CONTRACT_KIND, ref=str(contract.pk)).order == newer
 
 
 @pytest.mark.parametrize(
