@@ -13,8 +13,10 @@ from commerce.tests.stripe_fixtures import (
     messages_of,
     session_id_of,
     signed_in_client,
+    webhooks,  # noqa: F401  (Stripe's webhooks reaching live_server, used by name)
 )
 from innerwork.accounts.tests.factories import UserFactory
+from innerwork.core.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +233,24 @@ def test_my_coaching_lists_the_students_contracts_only(client):
     assert "Waiting one" in page
     assert "Active one" in page
     assert "Someone else" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_declined_card_reported_by_stripe_tells_the_student_and_the_contract_stays_payable(
+    client,
+    emulator,  # noqa: F811
+    webhooks,  # noqa: F811
+):
+    # given the student on Stripe's page, with Stripe's webhooks reaching the site
+    contract = contract_make()
+    client.force_login(contract.student)
+    session_id = session_id_of(client.post(_url("contract_pay", contract)))
+    # when the bank declines the card and Stripe reports it
+    assert emulator.pay_checkout_session(session_id, card="4000000000000002")["status"] == "declined"
+    emulator.wait_for_webhooks()
+    # then the student is e-mailed that the payment failed, once, and the contract still waits on the same page
+    [failed] = OutboxEmail.objects.filter(kind="commerce/payment_failed")
+    assert failed.to == [contract.student.email]
+    contract.refresh_from_db()
+    assert contract.status == Contract.Status.PENDING_PAYMENT
+    assert session_id_of(client.post(_url("contract_pay", contract))) == session_id
