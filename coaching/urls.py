@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401  (the sections below fill urlpatterns)
+from django.urls import path
+
+from coaching.views import contracts
 
 app_name = "coaching"
 
@@ -6,7 +8,17 @@ app_name = "coaching"
 conversation_urls = []
 
 # Contracts and paying for them (coaching.views.contracts).
-contract_urls = []
+contract_urls = [
+    path("coaching/", contracts.contract_list, name="contract_list"),
+    path("coaching/contracts/<str:number>/", contracts.contract_detail, name="contract_detail"),
+    path("coaching/contracts/<str:number>/pay/", contracts.contract_pay_view, name="contract_pay"),
+    path("coaching/contracts/<str:number>/paid/", contracts.contract_paid, name="contract_paid"),
+    path(
+        "coaching/contracts/<str:number>/payment-canceled/",
+        contracts.contract_payment_canceled,
+        name="contract_payment_canceled",
+    ),
+]
 
 # Sessions of a contract, its ledger and its end (coaching.views.sessions).
 session_urls = []

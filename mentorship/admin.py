@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from commerce.orders import order_line_for_item
 from innerwork.core.admin_actions import ReasonActionMixin
 from innerwork.core.admin_filters import FormListFilter, local_day_start, parse_date
-from innerwork.core.admin_tools import RecordAdmin
+from innerwork.core.admin_tools import RecordAdmin, status_badge_html
 from innerwork.core.money import format_money
 from mentorship.bookings import BOOKING_KIND, CANCEL_PERMISSION, BookingError, booking_cancel
 from mentorship.models import Booking, BookingEvent, Expertise, Language, MentorProfile
@@ -216,12 +216,7 @@ class BookingAdmin(ReasonActionMixin, RecordAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, booking):
-        return format_html(
-            '<span class="iw-badge iw-badge--{}" data-status="{}">{}</span>',
-            BOOKING_STATUS_TONES.get(booking.status, "neutral"),
-            booking.status,
-            booking.get_status_display(),
-        )
+        return status_badge_html(status=booking.status, label=booking.get_status_display(), tones=BOOKING_STATUS_TONES)
 
     @admin.display(description="Meeting room")
     def meeting_url(self, booking):

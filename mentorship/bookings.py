@@ -16,10 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from commerce.checkout import order_create_for_item, order_fulfil_from_return
+from commerce.checkout import order_create_for_item, order_fulfil_item_from_return
 from commerce.exceptions import RefundError
 from commerce.models import Order
-from commerce.orders import order_for_item_session, order_line_for_item
+from commerce.orders import order_line_for_item
 from commerce.refunds import refund_quote, refund_start, refundable_by_line
 from innerwork.core.audit import staff_action_record
 from innerwork.core.money import format_money
@@ -211,10 +211,7 @@ def booking_fulfil_from_return(*, booking: Booking, session_id: str) -> Booking:
     Raises commerce's Order.DoesNotExist when the session pays none of the booking's orders (a forged or
     someone else's session id) and PaymentProviderError when Stripe cannot be reached.
     """
-    order = order_for_item_session(user=booking.customer, kind=BOOKING_KIND, ref=str(booking.pk), session_id=session_id)
-    if order is None:
-        raise Order.DoesNotExist(f"session {session_id} does not pay booking {booking.number}")
-    order_fulfil_from_return(order=order, session_id=session_id)
+    order_fulfil_item_from_return(user=booking.customer, kind=BOOKING_KIND, ref=str(booking.pk), session_id=session_id)
     booking.refresh_from_db()
     return booking
 

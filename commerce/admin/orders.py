@@ -21,7 +21,7 @@ from commerce.admin.filters import CouponCodeFilter, CreatedRangeFilter, FlagFil
 from commerce.admin.forms import ReasonForm, new_request_key, refundable_by_line
 from commerce.admin.timeline import order_timeline
 from commerce.models import CreditNote, Invoice, Order, OrderLine, Refund, RefundRequest
-from innerwork.core.admin_tools import RecordAdmin
+from innerwork.core.admin_tools import RecordAdmin, status_badge_html
 from innerwork.core.money import format_money
 
 STATUS_TONES = {
@@ -72,12 +72,7 @@ class OrderAdmin(RecordAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, order):
-        return format_html(
-            '<span class="iw-badge iw-badge--{}" data-status="{}">{}</span>',
-            STATUS_TONES.get(order.status, "neutral"),
-            order.status,
-            order.get_status_display(),
-        )
+        return status_badge_html(status=order.status, label=order.get_status_display(), tones=STATUS_TONES)
 
     @admin.display(description="Total", ordering="total_amount")
     def total(self, order):

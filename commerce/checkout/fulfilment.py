@@ -25,6 +25,7 @@ from commerce.documents.services import invoice_issue
 from commerce.exceptions import CouponError, PaymentProviderError
 from commerce.models import Cart, CartItem, CheckoutSession, Order
 from commerce.orders.notifications import notify_line_not_fulfilled, notify_order_paid, notify_payment_failed
+from commerce.orders.selectors import order_for_item_session
 from commerce.orders.services import (
     checkout_session_record,
     order_effect_once,
@@ -223,6 +224,19 @@ def order_fulfil_from_return(*, order: Order, session_id: str) -> Order:
     except PaymentProviderError:
         logger.warning("Could not mirror session %s into dj-stripe; its webhook will", session.id)
     return order_fulfil_from_session(session=session) or order
+
+
+def order_fulfil_item_from_return(*, user, kind: str, ref: str, session_id: str) -> Order:
+    """The buyer of one item sold on its own (a booking, a contract) came back from Stripe with `session_id`:
+    fulfil the order of theirs that the session pays for this item, now (idempotent, as the webhook does).
+
+    Raises Order.DoesNotExist when the session pays none of `user`'s orders for the item (a forged or
+    someone else's session id) and PaymentProviderError when Stripe cannot be reached.
+    """
+    order = order_for_item_session(user=user, kind=kind, ref=ref, session_id=session_id)
+    if order is None:
+        raise Order.DoesNotExist(f"session {session_id} pays no order of this buyer for {kind}:{ref}")
+    return order_fulfil_from_return(order=order, session_id=session_id)
 
 
 def _paid_message(session: gateway.CheckoutSessionInfo) -> str:

@@ -64,12 +64,14 @@ def order_line_for_item(*, kind: str, ref: str) -> OrderLine | None:
     """The line that paid for one item sold on its own (a booking, a contract), with its order; None if unpaid.
 
     A product app finds what its customer paid through this, never by reading commerce's tables itself.
-    The most recent paid line wins (an item paid twice has its second payment refunded automatically).
+    The line its kind fulfilled wins: an item paid twice has its second payment refused and refunded
+    automatically, and that later payment is not the one the item stands on. Among lines never
+    fulfilled (a payment waiting for staff), the most recent paid one.
     """
     return (
         OrderLine.objects.select_related("order", "order__user")
         .filter(kind=kind, ref=str(ref), order__paid_at__isnull=False)
-        .order_by("-order__paid_at", "-pk")
+        .order_by(F("fulfilled_at").desc(nulls_last=True), "-order__paid_at", "-pk")
         .first()
     )
 
@@ -103,4 +105,17 @@ def order_for_item_session(*, user, kind: str, ref: str, session_id: str) -> Ord
         orders_for_user(user=user)
         .filter(lines__kind=kind, lines__ref=str(ref), checkout_sessions__stripe_id=session_id)
         .first()
+    )
+
+
+def order_lines_for_item(*, kind: str, ref: str) -> QuerySet[OrderLine]:
+    """Every order line ever placed for one item sold on its own, paid or not, oldest first, with its order.
+
+    For a product app's staff page (every payment attempt of a contract, which one was kept, what was
+    refunded); customers' pages use the owner-scoped selectors above.
+    """
+    return (
+        OrderLine.objects.select_related("order", "order__user")
+        .filter(kind=kind, ref=str(ref))
+        .order_by("order__created_at", "pk")
     )

@@ -1,6 +1,7 @@
 """Building blocks for the staff console's ModelAdmins."""
 
 from django.contrib import admin
+from django.utils.html import format_html
 
 
 class RecordAdmin(admin.ModelAdmin):
@@ -17,3 +18,10 @@ class RecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def status_badge_html(*, status: str, label: str, tones: dict) -> str:
+    """A record's status as the console's coloured badge; `tones` maps statuses to success/warning/info/error."""
+    return format_html(
+        '<span class="iw-badge iw-badge--{}" data-status="{}">{}</span>', tones.get(status, "neutral"), status, label
+    )
