@@ -9,11 +9,7 @@ that makes the change: the e-mails commit with it and are sent after commit.
 
 from __future__ import annotations
 
-import zoneinfo
-from contextlib import contextmanager
-
-from django.utils import timezone
-
+from innerwork.accounts.time_zones import in_time_zone_of
 from innerwork.core.emails import email_enqueue
 from innerwork.core.models import OutboxEmail
 from innerwork.scheduling.ics import appointment_ics
@@ -24,16 +20,6 @@ RESCHEDULED_TEMPLATE = "mentorship/booking_rescheduled"
 REMINDER_TEMPLATE = "mentorship/booking_reminder"
 CANCELED_TEMPLATE = "mentorship/booking_canceled"
 CUSTOMER, MENTOR = "customer", "mentor"
-
-
-@contextmanager
-def _in_time_zone_of(user):
-    try:
-        zone = zoneinfo.ZoneInfo(user.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    with timezone.override(zone):
-        yield zone
 
 
 def booking_ics(*, booking: Booking, method: str) -> bytes:
@@ -64,7 +50,7 @@ def _send(*, booking: Booking, event: str, template: str, method: str) -> None:
         (CUSTOMER, booking.customer, booking.mentor.user),
         (MENTOR, booking.mentor.user, booking.customer),
     ):
-        with _in_time_zone_of(recipient) as zone:
+        with in_time_zone_of(recipient) as zone:
             email_enqueue(
                 key=_key(booking=booking, event=event, role=role),
                 to=[recipient.email],

@@ -9,8 +9,7 @@ another person's session is a 404.
 from __future__ import annotations
 
 import secrets
-import zoneinfo
-from datetime import UTC, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -28,7 +27,8 @@ from commerce.checkout import order_checkout, order_create_for_item
 from commerce.exceptions import CheckoutError, CouponError, NotPurchasable, PaymentProviderError
 from commerce.models import Order
 from commerce.views.checkout import HttpResponseSeeOther
-from innerwork.accounts.time_zones import is_valid_time_zone, time_zone_choices, utc_offset_label
+from innerwork.accounts.time_zones import utc_iso
+from innerwork.accounts.viewer_zone import render_in_zone, viewer_zone
 from innerwork.core.ratelimit import rate_limit
 from innerwork.scheduling.services import SLOT_TAKEN, SlotTaken
 from mentorship.bookings import (
@@ -64,44 +64,10 @@ LOGIN_TO_BOOK = "Log in or create an account to book this session."
 LENGTH_UNKNOWN = "Pick one of the session lengths offered."
 SESSION_MOVED = "Your session was moved. We've sent you the updated calendar invitation."
 SESSION_CANCELED = "Your session was cancelled."
-TIME_ZONE_SESSION_KEY = "mentorship_time_zone"
-
-
-def _viewer_zone(request) -> zoneinfo.ZoneInfo:
-    """The zone times are shown in: ?tz= (remembered for this visit), the visit's, the account's, or UTC."""
-    asked = request.GET.get("tz", "")
-    if asked and is_valid_time_zone(asked):
-        request.session[TIME_ZONE_SESSION_KEY] = asked
-        return zoneinfo.ZoneInfo(asked)
-    remembered = request.session.get(TIME_ZONE_SESSION_KEY, "")
-    if remembered and is_valid_time_zone(remembered):
-        return zoneinfo.ZoneInfo(remembered)
-    account = getattr(request.user, "time_zone", "") if request.user.is_authenticated else ""
-    return zoneinfo.ZoneInfo(account if account and is_valid_time_zone(account) else "UTC")
-
-
-def _zone_context(zone: zoneinfo.ZoneInfo) -> dict:
-    return {
-        "zone": zone.key,
-        "zone_label": f"{zone.key.replace('_', ' ')} ({utc_offset_label(zone.key)})",
-        "zone_groups": [
-            (group, options) if isinstance(options, list) else ("", [(group, options)])
-            for group, options in time_zone_choices(include=zone.key)
-        ],
-    }
-
-
-def _render_in(request, zone, template: str, context: dict, status: int = 200):
-    with timezone.override(zone):
-        return render(request, template, {**context, **_zone_context(zone)}, status=status)
-
-
-def _utc_iso(value) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _book_url(mentor: MentorProfile, start, minutes: int) -> str:
-    query = urlencode({"start": _utc_iso(start), "length": minutes}, safe=":")
+    query = urlencode({"start": utc_iso(start), "length": minutes}, safe=":")
     return f"{reverse('mentorship:book', kwargs={'slug': mentor.slug})}?{query}"
 
 
@@ -124,7 +90,7 @@ def _listed_mentor(slug: str) -> MentorProfile:
 
 @require_GET
 def mentor_list(request):
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     form = MentorFilterForm(
         request.GET or None,
         expertise_choices=list(
@@ -156,11 +122,11 @@ def mentor_list(request):
         "page_query_pairs": [(name, value) for name, value in query.items() if name != "tz"],
         "is_filtered": any(value for value in filters.values()),
     }
-    return _render_in(request, zone, "mentorship/mentor_list.html", context)
+    return render_in_zone(request, zone, "mentorship/mentor_list.html", context)
 
 
 def _mentor_page(request, mentor: MentorProfile, *, minutes: int, alternatives=(), status: int = 200):
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     days = mentor_slot_days(mentor=mentor, minutes=minutes, zone=zone, now=timezone.now(), days=SLOT_DAYS)
     context = {
         "mentor": mentor,
@@ -172,7 +138,7 @@ def _mentor_page(request, mentor: MentorProfile, *, minutes: int, alternatives=(
         "zone_keep": [("length", minutes)],
         "taken_message": SLOT_TAKEN,
     }
-    return _render_in(request, zone, "mentorship/mentor_detail.html", context, status=status)
+    return render_in_zone(request, zone, "mentorship/mentor_detail.html", context, status=status)
 
 
 @require_GET
@@ -225,7 +191,7 @@ def book(request, slug: str):
     if not request.user.is_authenticated:
         messages.info(request, LOGIN_TO_BOOK)
         return redirect_to_login(request.get_full_path())
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     if request.method == "POST":
         form = BookingForm(request.POST)
     else:
@@ -259,7 +225,7 @@ def book(request, slug: str):
         else:
             return _send_to_payment(request, booking, order)
     context = {"mentor": mentor, "form": form, "start": start, "price": price}
-    return _render_in(request, zone, "mentorship/book.html", context, status=400 if form.is_bound else 200)
+    return render_in_zone(request, zone, "mentorship/book.html", context, status=400 if form.is_bound else 200)
 
 
 @login_required
@@ -314,9 +280,9 @@ def session_pay(request, number: str):
 @login_required
 @require_GET
 def session_list(request):
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     upcoming, past = bookings_of_customer(customer=request.user, now=timezone.now())
-    return _render_in(request, zone, "mentorship/session_list.html", {"upcoming": upcoming, "past": past})
+    return render_in_zone(request, zone, "mentorship/session_list.html", {"upcoming": upcoming, "past": past})
 
 
 def _session_context(request, booking: Booking) -> dict:
@@ -343,9 +309,9 @@ def _session_context(request, booking: Booking) -> dict:
 @login_required
 @require_GET
 def session_detail(request, number: str):
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     booking = _own_booking(request, number)
-    return _render_in(request, zone, "mentorship/session_detail.html", _session_context(request, booking))
+    return render_in_zone(request, zone, "mentorship/session_detail.html", _session_context(request, booking))
 
 
 @login_required
@@ -364,7 +330,7 @@ def session_ics(request, number: str):
 @require_http_methods(["GET", "POST"])
 @rate_limit(scope="checkout", limit=settings.CHECKOUT_ATTEMPTS_PER_MINUTE)
 def session_reschedule(request, number: str):
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     booking = _own_booking(request, number)
     if booking.customer_id != request.user.pk:
         raise Http404("No such session")
@@ -404,13 +370,13 @@ def session_reschedule(request, number: str):
         "alternatives": alternatives,
         "slot_days": SLOT_DAYS,
     }
-    return _render_in(request, zone, "mentorship/session_reschedule.html", context, status=400 if error else 200)
+    return render_in_zone(request, zone, "mentorship/session_reschedule.html", context, status=400 if error else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_cancel(request, number: str):
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     booking = _own_booking(request, number)
     if request.method == "POST":
         try:
@@ -425,4 +391,4 @@ def session_cancel(request, number: str):
         **_session_context(request, booking),
         "quote": booking_cancel_quote(booking=booking, by_mentor=by_mentor),
     }
-    return _render_in(request, zone, "mentorship/session_cancel.html", context)
+    return render_in_zone(request, zone, "mentorship/session_cancel.html", context)
