@@ -3,10 +3,10 @@ for the person looking at it (its student or its coach; anyone else gets DoesNot
 
 The ledger has one entry per credit, in this order: the sessions that used one (completed, no-show,
 cancelled late), the sessions booked, then the credits not used — available while the contract is
-active, expired when it reached its end date, refunded when it was cancelled. Sessions cancelled in
-time are listed apart: their credit came back and is among the unused. Each used credit carries its
-value (credits.credit_values: the price split in integer minor units), so the entries add up to the
-price.
+active, expired when it reached its end date, cancelled with the contract (the student's refund pays
+them back). Sessions cancelled in time are listed apart: their credit came back and is among the
+unused. Each used credit carries its value (credits.credit_values: the price split in integer minor
+units), so the entries add up to the price.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class Entry:
     BOOKED = "booked"
     AVAILABLE = "available"
     EXPIRED = "expired"
-    REFUNDED = "refunded"
+    CANCELED = "canceled"
     LABELS = {
         COMPLETED: "Completed",
         NO_SHOW: "No-show (used)",
@@ -37,7 +37,7 @@ class Entry:
         BOOKED: "Booked",
         AVAILABLE: "Available to book",
         EXPIRED: "Expired unused",
-        REFUNDED: "Not used: refunded",
+        CANCELED: "Not used: contract cancelled",
     }
 
 
@@ -77,7 +77,7 @@ class Ledger:
 
 def _unused_kind(contract: Contract) -> str:
     if contract.status in (Contract.Status.CANCELED, Contract.Status.REFUNDED):
-        return Entry.REFUNDED
+        return Entry.CANCELED
     if contract.status == Contract.Status.COMPLETED:
         return Entry.EXPIRED
     return Entry.AVAILABLE

@@ -105,8 +105,8 @@ class StandInContractKind(ProductKind):
     label = "Coaching package"
 
     def price(self, *, ref, user, order=None):
-        contract = Contract.objects.filter(pk=ref, student=user, status=Contract.Status.PENDING_PAYMENT).first()
-        if contract is None:
+        contract = Contract.objects.filter(pk=ref, status=Contract.Status.PENDING_PAYMENT).first()
+        if contract is None or (user is not None and user.pk != contract.student_id):
             raise NotPurchasable("This contract can't be paid.")
         return PricedLine(
             kind=self.kind, ref=str(ref), title=contract.title, unit_amount=contract.price_amount, currency="usd"

@@ -33,7 +33,11 @@ def session(contract):
 
 def _ended(session: CoachingSession) -> CoachingSession:
     """Move the session's time into the past (arranging a session the coach can mark)."""
-    start = day_at(-1, 10)
+    return _starting(session, day_at(-1, 10))
+
+
+def _starting(session: CoachingSession, start) -> CoachingSession:
+    """Put the session at `start`, whatever the coach's hours (arranging the notice a test needs)."""
     Appointment.objects.filter(pk=session.appointment_id).update(
         start_at=start, end_at=start + timedelta(hours=1), blocked_start=start, blocked_end=start + timedelta(hours=1)
     )
@@ -137,8 +141,8 @@ def test_the_invitation_downloads_with_the_sessions_uid(client, contract, sessio
 
 @pytest.mark.parametrize(("hours_before", "says"), [(48, "Comes back"), (5, "Counts as used")])
 def test_the_cancel_page_says_what_happens_to_the_credit_before_confirming(client, contract, hours_before, says):
-    start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=hours_before)
-    session = session_book(contract=contract, student=contract.student, start_at=start)
+    session = session_book(contract=contract, student=contract.student, start_at=day_at(3, 10))
+    _starting(session, timezone.now() + timedelta(hours=hours_before))
     client.force_login(contract.student)
 
     page = client.get(_url("session_cancel", contract, session))

@@ -205,12 +205,12 @@ def test_moving_a_session_keeps_its_credit_and_sends_the_updated_invitation_once
 @pytest.mark.parametrize(
     ("hours_before", "to_hours", "message"),
     [
-        (23, 72, MOVE_TOO_LATE.format(hours=24)),  # inside the notice
+        (2, 72, MOVE_TOO_LATE.format(hours=24)),  # inside the notice
         (72, 24 * 7 * 13, PAST_END_DATE.split("{")[0]),  # beyond the contract's end
     ],
 )
 def test_a_move_inside_the_notice_or_past_the_end_is_refused(contract, hours_before, to_hours, message):
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    now = day_at(5, 12)  # noon UTC in five days, so every time below falls in the coach's hours
     session = session_book(
         contract=contract, student=contract.student, start_at=now + timedelta(hours=hours_before), now=now
     )
@@ -242,7 +242,7 @@ def test_someone_else_cannot_move_or_cancel_a_session(contract):
 def test_a_cancellation_returns_the_credit_or_uses_it_by_the_contracts_notice(
     contract, who, hours_before, status, available_after
 ):
-    now = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    now = day_at(5, 12)  # noon UTC in five days, so every start below falls in the coach's hours
     session = session_book(
         contract=contract, student=contract.student, start_at=now + timedelta(hours=hours_before), now=now
     )
