@@ -186,6 +186,7 @@ def contract_cancel(
             contract=contract,
             unused=quote.unused,
             refund_label=format_money(refund, quote.currency) if refund else "",
+            reason=reason.strip(),
         )
     if refund == 0:
         return contract, ""

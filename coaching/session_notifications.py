@@ -113,11 +113,12 @@ def notify_contract_expiring(*, contract: Contract, available: int) -> None:
     _send_contract(contract=contract, event="expiring", template=EXPIRING_TEMPLATE, extra={"available": available})
 
 
-def notify_contract_ended(*, contract: Contract, unused: int, refund_label: str = "") -> None:
-    """The contract's end to both (completed, expired, cancelled or refunded), once per contract."""
+def notify_contract_ended(*, contract: Contract, unused: int, refund_label: str = "", reason: str = "") -> None:
+    """The contract's end to both (completed, expired, cancelled or refunded), with the canceller's `reason`
+    when they gave one; once per contract."""
     _send_contract(
         contract=contract,
         event="ended",
         template=ENDED_TEMPLATE,
-        extra={"unused": unused, "refund_label": refund_label},
+        extra={"unused": unused, "refund_label": refund_label, "reason": reason},
     )
