@@ -13,8 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from coaching.models import CoachingSession, Contract
-from innerwork.accounts.time_zones import in_time_zone_of
-from innerwork.core.emails import email_enqueue
+from innerwork.core.emails import email_each_in_own_zone
 from innerwork.scheduling.ics import appointment_ics
 
 BOOKED_TEMPLATE = "coaching/session_booked"
@@ -52,26 +51,19 @@ def _sessions_url(contract: Contract) -> str:
 
 def _send_session(*, session: CoachingSession, event: str, template: str, method: str) -> None:
     contract = session.contract
-    attachment = ("invite.ics", session_ics(session=session, method=method), f"text/calendar; method={method}")
-    for role, recipient, other in _parties(contract):
-        with in_time_zone_of(recipient) as zone:
-            email_enqueue(
-                key=f"coaching.session:{session.pk}:{event}:{session.appointment.ics_sequence}:{role}",
-                to=[recipient.email],
-                template=template,
-                context={
-                    "session": session,
-                    "contract": contract,
-                    "appointment": session.appointment,
-                    "role": role,
-                    "user": recipient,
-                    "other": other,
-                    "zone": zone.key,
-                    "meeting_url": contract.coach.meeting_url,
-                    "sessions_url": _sessions_url(contract),
-                },
-                attachments=[attachment],
-            )
+    email_each_in_own_zone(
+        people=_parties(contract),
+        key=f"coaching.session:{session.pk}:{event}:{session.appointment.ics_sequence}:{{role}}",
+        template=template,
+        context={
+            "session": session,
+            "contract": contract,
+            "appointment": session.appointment,
+            "meeting_url": contract.coach.meeting_url,
+            "sessions_url": _sessions_url(contract),
+        },
+        attachments=[("invite.ics", session_ics(session=session, method=method), f"text/calendar; method={method}")],
+    )
 
 
 def notify_session_booked(*, session: CoachingSession) -> None:
@@ -90,22 +82,12 @@ def notify_session_canceled(*, session: CoachingSession) -> None:
 
 
 def _send_contract(*, contract: Contract, event: str, template: str, extra: dict) -> None:
-    for role, recipient, other in _parties(contract):
-        with in_time_zone_of(recipient) as zone:
-            email_enqueue(
-                key=f"coaching.contract:{contract.pk}:{event}:{role}",
-                to=[recipient.email],
-                template=template,
-                context={
-                    "contract": contract,
-                    "role": role,
-                    "user": recipient,
-                    "other": other,
-                    "zone": zone.key,
-                    "sessions_url": _sessions_url(contract),
-                    **extra,
-                },
-            )
+    email_each_in_own_zone(
+        people=_parties(contract),
+        key=f"coaching.contract:{contract.pk}:{event}:{{role}}",
+        template=template,
+        context={"contract": contract, "sessions_url": _sessions_url(contract), **extra},
+    )
 
 
 def notify_contract_expiring(*, contract: Contract, available: int) -> None:

@@ -28,6 +28,7 @@ from coaching.session_notifications import (
     notify_session_rescheduled,
 )
 from coaching.status import contract_event_add, session_set_status
+from innerwork.core.errors import Refused
 from innerwork.scheduling.services import (
     appointment_cancel,
     appointment_complete,
@@ -53,12 +54,8 @@ NOT_THE_COACH = "Only the contract's coach can mark its sessions."
 NOT_A_PARTY = "Only the contract's student, its coach or staff allowed to cancel contracts can do this."
 
 
-class SessionError(Exception):
+class SessionError(Refused):
     """A session action refused; `message` is shown to the person as it is."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def session_subject(*, contract: Contract, token: str) -> str:

@@ -30,6 +30,7 @@ from commerce.views.checkout import HttpResponseSeeOther
 from innerwork.accounts.time_zones import utc_iso
 from innerwork.accounts.viewer_zone import render_in_zone, viewer_zone
 from innerwork.core.ratelimit import rate_limit
+from innerwork.scheduling.forms import picked_start_apply
 from innerwork.scheduling.services import SLOT_TAKEN, SlotTaken
 from mentorship.bookings import (
     BOOKING_KIND,
@@ -41,7 +42,7 @@ from mentorship.bookings import (
     booking_start,
     booking_subject,
 )
-from mentorship.forms import BookingForm, MentorFilterForm, PickedTimeForm, RescheduleForm
+from mentorship.forms import BookingForm, MentorFilterForm, PickedTimeForm
 from mentorship.models import Booking, Expertise, Language, MentorProfile
 from mentorship.notifications import booking_ics
 from mentorship.selectors import (
@@ -334,22 +335,14 @@ def session_reschedule(request, number: str):
     booking = _own_booking(request, number)
     if booking.customer_id != request.user.pk:
         raise Http404("No such session")
-    error = ""
-    alternatives = []
+    error, alternatives = "", []
     if request.method == "POST":
-        form = RescheduleForm(request.POST)
-        if form.is_valid():
-            try:
-                booking_reschedule(booking=booking, start_at=form.cleaned_data["start"], actor=request.user)
-            except BookingError as exc:
-                error = exc.message
-            except SlotTaken as taken:
-                error, alternatives = str(taken), taken.alternatives
-            else:
-                messages.success(request, SESSION_MOVED)
-                return redirect("mentorship:session_detail", number=booking.number)
-        else:
-            error = form.errors["start"][0]
+        done, error, alternatives = picked_start_apply(
+            request.POST, lambda start: booking_reschedule(booking=booking, start_at=start, actor=request.user)
+        )
+        if done:
+            messages.success(request, SESSION_MOVED)
+            return redirect("mentorship:session_detail", number=booking.number)
     days = mentor_slot_days(
         mentor=booking.mentor,
         minutes=booking.minutes,

@@ -37,7 +37,7 @@ from coaching.sessions import (
 )
 from innerwork.accounts.viewer_zone import render_in_zone, viewer_zone
 from innerwork.core.ratelimit import rate_limit
-from innerwork.scheduling.forms import PickedStartForm
+from innerwork.scheduling.forms import PickedStartForm, picked_start_apply
 from innerwork.scheduling.selectors import slot_days
 from innerwork.scheduling.services import SlotTaken
 
@@ -117,12 +117,14 @@ def contract_sessions(request, number: str):
 def _book_page(request, contract: Contract, *, form, error="", alternatives=(), status=200):
     zone = viewer_zone(request)
     now = timezone.now()
-    days = [
-        (day, [(slot, "") for slot in day.slots if slot.start + _length(contract) <= contract.ends_at])
-        for day in slot_days(host=contract.coach.user_id, minutes=contract.session_minutes, zone=zone, now=now)
-    ]
-    context = {
-        **sessions_context(contract=contract, user=request.user, now=now),
+    context = sessions_context(contract=contract, user=request.user, now=now)
+    days = []
+    if context["can_book"]:  # an active contract with credits left: its times must end by its end date
+        days = [
+            (day, [(slot, "") for slot in day.slots if slot.start + _length(contract) <= contract.ends_at])
+            for day in slot_days(host=contract.coach.user_id, minutes=contract.session_minutes, zone=zone, now=now)
+        ]
+    context |= {
         "day_pairs": [(day, pairs) for day, pairs in days if pairs],
         "form": form,
         "error": error,
@@ -181,19 +183,12 @@ def reschedule(request, number: str, pk: int):
     zone = viewer_zone(request)
     error, alternatives = "", []
     if request.method == "POST":
-        form = PickedStartForm(request.POST)
-        if form.is_valid():
-            try:
-                session_reschedule(session=session, start_at=form.cleaned_data["start"], actor=request.user)
-            except SessionError as exc:
-                error = exc.message
-            except SlotTaken as taken:
-                error, alternatives = str(taken), taken.alternatives
-            else:
-                messages.success(request, SESSION_MOVED)
-                return _back(contract)
-        else:
-            error = form.errors["start"][0]
+        done, error, alternatives = picked_start_apply(
+            request.POST, lambda start: session_reschedule(session=session, start_at=start, actor=request.user)
+        )
+        if done:
+            messages.success(request, SESSION_MOVED)
+            return _back(contract)
     days = slot_days(
         host=contract.coach.user_id,
         minutes=contract.session_minutes,

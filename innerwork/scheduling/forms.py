@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from django import forms
+
+from innerwork.core.errors import Refused
+from innerwork.scheduling.services import SlotTaken
 
 INVALID_TIME = "That time is not one we can book. Please pick one of the times shown."
 
@@ -30,3 +34,21 @@ class PickedStartForm(forms.Form):
         if start is None:
             raise forms.ValidationError(INVALID_TIME)
         return start
+
+
+def picked_start_apply(data, move: Callable[[datetime], object]) -> tuple[bool, str, list]:
+    """Read the picked start from posted `data` and call `move(start)` (a reschedule service).
+
+    Returns (done, error, alternatives): the form's or the service's refusal as a sentence for the
+    person, and when the time was just taken, the nearest free slots to offer instead.
+    """
+    form = PickedStartForm(data)
+    if not form.is_valid():
+        return False, form.errors["start"][0], []
+    try:
+        move(form.cleaned_data["start"])
+    except Refused as exc:
+        return False, exc.message, []
+    except SlotTaken as taken:
+        return False, str(taken), taken.alternatives
+    return True, "", []
