@@ -11,9 +11,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from coaching.contract_end import contract_cancel
 from coaching.models import CoachingSession, Contract
 from coaching.sessions import session_book
-from coaching.tests.factories_sessions import coach_open_every_day, contract_active, day_at
+from coaching.tests.factories_sessions import coach_open_every_day, contract_active, contract_waiting, day_at
 from innerwork.accounts.tests.factories import StaffFactory, UserFactory
 from innerwork.accounts.time_zones import utc_iso
 from innerwork.scheduling.models import Appointment
@@ -178,3 +179,29 @@ def test_the_coach_marks_a_no_show_from_the_sessions_page(client, contract, sess
 
     session.refresh_from_db()
     assert session.status == "no_show"
+
+
+@pytest.mark.parametrize(
+    ("arrange", "says"),
+    [
+        ("waiting", "Sessions can be booked once the contract is paid."),
+        ("used_up", "Every session of this package is booked or used."),
+        ("ended", "This contract has ended"),
+    ],
+)
+def test_the_booking_page_offers_no_time_when_nothing_can_be_booked(client, arrange, says):
+    coach = coach_open_every_day()
+    if arrange == "waiting":
+        contract = contract_waiting(coach=coach)
+    else:
+        contract = contract_active(coach=coach, sessions_count=1, price_amount=20000)
+        session_book(contract=contract, student=contract.student, start_at=day_at(3, 10))
+        if arrange == "ended":
+            contract_cancel(contract=contract, party="coach", actor=coach.user)
+    client.force_login(contract.student)
+
+    page = client.get(reverse("coaching:session_book", kwargs={"number": contract.number}))
+
+    assert page.status_code == 200
+    assert says in page.content.decode()
+    assert 'name="start"' not in page.content.decode()
