@@ -14,11 +14,13 @@ from django.urls import reverse
 
 from coaching.models import CoachingSession, Contract
 from innerwork.core.emails import email_each_in_own_zone
+from innerwork.core.models import OutboxEmail
 from innerwork.scheduling.ics import appointment_ics
 
 BOOKED_TEMPLATE = "coaching/session_booked"
 RESCHEDULED_TEMPLATE = "coaching/session_rescheduled"
 CANCELED_TEMPLATE = "coaching/session_canceled"
+REMINDER_TEMPLATE = "coaching/session_reminder"
 EXPIRING_TEMPLATE = "coaching/contract_expiring"
 ENDED_TEMPLATE = "coaching/contract_ended"
 STUDENT, COACH = "student", "coach"
@@ -79,6 +81,16 @@ def notify_session_rescheduled(*, session: CoachingSession) -> None:
 def notify_session_canceled(*, session: CoachingSession) -> None:
     """The cancellation to both (whether the credit was used), with a CANCEL invitation."""
     _send_session(session=session, event="canceled", template=CANCELED_TEMPLATE, method="CANCEL")
+
+
+def notify_session_reminder(*, session: CoachingSession) -> bool:
+    """ "Your session is coming up" to both, with the invitation again; once per session and time (a moved
+    session is reminded of its new time). Returns whether it was new."""
+    key = f"coaching.session:{session.pk}:reminder:{session.appointment.ics_sequence}:student"
+    if OutboxEmail.objects.filter(dedup_key=key).exists():
+        return False
+    _send_session(session=session, event="reminder", template=REMINDER_TEMPLATE, method="REQUEST")
+    return True
 
 
 def _send_contract(*, contract: Contract, event: str, template: str, extra: dict) -> None:

@@ -25,6 +25,7 @@ from coaching.models import CoachingSession, Contract
 from coaching.session_notifications import (
     notify_session_booked,
     notify_session_canceled,
+    notify_session_reminder,
     notify_session_rescheduled,
 )
 from coaching.status import contract_event_add, session_set_status
@@ -39,6 +40,7 @@ from innerwork.scheduling.services import (
 )
 
 CANCEL_PERMISSION = "coaching.cancel_contract"
+REMIND_BEFORE = timedelta(hours=24)
 # How long the appointment is held before it is confirmed, in the same transaction.
 HOLD_FOR = timedelta(minutes=5)
 
@@ -308,3 +310,20 @@ def sessions_cancel_open(
             canceled.append(_cancel_one(session=session, party=party, reason=reason, actor=actor, now=now))
             notify_session_canceled(session=session)
     return canceled
+
+
+def sessions_remind_due(*, now: datetime | None = None) -> int:
+    """Queue the reminder of every scheduled session starting within REMIND_BEFORE (cron, with the contracts'
+    end: `manage.py end_coaching_contracts`). Keyed per session, time and recipient in the outbox, so it can
+    run as often as you like. Returns how many sessions were reminded now."""
+    now = now or timezone.now()
+    due = CoachingSession.objects.filter(
+        status=CoachingSession.Status.SCHEDULED,
+        appointment__start_at__gt=now,
+        appointment__start_at__lte=now + REMIND_BEFORE,
+    ).select_related("appointment", "contract__coach__user", "contract__student")
+    reminded = 0
+    for session in due.order_by("appointment__start_at"):
+        with transaction.atomic():
+            reminded += notify_session_reminder(session=session)
+    return reminded

@@ -144,7 +144,7 @@ def test_the_cron_command_warns_and_ends(coach, capsys):
 
     call_command("end_coaching_contracts")
 
-    assert capsys.readouterr().out.strip() == "Warned 1 contract; ended 1."
+    assert capsys.readouterr().out.strip() == "Reminded 0 sessions; warned 1 contract; ended 1."
 
 
 # --- Cancelling ---------------------------------------------------------------------------------------

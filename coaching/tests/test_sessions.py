@@ -31,6 +31,7 @@ from coaching.sessions import (
     session_cancel,
     session_finish,
     session_reschedule,
+    sessions_remind_due,
 )
 from coaching.status import contract_set_status
 from coaching.tests.factories_sessions import coach_open_every_day, contract_active, contract_waiting, day_at
@@ -289,3 +290,18 @@ def test_marking_is_for_the_coach_and_after_the_session(contract):
     with pytest.raises(SessionError) as early:
         session_finish(session=session, actor=contract.coach.user, now=day_at(3, 10, 30))
     assert early.value.message == NOT_FINISHABLE.format(what="completed")
+
+
+def test_both_are_reminded_once_a_day_before_and_again_only_if_the_session_moved(contract):
+    session = session_book(contract=contract, student=contract.student, start_at=day_at(3, 10))
+    day_before = day_at(2, 11)
+
+    assert sessions_remind_due(now=day_at(2, 9)) == 0  # 25 hours before: not yet
+    assert sessions_remind_due(now=day_before) == 1
+    assert sessions_remind_due(now=day_before) == 0  # cron ran again
+    reminders = _emails("coaching/session_reminder")
+    assert sorted(e.to[0] for e in reminders) == sorted([contract.student.email, contract.coach.user.email])
+
+    session_reschedule(session=session, start_at=day_at(3, 14), actor=contract.student, now=day_at(1, 9))
+    assert sessions_remind_due(now=day_at(2, 15)) == 1
+    assert len(_emails("coaching/session_reminder")) == 4
