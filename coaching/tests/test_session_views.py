@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -205,3 +207,18 @@ def test_the_booking_page_offers_no_time_when_nothing_can_be_booked(client, arra
     assert page.status_code == 200
     assert says in page.content.decode()
     assert 'name="start"' not in page.content.decode()
+
+
+def test_the_sessions_and_booking_pages_read_the_same_number_of_queries_however_many_sessions(client):
+    counts = []
+    for booked in (0, 3):
+        contract = contract_active(coach=coach_open_every_day(), sessions_count=6)
+        for n in range(booked):
+            session_book(contract=contract, student=contract.student, start_at=day_at(2 + n, 9))
+        client.force_login(contract.student)
+        for name in ("contract_sessions", "session_book"):
+            url = reverse(f"coaching:{name}", kwargs={"number": contract.number})
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append((name, len(queries)))
+    assert counts[:2] == counts[2:]
