@@ -4,7 +4,7 @@ The list filters by status, coach and the day a contract was paid; a contract's 
 terms, its credits and sessions, the thread's messages, every payment made for it (the one kept and any
 refused), its refunds and one timeline (the contract's events and what staff did). The one thing staff
 do to a contract, cancelling it with a refund of its unused sessions, is an action that asks for a
-reason and goes through coaching.contracts.contract_staff_cancel (permission `coaching.cancel_contract`,
+reason and goes through coaching.contract_end.contract_cancel (permission `coaching.cancel_contract`,
 audited). Imported at the end of coaching/admin.py.
 """
 
@@ -16,9 +16,10 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from coaching.contracts import CANCEL_PERMISSION, CONTRACT_KIND, ContractError, contract_staff_cancel
+from coaching.contract_end import contract_cancel
 from coaching.credits import contract_credits
-from coaching.models import Contract, Message
+from coaching.models import CANCEL_PERMISSION, CONTRACT_KIND, Contract, Message
+from coaching.sessions import SessionError
 from commerce.models import Refund
 from commerce.orders import order_lines_for_item
 from innerwork.core.admin_actions import ReasonActionMixin
@@ -34,6 +35,7 @@ CONTRACT_STATUS_TONES = {
     Contract.Status.CANCELED: "neutral",
     Contract.Status.REFUNDED: "info",
 }
+STAFF_NOTHING_BACK = "cancelled; nothing was left to refund."
 NOTHING = format_html('<span class="quiet">{}</span>', "None")
 
 
@@ -95,7 +97,7 @@ class ContractAdmin(ReasonActionMixin, RecordAdmin):
     )
     readonly_fields = tuple(name for _, section in fieldsets for name in section["fields"])  # a record: all read-only
     actions = ("cancel_and_refund",)
-    refusals = (*ReasonActionMixin.refusals, ContractError)
+    refusals = (*ReasonActionMixin.refusals, SessionError)
     reason_kept = "Shown on the contract's timeline and kept in the staff audit log with the refund."
 
     @admin.display(description="Student", ordering="student__email")
@@ -246,11 +248,15 @@ class ContractAdmin(ReasonActionMixin, RecordAdmin):
             action="cancel_and_refund",
             title="Cancel contracts and refund their unused sessions",
             required=True,
-            apply=lambda contract, reason: self.message_user(
-                request, contract_staff_cancel(contract=contract, actor=request.user, reason=reason)
-            ),
+            apply=lambda contract, reason: self.message_user(request, self._cancel(request, contract, reason)),
             done="Cancelled {count} contract{s}.",
         )
+
+    @staticmethod
+    def _cancel(request, contract, reason: str) -> str:
+        """Cancel as staff through the one cancellation service; a sentence for staff about the money."""
+        _, money = contract_cancel(contract=contract, party=Contract.Party.STAFF, actor=request.user, reason=reason)
+        return f"{contract.number}: {money or STAFF_NOTHING_BACK}"
 
     def describe_for_reason(self, contract) -> str:
         credits = contract_credits(contract=contract)

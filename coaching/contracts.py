@@ -14,24 +14,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from coaching.contract_notifications import notify_contract_paid
-from coaching.models import Contract, Message
+from coaching.models import CONTRACT_KIND, Contract, Message
 from coaching.sessions import sessions_cancel_open
-from coaching.status import contract_event_add, contract_set_status
+from coaching.status import contract_set_status
 from commerce.checkout import order_create_for_item, order_fulfil_item_from_return
-from commerce.exceptions import RefundError
 from commerce.models import Order
-from commerce.orders import order_line_for_item
-from commerce.refunds import refund_quote, refund_start
-from innerwork.core.audit import staff_action_record
 from innerwork.core.money import format_money
-
-CONTRACT_KIND = "coaching_contract"
-CANCEL_PERMISSION = "coaching.cancel_contract"
 
 NOT_PAYABLE = "This contract is {status}, so there is nothing to pay."
 ACTIVATED_MESSAGE = "Payment received: the contract is active until {ends}."
@@ -40,13 +32,6 @@ THREAD_PAID_MESSAGE = (
     "{minutes} minutes to use by {ends}. The first session can be booked from the contract's page."
 )
 REFUNDED_MESSAGE = "Refunded: {reason}"
-STAFF_REASON_REQUIRED = "Say why: the reason is kept in the staff audit log and on the contract's timeline."
-NOT_ALLOWED_TO_CANCEL = "Only staff allowed to cancel coaching contracts can do this."
-NOT_CANCELABLE = "This contract is {status}; only a contract waiting for payment or active can be cancelled."
-STAFF_CANCELED_UNPAID = "Cancelled by staff before it was paid: {reason}"
-STAFF_CANCELED_NOTHING_BACK = "Cancelled by staff; every session was used, so nothing goes back: {reason}"
-STAFF_REFUND_STARTED = "{number}: cancelled; {amount} goes back to the student."
-STAFF_CANCELED_NO_REFUND = "{number}: cancelled; nothing was left to refund."
 
 
 class ContractError(Exception):
@@ -159,85 +144,3 @@ def contract_revoke(*, contract: Contract, reason: str, now: datetime | None = N
             changes=changes,
         )
     return True
-
-
-def contract_refund_quote(*, contract: Contract, now: datetime | None = None) -> tuple[int, str]:
-    """What the refund policy gives back for the contract now (minor units, and how it was worked out).
-
-    The policy asks CoachingContractKind.refund_rule (pro rata of the unused sessions) and subtracts
-    refunds already made; 0 for a contract with no payment. Reads only.
-    """
-    line = order_line_for_item(kind=CONTRACT_KIND, ref=str(contract.pk))
-    if line is None:
-        return 0, ""
-    quote = refund_quote(order=line.order, line_ids=[line.pk], now=now).line_for(line.pk)
-    if quote is None or not quote.eligible:
-        return 0, quote.explanation if quote else ""
-    return quote.amount, quote.explanation
-
-
-def contract_staff_cancel(*, contract: Contract, actor, reason: str, now: datetime | None = None) -> str:
-    """Staff cancel a contract with a reason (permission `coaching.cancel_contract`), audited.
-
-    - Waiting for payment: cancelled at once (a payment made later anyway is refused and refunded).
-    - Active: its scheduled sessions are cancelled with their credits returned, then what the refund
-      policy quotes (the unused sessions, pro rata) is refunded through commerce's refund pipeline,
-      once per contract (its request key); when the refund goes through, the kind's `revoke` marks the
-      contract refunded. With nothing left to give back it is cancelled at once.
-    The StaffAction "contract.cancel" is written in the same transaction as the cancellation; the
-    refund is audited by commerce as "order.refund". Raises PermissionDenied, ContractError. Returns a
-    sentence for staff about the money. Locks the contract row.
-    """
-    if not (actor.is_staff and actor.has_perm(CANCEL_PERMISSION)):
-        raise PermissionDenied(NOT_ALLOWED_TO_CANCEL)
-    reason = reason.strip()
-    if not reason:
-        raise ContractError(STAFF_REASON_REQUIRED)
-    now = now or timezone.now()
-    with transaction.atomic():
-        contract = _lock(contract)
-        if contract.status not in (Contract.Status.PENDING_PAYMENT, Contract.Status.ACTIVE):
-            raise ContractError(NOT_CANCELABLE.format(status=contract.get_status_display().lower()))
-        line = order_line_for_item(kind=CONTRACT_KIND, ref=str(contract.pk))
-        if contract.status == Contract.Status.ACTIVE:
-            sessions_cancel_open(contract=contract, party=Contract.Party.STAFF, reason=reason, actor=actor, now=now)
-        amount, explanation = (
-            contract_refund_quote(contract=contract, now=now) if contract.status == Contract.Status.ACTIVE else (0, "")
-        )
-        staff_action_record(
-            actor=actor,
-            action="contract.cancel",
-            subject=contract,
-            reason=reason,
-            order_number=line.order.number if line else "",
-            data={"status": contract.status, "refund": amount, "currency": contract.currency},
-        )
-        if amount == 0:
-            unpaid = contract.status == Contract.Status.PENDING_PAYMENT
-            contract_set_status(
-                contract=contract,
-                status=Contract.Status.CANCELED,
-                message=(STAFF_CANCELED_UNPAID if unpaid else STAFF_CANCELED_NOTHING_BACK).format(reason=reason)[:255],
-                actor=actor,
-                changes={"ended_at": now, "canceled_by": Contract.Party.STAFF, "cancel_reason": reason[:255]},
-            )
-            return STAFF_CANCELED_NO_REFUND.format(number=contract.number)
-        contract_event_add(
-            contract=contract,
-            type="refund_requested",
-            message=f"Staff cancelled it; {format_money(amount, contract.currency)} goes back. {explanation}"[:255],
-            data={"order": line.order.number, "amount": amount, "reason": reason},
-            actor=actor,
-        )
-    try:
-        refund_start(
-            order=line.order,
-            amounts={line.pk: amount},
-            reason=reason,
-            actor=actor,
-            source="staff",
-            request_key=f"contract-cancel:{contract.pk}",
-        )
-    except RefundError as exc:  # recorded and resent by send_pending_refunds, or refused and flagged for staff
-        return f"{contract.number}: {exc.message}"
-    return STAFF_REFUND_STARTED.format(number=contract.number, amount=format_money(amount, contract.currency))

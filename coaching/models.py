@@ -275,6 +275,11 @@ class Proposal(Terms, TimeStampedModel):
         return f"{self.number} · {self.title}"
 
 
+# The commerce product kind a contract is sold as (coaching.product_kind), and the staff right to end one.
+CONTRACT_KIND = "coaching_contract"
+CANCEL_PERMISSION = "coaching.cancel_contract"
+
+
 class Contract(Terms, TimeStampedModel):
     """An accepted proposal's terms, frozen, and what became of them: payment, sessions, end.
 

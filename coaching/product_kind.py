@@ -19,9 +19,9 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from coaching.contracts import CONTRACT_KIND, contract_activate, contract_revoke
+from coaching.contracts import contract_activate, contract_revoke
 from coaching.credits import contract_credits, prorata_refund
-from coaching.models import Contract
+from coaching.models import CONTRACT_KIND, Contract
 from commerce.registry import CannotFulfil, NotPurchasable, PricedLine, ProductKind, RefundVerdict
 from innerwork.core.money import format_money
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching.views import contracts
+from coaching.views import contracts, sessions
 
 app_name = "coaching"
 
@@ -21,6 +21,15 @@ contract_urls = [
 ]
 
 # Sessions of a contract, its ledger and its end (coaching.views.sessions).
-session_urls = []
+_session = "coaching/contracts/<str:number>/sessions/<int:pk>/"
+session_urls = [
+    path("coaching/contracts/<str:number>/sessions/", sessions.contract_sessions, name="contract_sessions"),
+    path("coaching/contracts/<str:number>/sessions/book/", sessions.book, name="session_book"),
+    path(f"{_session}invite.ics", sessions.ics, name="session_ics"),
+    path(f"{_session}reschedule/", sessions.reschedule, name="session_reschedule"),
+    path(f"{_session}cancel/", sessions.cancel, name="session_cancel"),
+    path(f"{_session}finish/", sessions.finish, name="session_finish"),
+    path("coaching/contracts/<str:number>/cancel/", sessions.cancel_contract, name="contract_cancel"),
+]
 
 urlpatterns = [*conversation_urls, *contract_urls, *session_urls]

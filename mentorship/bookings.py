@@ -22,6 +22,7 @@ from commerce.models import Order
 from commerce.orders import order_line_for_item
 from commerce.refunds import refund_quote, refund_start, refundable_by_line
 from innerwork.core.audit import staff_action_record
+from innerwork.core.errors import Refused
 from innerwork.core.money import format_money
 from innerwork.core.status import status_move
 from innerwork.scheduling.services import (
@@ -61,12 +62,8 @@ STATUS_MESSAGES = {
 }
 
 
-class BookingError(Exception):
+class BookingError(Refused):
     """A booking action refused; `message` is shown to the person as it is."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def booking_subject(booking: Booking) -> str:

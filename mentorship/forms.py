@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time
+from datetime import time
 from decimal import Decimal
 
 from django import forms
@@ -17,21 +17,9 @@ from innerwork.scheduling.availability import (
     AvailabilityError,
     windows_check,
 )
+from innerwork.scheduling.forms import PickedStartForm
 from innerwork.scheduling.models import Weekday
 from mentorship.models import SESSION_LENGTHS, MentorProfile
-
-INVALID_TIME = "That time is not one we can book. Please pick one of the times shown."
-
-
-def parse_utc(value: str) -> datetime | None:
-    """A UTC ISO 8601 instant from a link (e.g. 2026-12-07T09:00:00Z); None when it is not one."""
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace(" ", "+"))
-    except (ValueError, AttributeError):
-        return None
-    if parsed.tzinfo is None:
-        return None
-    return parsed.astimezone(UTC)
 
 
 class MentorFilterForm(forms.Form):
@@ -61,19 +49,12 @@ class MentorFilterForm(forms.Form):
         }
 
 
-class PickedTimeForm(forms.Form):
+class PickedTimeForm(PickedStartForm):
     """A time picked from the slots shown: `start` in UTC ISO 8601, `length` in minutes."""
 
-    start = forms.CharField(widget=forms.HiddenInput)
     length = forms.TypedChoiceField(
         coerce=int, choices=[(length, length) for length in SESSION_LENGTHS], widget=forms.HiddenInput
     )
-
-    def clean_start(self):
-        start = parse_utc(self.cleaned_data["start"])
-        if start is None:
-            raise forms.ValidationError(INVALID_TIME)
-        return start
 
 
 class BookingForm(PickedTimeForm):
@@ -92,14 +73,8 @@ class BookingForm(PickedTimeForm):
     )
 
 
-class RescheduleForm(forms.Form):
-    start = forms.CharField(widget=forms.HiddenInput)
-
-    def clean_start(self):
-        start = parse_utc(self.cleaned_data["start"])
-        if start is None:
-            raise forms.ValidationError(INVALID_TIME)
-        return start
+class RescheduleForm(PickedStartForm):
+    """The new time of a session."""
 
 
 # --- The mentor area ----------------------------------------------------------------------------------------

@@ -9,12 +9,7 @@ that makes the change: the e-mails commit with it and are sent after commit.
 
 from __future__ import annotations
 
-import zoneinfo
-from contextlib import contextmanager
-
-from django.utils import timezone
-
-from innerwork.core.emails import email_enqueue
+from innerwork.core.emails import email_each_in_own_zone
 from innerwork.core.models import OutboxEmail
 from innerwork.scheduling.ics import appointment_ics
 from mentorship.models import Booking
@@ -24,16 +19,6 @@ RESCHEDULED_TEMPLATE = "mentorship/booking_rescheduled"
 REMINDER_TEMPLATE = "mentorship/booking_reminder"
 CANCELED_TEMPLATE = "mentorship/booking_canceled"
 CUSTOMER, MENTOR = "customer", "mentor"
-
-
-@contextmanager
-def _in_time_zone_of(user):
-    try:
-        zone = zoneinfo.ZoneInfo(user.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    with timezone.override(zone):
-        yield zone
 
 
 def booking_ics(*, booking: Booking, method: str) -> bytes:
@@ -59,28 +44,13 @@ def _key(*, booking: Booking, event: str, role: str) -> str:
 
 def _send(*, booking: Booking, event: str, template: str, method: str) -> None:
     ics = booking_ics(booking=booking, method=method)
-    attachment = ("invite.ics", ics, f"text/calendar; method={method}")
-    for role, recipient, other in (
-        (CUSTOMER, booking.customer, booking.mentor.user),
-        (MENTOR, booking.mentor.user, booking.customer),
-    ):
-        with _in_time_zone_of(recipient) as zone:
-            email_enqueue(
-                key=_key(booking=booking, event=event, role=role),
-                to=[recipient.email],
-                template=template,
-                context={
-                    "booking": booking,
-                    "appointment": booking.appointment,
-                    "role": role,
-                    "recipient": recipient,
-                    "user": recipient,
-                    "other": other,
-                    "zone": zone.key,
-                    "meeting_url": booking.mentor.meeting_url,
-                },
-                attachments=[attachment],
-            )
+    email_each_in_own_zone(
+        people=[(CUSTOMER, booking.customer, booking.mentor.user), (MENTOR, booking.mentor.user, booking.customer)],
+        key=_key(booking=booking, event=event, role="{role}"),
+        template=template,
+        context={"booking": booking, "appointment": booking.appointment, "meeting_url": booking.mentor.meeting_url},
+        attachments=[("invite.ics", ics, f"text/calendar; method={method}")],
+    )
 
 
 def notify_booking_confirmed(*, booking: Booking) -> None:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q, QuerySet, Sum
 
 from commerce.orders import net_paid_for_items
-from innerwork.scheduling.selectors import free_slots, next_free_slots_for_hosts
+from innerwork.scheduling.selectors import SlotDay, free_slots, next_free_slots_for_hosts, slot_days
 from innerwork.scheduling.slots import Slot
 from mentorship.bookings import BOOKING_KIND
 from mentorship.models import Booking, MentorProfile
@@ -78,31 +78,12 @@ def mentor_listed(*, slug: str) -> MentorProfile:
     return mentors_listed().get(slug=slug)
 
 
-@dataclass(frozen=True)
-class SlotDay:
-    """One day of free slots in the viewer's zone: `day` is the local date, `slots` start on it."""
-
-    day: date
-    slots: list[Slot]
-
-
 def mentor_slot_days(
     *, mentor: MentorProfile, minutes: int, zone: ZoneInfo, now: datetime, days: int = 14, ignore_subject: str = ""
 ) -> list[SlotDay]:
     """The mentor's free slots of `minutes` in the next `days` days, grouped by the viewer's local date
     (four queries). `ignore_subject` leaves that booking's own time out (picking a new time for it)."""
-    slots = free_slots(
-        host=mentor.user_id,
-        length=timedelta(minutes=minutes),
-        start=now,
-        end=now + timedelta(days=days),
-        now=now,
-        ignore_subject=ignore_subject,
-    )
-    grouped: dict[date, list[Slot]] = defaultdict(list)
-    for slot in slots:
-        grouped[slot.start.astimezone(zone).date()].append(slot)
-    return [SlotDay(day=day, slots=day_slots) for day, day_slots in sorted(grouped.items())]
+    return slot_days(host=mentor.user_id, minutes=minutes, zone=zone, now=now, days=days, ignore_subject=ignore_subject)
 
 
 def bookings_of_customer(*, customer, now: datetime) -> tuple[list[Booking], list[Booking]]:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from innerwork.core.audit import staff_action_record
+from innerwork.core.errors import Refused
 from innerwork.core.money import format_money
 from innerwork.core.status import status_move
 from mentorship.models import MentorProfile
@@ -24,12 +25,8 @@ REASON_REQUIRED = "Say why: the reason is kept in the staff audit log."
 LENGTH_NOT_OFFERED = "{name} does not offer {minutes}-minute sessions."
 
 
-class MentorError(Exception):
+class MentorError(Refused):
     """A mentor action refused; `message` is shown to the person as it is."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

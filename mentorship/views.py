@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import zoneinfo
-from datetime import UTC, timedelta
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -29,9 +29,11 @@ from commerce.exceptions import CheckoutError, CouponError, NotPurchasable, Paym
 from commerce.models import Order
 from commerce.page_cache import viewer_scopes
 from commerce.views.checkout import HttpResponseSeeOther
-from innerwork.accounts.time_zones import is_valid_time_zone, time_zone_choices, utc_offset_label
+from innerwork.accounts.time_zones import utc_iso
+from innerwork.accounts.viewer_zone import render_in_zone, viewer_zone, zone_context
 from innerwork.core.page_cache import cached_page, page_locale
 from innerwork.core.ratelimit import rate_limit
+from innerwork.scheduling.forms import picked_start_apply
 from innerwork.scheduling.page_cache import SCHEDULES
 from innerwork.scheduling.services import SLOT_TAKEN, SlotTaken
 from mentorship.bookings import (
@@ -44,7 +46,7 @@ from mentorship.bookings import (
     booking_start,
     booking_subject,
 )
-from mentorship.forms import BookingForm, MentorFilterForm, PickedTimeForm, RescheduleForm
+from mentorship.forms import BookingForm, MentorFilterForm, PickedTimeForm
 from mentorship.models import Booking, Expertise, Language, MentorProfile
 from mentorship.notifications import booking_ics
 from mentorship.page_cache import MENTORS
@@ -68,44 +70,10 @@ LOGIN_TO_BOOK = "Log in or create an account to book this session."
 LENGTH_UNKNOWN = "Pick one of the session lengths offered."
 SESSION_MOVED = "Your session was moved. We've sent you the updated calendar invitation."
 SESSION_CANCELED = "Your session was cancelled."
-TIME_ZONE_SESSION_KEY = "mentorship_time_zone"
-
-
-def _viewer_zone(request) -> zoneinfo.ZoneInfo:
-    """The zone times are shown in: ?tz= (remembered for this visit), the visit's, the account's, or UTC."""
-    asked = request.GET.get("tz", "")
-    if asked and is_valid_time_zone(asked):
-        request.session[TIME_ZONE_SESSION_KEY] = asked
-        return zoneinfo.ZoneInfo(asked)
-    remembered = request.session.get(TIME_ZONE_SESSION_KEY, "")
-    if remembered and is_valid_time_zone(remembered):
-        return zoneinfo.ZoneInfo(remembered)
-    account = getattr(request.user, "time_zone", "") if request.user.is_authenticated else ""
-    return zoneinfo.ZoneInfo(account if account and is_valid_time_zone(account) else "UTC")
-
-
-def _zone_context(zone: zoneinfo.ZoneInfo) -> dict:
-    return {
-        "zone": zone.key,
-        "zone_label": f"{zone.key.replace('_', ' ')} ({utc_offset_label(zone.key)})",
-        "zone_groups": [
-            (group, options) if not isinstance(options, str) else ("", [(group, options)])
-            for group, options in time_zone_choices(include=zone.key)
-        ],
-    }
-
-
-def _render_in(request, zone, template: str, context: dict, status: int = 200):
-    with timezone.override(zone):
-        return render(request, template, {**context, **_zone_context(zone)}, status=status)
-
-
-def _utc_iso(value) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _book_url(mentor: MentorProfile, start, minutes: int) -> str:
-    query = urlencode({"start": _utc_iso(start), "length": minutes}, safe=":")
+    query = urlencode({"start": utc_iso(start), "length": minutes}, safe=":")
     return f"{reverse('mentorship:book', kwargs={'slug': mentor.slug})}?{query}"
 
 
@@ -128,7 +96,7 @@ def _listed_mentor(slug: str) -> MentorProfile:
 
 @require_GET
 def mentor_list(request):
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     form = MentorFilterForm(
         request.GET or None,
         expertise_choices=list(
@@ -160,7 +128,7 @@ def mentor_list(request):
         "page_query_pairs": [(name, value) for name, value in query.items() if name != "tz"],
         "is_filtered": any(value for value in filters.values()),
     }
-    return _render_in(request, zone, "mentorship/mentor_list.html", context)
+    return render_in_zone(request, zone, "mentorship/mentor_list.html", context)
 
 
 def _mentor_page_data(mentor: MentorProfile, *, minutes: int, zone: zoneinfo.ZoneInfo, now, alternatives=()) -> dict:
@@ -179,9 +147,9 @@ def _mentor_page_data(mentor: MentorProfile, *, minutes: int, zone: zoneinfo.Zon
 
 def _mentor_page(request, mentor: MentorProfile, *, minutes: int, alternatives=(), status: int = 200):
     """The mentor's page rendered afresh (never cached): with the times offered instead of one just taken."""
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     context = _mentor_page_data(mentor, minutes=minutes, zone=zone, now=timezone.now(), alternatives=alternatives)
-    return _render_in(request, zone, "mentorship/mentor_detail.html", context, status=status)
+    return render_in_zone(request, zone, "mentorship/mentor_detail.html", context, status=status)
 
 
 def _mentor_page_context(request, slug: str, zone: zoneinfo.ZoneInfo, now) -> dict:
@@ -189,7 +157,7 @@ def _mentor_page_context(request, slug: str, zone: zoneinfo.ZoneInfo, now) -> di
     lengths = sorted(mentor.session_lengths)
     asked = request.GET.get("length", "")
     minutes = int(asked) if asked.isdigit() and int(asked) in lengths else (lengths[0] if lengths else 0)
-    return {**_mentor_page_data(mentor, minutes=minutes, zone=zone, now=now), **_zone_context(zone)}
+    return {**_mentor_page_data(mentor, minutes=minutes, zone=zone, now=now), **zone_context(zone)}
 
 
 @require_GET
@@ -197,7 +165,7 @@ def mentor_detail(request, slug: str):
     """A mentor and their free times in the viewer's zone: from the page cache while nothing it shows has
     changed (mentors, schedules, the viewer's own header) and within the same minute (see
     innerwork/scheduling/page_cache.py)."""
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     now = timezone.now()
     viewer, own = viewer_scopes(request)
     with timezone.override(zone):
@@ -251,7 +219,7 @@ def book(request, slug: str):
     if not request.user.is_authenticated:
         messages.info(request, LOGIN_TO_BOOK)
         return redirect_to_login(request.get_full_path())
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     if request.method == "POST":
         form = BookingForm(request.POST)
     else:
@@ -285,7 +253,7 @@ def book(request, slug: str):
         else:
             return _send_to_payment(request, booking, order)
     context = {"mentor": mentor, "form": form, "start": start, "price": price}
-    return _render_in(request, zone, "mentorship/book.html", context, status=400 if form.is_bound else 200)
+    return render_in_zone(request, zone, "mentorship/book.html", context, status=400 if form.is_bound else 200)
 
 
 @login_required
@@ -340,9 +308,9 @@ def session_pay(request, number: str):
 @login_required
 @require_GET
 def session_list(request):
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     upcoming, past = bookings_of_customer(customer=request.user, now=timezone.now())
-    return _render_in(request, zone, "mentorship/session_list.html", {"upcoming": upcoming, "past": past})
+    return render_in_zone(request, zone, "mentorship/session_list.html", {"upcoming": upcoming, "past": past})
 
 
 def _session_context(request, booking: Booking) -> dict:
@@ -369,9 +337,9 @@ def _session_context(request, booking: Booking) -> dict:
 @login_required
 @require_GET
 def session_detail(request, number: str):
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     booking = _own_booking(request, number)
-    return _render_in(request, zone, "mentorship/session_detail.html", _session_context(request, booking))
+    return render_in_zone(request, zone, "mentorship/session_detail.html", _session_context(request, booking))
 
 
 @login_required
@@ -390,26 +358,18 @@ def session_ics(request, number: str):
 @require_http_methods(["GET", "POST"])
 @rate_limit(scope="checkout", limit=settings.CHECKOUT_ATTEMPTS_PER_MINUTE)
 def session_reschedule(request, number: str):
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     booking = _own_booking(request, number)
     if booking.customer_id != request.user.pk:
         raise Http404("No such session")
-    error = ""
-    alternatives = []
+    error, alternatives = "", []
     if request.method == "POST":
-        form = RescheduleForm(request.POST)
-        if form.is_valid():
-            try:
-                booking_reschedule(booking=booking, start_at=form.cleaned_data["start"], actor=request.user)
-            except BookingError as exc:
-                error = exc.message
-            except SlotTaken as taken:
-                error, alternatives = str(taken), taken.alternatives
-            else:
-                messages.success(request, SESSION_MOVED)
-                return redirect("mentorship:session_detail", number=booking.number)
-        else:
-            error = form.errors["start"][0]
+        done, error, alternatives = picked_start_apply(
+            request.POST, lambda start: booking_reschedule(booking=booking, start_at=start, actor=request.user)
+        )
+        if done:
+            messages.success(request, SESSION_MOVED)
+            return redirect("mentorship:session_detail", number=booking.number)
     days = mentor_slot_days(
         mentor=booking.mentor,
         minutes=booking.minutes,
@@ -430,13 +390,13 @@ def session_reschedule(request, number: str):
         "alternatives": alternatives,
         "slot_days": SLOT_DAYS,
     }
-    return _render_in(request, zone, "mentorship/session_reschedule.html", context, status=400 if error else 200)
+    return render_in_zone(request, zone, "mentorship/session_reschedule.html", context, status=400 if error else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_cancel(request, number: str):
-    zone = _viewer_zone(request)
+    zone = viewer_zone(request)
     booking = _own_booking(request, number)
     if request.method == "POST":
         try:
@@ -451,4 +411,4 @@ def session_cancel(request, number: str):
         **_session_context(request, booking),
         "quote": booking_cancel_quote(booking=booking, by_mentor=by_mentor),
     }
-    return _render_in(request, zone, "mentorship/session_cancel.html", context)
+    return render_in_zone(request, zone, "mentorship/session_cancel.html", context)

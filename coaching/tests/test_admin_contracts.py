@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.contracts import STAFF_REASON_REQUIRED, ContractError, contract_staff_cancel
+from coaching.contract_end import REASON_REQUIRED, contract_cancel
 from coaching.models import CoachingSession, Contract, Message
+from coaching.sessions import SessionError
 from coaching.tests.factories_pay import contract_active, contract_make, contract_paid, session_add
 from commerce.models import Refund
 from commerce.tests.stripe_fixtures import emulator  # noqa: F401  (the Stripe emulator, used by name)
@@ -186,11 +187,11 @@ def test_a_used_up_contract_is_cancelled_with_nothing_back(emulator, django_capt
             contract=contract, status=CoachingSession.Status.NO_SHOW, start_at=timezone.now() - timedelta(days=days)
         )
 
-    message = contract_staff_cancel(contract=contract, actor=_staff(CANCEL), reason="Closing the file")
+    _, money = contract_cancel(contract=contract, party="staff", actor=_staff(CANCEL), reason="Closing the file")
 
     contract.refresh_from_db()
     assert contract.status == Contract.Status.CANCELED
-    assert "nothing was left to refund" in message
+    assert money == ""
     assert not Refund.objects.exists()
 
 
@@ -199,7 +200,7 @@ def test_a_used_up_contract_is_cancelled_with_nothing_back(emulator, django_capt
     [
         (VIEW, True, "A reason", PermissionDenied),
         (CANCEL, False, "A reason", PermissionDenied),  # a permission without staff status is not enough
-        (CANCEL, True, "   ", ContractError),
+        (CANCEL, True, "   ", SessionError),
     ],
 )
 def test_the_service_refuses_without_the_permission_or_a_reason(perms, staff, reason, error):
@@ -210,10 +211,10 @@ def test_the_service_refuses_without_the_permission_or_a_reason(perms, staff, re
         actor.save()
 
     with pytest.raises(error) as refused:
-        contract_staff_cancel(contract=contract, actor=actor, reason=reason)
+        contract_cancel(contract=contract, party="staff", actor=actor, reason=reason)
 
-    if error is ContractError:
-        assert refused.value.message == STAFF_REASON_REQUIRED
+    if error is SessionError:
+        assert refused.value.message == REASON_REQUIRED
     contract.refresh_from_db()
     assert contract.status == Contract.Status.PENDING_PAYMENT
     assert not StaffAction.objects.exists()

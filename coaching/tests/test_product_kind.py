@@ -7,10 +7,9 @@ import pytest
 from django.utils import timezone
 
 from coaching.contracts import contract_pay
-from coaching.models import CoachingSession, Contract
+from coaching.models import CONTRACT_KIND, CoachingSession, Contract
 from coaching.product_kind import (
     ALREADY_PAID,
-    CONTRACT_KIND,
     CONTRACT_UNKNOWN,
     REFUND_NOT_ACTIVE,
     CoachingContractKind,

@@ -7,7 +7,6 @@ the student's alone (a 404 for the coach too).
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
@@ -25,11 +24,12 @@ from coaching.contract_selectors import contract_for_viewer, contracts_of_studen
 from coaching.contracts import ContractError, contract_fulfil_from_return, contract_pay
 from coaching.credits import contract_credits
 from coaching.models import Contract
+from coaching.views.sessions import sessions_context
 from commerce.checkout import order_checkout
 from commerce.exceptions import CheckoutError, CouponError, NotPurchasable, PaymentProviderError
 from commerce.models import Order
 from commerce.views.checkout import HttpResponseSeeOther
-from innerwork.accounts.time_zones import is_valid_time_zone
+from innerwork.accounts.viewer_zone import viewer_zone
 from innerwork.core.ratelimit import rate_limit
 
 TERMS_ACCEPTED = "Terms accepted."
@@ -60,11 +60,10 @@ def _contract_of_student(request, number: str) -> Contract:
 
 
 def _render(request, template: str, context: dict):
-    """Render with dates in the viewer's own time zone (their account's, else UTC)."""
-    zone = getattr(request.user, "time_zone", "") or "UTC"
-    zone = zone if is_valid_time_zone(zone) else "UTC"
-    with timezone.override(zoneinfo.ZoneInfo(zone)):
-        return render(request, template, {**context, "zone": zone.replace("_", " ")})
+    """Render with dates in the viewer's zone (picked on a sessions page, else their account's, else UTC)."""
+    zone = viewer_zone(request)
+    with timezone.override(zone):
+        return render(request, template, {**context, "zone": zone.key.replace("_", " ")})
 
 
 def _support_email() -> str:
@@ -94,7 +93,11 @@ def contract_list(request):
 def contract_detail(request, number: str):
     contract = _contract_of_viewer(request, number)
     accepted = TimelineItem(type="accepted", message=TERMS_ACCEPTED, created_at=contract.accepted_at)
-    context = {**_page_context(request, contract), "events": [accepted, *contract.events.all()]}
+    context = {
+        **sessions_context(contract=contract, user=request.user),
+        **_page_context(request, contract),
+        "events": [accepted, *contract.events.all()],
+    }
     return _render(request, "coaching/contract_detail.html", context)
 
 

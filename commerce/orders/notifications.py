@@ -9,15 +9,12 @@ sent after commit, or not at all.
 
 from __future__ import annotations
 
-import zoneinfo
-from contextlib import contextmanager
-
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from commerce.models import Invoice, Order
 from commerce.orders.selectors import order_lines_with_access
+from innerwork.accounts.time_zones import in_time_zone_of
 from innerwork.core.emails import email_enqueue
 
 CONFIRMATION_TEMPLATE = "commerce/order_confirmation"
@@ -36,17 +33,6 @@ def staff_flag_key(*, order: Order) -> str:
 
 def payment_failed_key(*, order: Order, attempt_key: str) -> str:
     return f"order:{order.pk}:payment_failed:{attempt_key}"
-
-
-@contextmanager
-def _in_time_zone_of(user):
-    """Dates in an e-mail read in the customer's own time zone, as on the site."""
-    try:
-        zone = zoneinfo.ZoneInfo(user.time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = zoneinfo.ZoneInfo("UTC")
-    with timezone.override(zone):
-        yield
 
 
 def _absolute(path: str) -> str:
@@ -77,7 +63,7 @@ def notify_order_paid(*, order: Order) -> None:
     """
     invoice = Invoice.objects.filter(order=order).only("number", "pdf").first()
     attachments = [(f"{invoice.number}.pdf", bytes(invoice.pdf), "application/pdf")] if invoice else []
-    with _in_time_zone_of(order.user):
+    with in_time_zone_of(order.user):
         email_enqueue(
             key=confirmation_key(order=order),
             to=[order.user.email],
@@ -94,7 +80,7 @@ def notify_payment_failed(*, order: Order, reason: str, attempt_key: str) -> Non
     the PaymentIntent's failed charge), so a redelivered failure event sends nothing more,
     while a later failed attempt of the same order is reported again.
     """
-    with _in_time_zone_of(order.user):
+    with in_time_zone_of(order.user):
         email_enqueue(
             key=payment_failed_key(order=order, attempt_key=attempt_key),
             to=[order.user.email],
@@ -112,7 +98,7 @@ def notify_line_not_fulfilled(*, order: Order, line, reason: str) -> None:
 
     Idempotent per line (`order:<pk>:line:<pk>:not_fulfilled`): a replayed fulfilment sends nothing more.
     """
-    with _in_time_zone_of(order.user):
+    with in_time_zone_of(order.user):
         email_enqueue(
             key=line_not_fulfilled_key(order=order, line=line),
             to=[order.user.email],
@@ -160,7 +146,7 @@ def notify_order_receipt_resend(*, order: Order, request_key: str):
     invoice = Invoice.objects.filter(order=order).first()
     if invoice is not None:
         attachments.append((f"{invoice.number}.pdf", bytes(invoice.pdf), "application/pdf"))
-    with _in_time_zone_of(order.user):
+    with in_time_zone_of(order.user):
         return email_enqueue(
             key=receipt_resend_key(order=order, request_key=request_key),
             to=[order.user.email],
@@ -207,7 +193,7 @@ def notify_refund_request_decided(*, request) -> None:
     Idempotent: keyed `refund_request:<pk>:<status>`, one e-mail per decision. Sent after commit.
     """
     order = request.order
-    with _in_time_zone_of(order.user):
+    with in_time_zone_of(order.user):
         email_enqueue(
             key=f"refund_request:{request.pk}:{request.status}",
             to=[order.user.email],
@@ -249,7 +235,7 @@ def notify_refunded(*, refund, credit_note=None) -> None:
     attachments = []
     if credit_note is not None:
         attachments.append((f"{credit_note.number}.pdf", bytes(credit_note.pdf), "application/pdf"))
-    with _in_time_zone_of(order.user):
+    with in_time_zone_of(order.user):
         email_enqueue(
             key=refunded_key(refund=refund),
             to=[order.user.email],

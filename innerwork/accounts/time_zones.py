@@ -1,7 +1,9 @@
 """IANA time zones as people pick them: grouped by region, labelled with today's UTC offset."""
 
 import zoneinfo
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import cache, lru_cache
 
 from django.utils import timezone
@@ -20,6 +22,27 @@ def _zone_names() -> frozenset[str]:
 
 def is_valid_time_zone(name: str) -> bool:
     return name in _zone_names()
+
+
+def zone_of_user(user) -> zoneinfo.ZoneInfo:
+    """The user's own zone, or UTC when they have none (or an unknown one)."""
+    try:
+        return zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+@contextmanager
+def in_time_zone_of(user) -> Iterator[zoneinfo.ZoneInfo]:
+    """Render in the user's zone (an e-mail's dates read as on the site); yields the zone."""
+    zone = zone_of_user(user)
+    with timezone.override(zone):
+        yield zone
+
+
+def utc_iso(value: datetime) -> str:
+    """An instant as the UTC ISO 8601 string forms and links carry ("2026-12-04T16:00:00Z")."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def utc_offset_label(name: str, *, at: datetime | None = None) -> str:

@@ -9,6 +9,7 @@ committed one is never lost (undelivered rows are retried by
 import base64
 import logging
 import uuid
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from innerwork.accounts.time_zones import in_time_zone_of
 from innerwork.core.models import OutboxEmail
 from innerwork.core.status import status_move
 
@@ -66,6 +68,38 @@ def email_enqueue(
     if created:
         _schedule_delivery(email.pk)
     return email
+
+
+def email_each_in_own_zone(
+    *,
+    people: Iterable[tuple[str, object, object]],
+    key: str,
+    template: str,
+    context: dict,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> None:
+    """Queue `template` once to each (role, recipient, other) of `people`, rendered in the recipient's own zone.
+
+    `key` names the e-mail for every recipient and must contain "{role}" (the de-duplication key of each
+    copy). Each copy's context adds `role`, `recipient` and `user` (the recipient), `other` (the other
+    person) and `zone` (the recipient's zone name) to `context`. Idempotent per copy, as email_enqueue.
+    """
+    for role, recipient, other in people:
+        with in_time_zone_of(recipient) as zone:
+            email_enqueue(
+                key=key.format(role=role),
+                to=[recipient.email],
+                template=template,
+                context={
+                    **context,
+                    "role": role,
+                    "recipient": recipient,
+                    "user": recipient,
+                    "other": other,
+                    "zone": zone.key,
+                },
+                attachments=attachments,
+            )
 
 
 def email_enqueue_rendered(*, message: EmailMultiAlternatives, kind: str, key: str | None = None) -> OutboxEmail:

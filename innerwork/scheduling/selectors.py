@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
@@ -252,3 +253,30 @@ def live_appointment_for_subject(*, subject: str) -> Appointment | None:
 def appointments_for_host(*, host, start: datetime, end: datetime) -> QuerySet[Appointment]:
     """The host's appointments overlapping [start, end), every status, earliest first."""
     return Appointment.objects.filter(host=host, start_at__lt=end, end_at__gt=start).select_related("guest")
+
+
+@dataclass(frozen=True)
+class SlotDay:
+    """One day of free slots in the viewer's zone: `day` is the local date, `slots` start on it."""
+
+    day: date
+    slots: list[Slot]
+
+
+def slot_days(
+    *, host, minutes: int, zone: ZoneInfo, now: datetime, days: int = 14, ignore_subject: str = ""
+) -> list[SlotDay]:
+    """The host's free slots of `minutes` in the next `days` days, grouped by the viewer's local date
+    (four queries). `ignore_subject` leaves that subject's own time out (picking a new time for it)."""
+    slots = free_slots(
+        host=host,
+        length=timedelta(minutes=minutes),
+        start=now,
+        end=now + timedelta(days=days),
+        now=now,
+        ignore_subject=ignore_subject,
+    )
+    grouped: dict[date, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        grouped[slot.start.astimezone(zone).date()].append(slot)
+    return [SlotDay(day=day, slots=day_slots) for day, day_slots in sorted(grouped.items())]

@@ -1,10 +1,11 @@
 """Small helpers of the mentorship pages: a mentor's initials and avatar colour, a slot's UTC value."""
 
-from datetime import UTC
-
 from django import template
 
+from innerwork.accounts.time_zones import utc_iso
+
 register = template.Library()
+register.filter("utc_iso", utc_iso)
 
 
 @register.filter
@@ -20,9 +21,3 @@ def initials(name: str) -> str:
 def avatar_variant(pk) -> int:
     """One of six colours, stable per mentor."""
     return int(pk or 0) % 6
-
-
-@register.filter
-def utc_iso(value) -> str:
-    """An instant as the UTC ISO 8601 string forms and links carry."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
