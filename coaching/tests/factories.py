@@ -9,6 +9,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
+from coaching.conversation import proposal_accept
 from coaching.models import CoachProfile, Inquiry, Message, PackageOffer, Proposal, Specialty
 from innerwork.accounts.tests.factories import UserFactory
 
@@ -115,7 +116,5 @@ class ProposalFactory(factory.django.DjangoModelFactory):
 
 def accepted_contract(**proposal_kwargs):
     """A contract waiting for payment, made by its student accepting a proposal (the product's own path)."""
-    from coaching.conversation import proposal_accept
-
     proposal = ProposalFactory(**proposal_kwargs)
     return proposal_accept(proposal=proposal, student=proposal.student)
