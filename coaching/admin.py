@@ -9,8 +9,8 @@ from django.utils.html import format_html
 
 from coaching.coaches import APPROVE_PERMISSION, CoachError, coach_approve, coach_deactivate
 from coaching.models import CoachProfile, Inquiry, Message, PackageOffer, Proposal, Specialty
-from innerwork.core.admin_actions import ReasonActionMixin
-from innerwork.core.admin_tools import RecordAdmin
+from innerwork.core.admin_actions import ApprovalActionsMixin
+from innerwork.core.admin_tools import RecordAdmin, RecordInline
 from innerwork.core.money import format_money
 
 
@@ -28,7 +28,7 @@ class PackageOfferInline(admin.TabularInline):
 
 
 @admin.register(CoachProfile)
-class CoachProfileAdmin(ReasonActionMixin, admin.ModelAdmin):
+class CoachProfileAdmin(ApprovalActionsMixin, admin.ModelAdmin):
     list_display = ("__str__", "headline", "status", "languages", "approved_at")
     list_filter = ("status", "specialties")
     search_fields = ("user__email", "user__full_name", "headline", "slug")
@@ -37,55 +37,17 @@ class CoachProfileAdmin(ReasonActionMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("headline",)}
     readonly_fields = ("status", "approved_at", "created_at", "updated_at")
     inlines = (PackageOfferInline,)
-    actions = ("approve_selected", "deactivate_selected")
-    refusals = (*ReasonActionMixin.refusals, CoachError)
+    approve_permission = APPROVE_PERMISSION
+    refusals = (*ApprovalActionsMixin.refusals, CoachError)
 
-    def has_approve_permission(self, request) -> bool:
-        return request.user.has_perm(APPROVE_PERMISSION)
+    def approve_one(self, coach, *, actor, reason: str):
+        return coach_approve(coach=coach, actor=actor, reason=reason)
 
-    @admin.action(description="Approve selected coaches…", permissions=["approve"])
-    def approve_selected(self, request, queryset):
-        return self.action_with_reason(
-            request,
-            queryset,
-            action="approve_selected",
-            title="Approve coaches",
-            required=False,
-            apply=lambda coach, reason: coach_approve(coach=coach, actor=request.user, reason=reason),
-            done="Approved {count} coach profile{s}.",
-        )
-
-    @admin.action(description="Deactivate selected coaches with a reason…", permissions=["approve"])
-    def deactivate_selected(self, request, queryset):
-        return self.action_with_reason(
-            request,
-            queryset,
-            action="deactivate_selected",
-            title="Deactivate coaches",
-            required=True,
-            apply=lambda coach, reason: coach_deactivate(coach=coach, actor=request.user, reason=reason),
-            done="Deactivated {count} coach profile{s}.",
-        )
+    def deactivate_one(self, coach, *, actor, reason: str):
+        return coach_deactivate(coach=coach, actor=actor, reason=reason)
 
     def describe_for_reason(self, coach) -> str:
         return f"{coach} — {coach.headline} ({coach.get_status_display()})"
-
-
-class RecordInline(admin.TabularInline):
-    """Rows written only by the conversation services: shown, never added, changed or deleted here."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MessageInline(RecordInline):
@@ -144,25 +106,8 @@ class ProposalAdmin(RecordAdmin):
         ),
         ("Versions", {"fields": ("supersedes", "created_at")}),
     )
-    readonly_fields = (
-        "number",
-        "status",
-        "coach",
-        "student",
-        "thread",
-        "expires_at",
-        "decided_at",
-        "title",
-        "goals",
-        "sessions_count",
-        "session_minutes",
-        "price",
-        "validity_weeks",
-        "cancel_notice_hours",
-        "cancellation_terms",
-        "supersedes",
-        "created_at",
-    )
+    # Every field is shown and none is edited: a proposal is never changed once sent.
+    readonly_fields = tuple(name for _title, options in fieldsets for name in options["fields"])
 
     @admin.display(description="Price", ordering="price_amount")
     def price(self, proposal):

@@ -13,18 +13,15 @@ from django.db import transaction
 from coaching.models import CoachProfile
 from coaching.status import coach_set_status
 from innerwork.core.audit import staff_action_record
+from innerwork.core.exceptions import UserFacingError
 
 APPROVE_PERMISSION = "coaching.approve_coach"
 NOT_ALLOWED = "Only staff allowed to approve coaches can approve or deactivate them."
 REASON_REQUIRED = "Say why: the reason is kept in the staff audit log."
 
 
-class CoachError(Exception):
+class CoachError(UserFacingError):
     """A coach action refused; `message` is shown to the person as it is."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 _ACTIONS = {

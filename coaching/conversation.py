@@ -20,7 +20,9 @@ student's browser. E-mails are queued in the same transaction (coaching.notifica
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,9 +35,11 @@ from coaching.notifications import (
     notify_proposal_withdrawn,
 )
 from coaching.status import contract_event_add, proposal_set_status
+from innerwork.core.exceptions import UserFacingError
 
 MESSAGE_MAX_CHARS = 5000
 PROPOSAL_MAX_DAYS_OPEN = 60
+T = TypeVar("T")
 
 NOT_LISTED = "This coach is not taking new clients right now."
 OWN_COACH = "You can't ask yourself for a proposal."
@@ -57,12 +61,8 @@ AUTO_PROPOSAL_DECLINED = "{student} declined the proposal: {title}."
 AUTO_PROPOSAL_ACCEPTED = "{student} accepted the proposal: {title}. Contract {contract} is waiting for payment."
 
 
-class ConversationError(Exception):
+class ConversationError(UserFacingError):
     """A conversation action refused; `message` is shown to the person as it is."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _name(user) -> str:
@@ -201,21 +201,37 @@ def proposal_send(
     return proposal
 
 
-def _open_or_refuse(proposal: Proposal, *, action: str, now: datetime) -> bool:
-    """Whether the locked proposal can be answered; False when it is past its expiry (the caller expires
-    it and refuses after committing that). Raises ConversationError when it is already decided."""
-    if proposal.status != Proposal.Status.SENT:
-        raise ConversationError(NOT_OPEN.format(status=proposal.get_status_display().lower(), action=action))
-    return not _is_past_expiry(proposal, now)
+def _answer(
+    *,
+    proposal: Proposal,
+    action: str,
+    now: datetime,
+    apply: Callable[[Inquiry, Proposal], T],
+    repeated: Callable[[Proposal], T | None] | None = None,
+) -> T:
+    """Lock the thread then the proposal and return `apply(inquiry, locked)` for an open proposal.
 
-
-def _expire_and_refuse(proposal: Proposal) -> None:
-    """Commit the expiry of a proposal answered too late, then refuse the answer."""
+    A proposal already decided is refused (NOT_OPEN), unless `repeated(locked)` recognises the same
+    answer given again and returns its result. One past its expiry is expired, and that is committed
+    before the answer is refused (PROPOSAL_EXPIRED), so a late answer leaves it expired.
+    """
     with transaction.atomic():
-        _inquiry, locked = _lock(proposal)
-        if locked.status == Proposal.Status.SENT:
-            proposal_set_status(proposal=locked, status=Proposal.Status.EXPIRED, reason="answered after its expiry")
-    raise ConversationError(PROPOSAL_EXPIRED.format(when=proposal.expires_at))
+        inquiry, locked = _lock(proposal)
+        again = repeated(locked) if repeated is not None else None
+        if again is not None:
+            return again
+        if locked.status != Proposal.Status.SENT:
+            raise ConversationError(NOT_OPEN.format(status=locked.get_status_display().lower(), action=action))
+        if not _is_past_expiry(locked, now):
+            return apply(inquiry, locked)
+        proposal_set_status(proposal=locked, status=Proposal.Status.EXPIRED, reason="answered after its expiry")
+    raise ConversationError(PROPOSAL_EXPIRED.format(when=locked.expires_at))
+
+
+def _decide(*, inquiry: Inquiry, proposal: Proposal, status: str, actor, note: str, now: datetime) -> None:
+    """Move the locked proposal to `status` and say so in the thread (an automatic message)."""
+    proposal_set_status(proposal=proposal, status=status, actor=actor)
+    _message_create(inquiry=inquiry, author=None, body=note, now=now)
 
 
 def proposal_revise(
@@ -226,20 +242,16 @@ def proposal_revise(
     or expired. The student is e-mailed the revision."""
     now = now or timezone.now()
     _check_coach(inquiry=proposal.inquiry, actor=actor)
-    with transaction.atomic():
-        inquiry, locked = _lock(proposal)
-        if _open_or_refuse(locked, action="revised", now=now):
-            proposal_set_status(proposal=locked, status=Proposal.Status.SUPERSEDED, actor=actor)
-            revision = _proposal_create(inquiry=inquiry, terms=terms, expires_at=expires_at, now=now, supersedes=locked)
-            _message_create(
-                inquiry=inquiry,
-                author=None,
-                body=AUTO_PROPOSAL_REVISED.format(coach=inquiry.coach, title=revision.title),
-                now=now,
-            )
-            notify_proposal_sent(proposal=revision)
-            return revision
-    _expire_and_refuse(proposal)
+
+    def revise(inquiry: Inquiry, locked: Proposal) -> Proposal:
+        proposal_set_status(proposal=locked, status=Proposal.Status.SUPERSEDED, actor=actor)
+        revision = _proposal_create(inquiry=inquiry, terms=terms, expires_at=expires_at, now=now, supersedes=locked)
+        note = AUTO_PROPOSAL_REVISED.format(coach=inquiry.coach, title=revision.title)
+        _message_create(inquiry=inquiry, author=None, body=note, now=now)
+        notify_proposal_sent(proposal=revision)
+        return revision
+
+    return _answer(proposal=proposal, action="revised", now=now, apply=revise)
 
 
 def proposal_withdraw(*, proposal: Proposal, actor, now: datetime | None = None) -> Proposal:
@@ -247,19 +259,14 @@ def proposal_withdraw(*, proposal: Proposal, actor, now: datetime | None = None)
     now = now or timezone.now()
     if actor is None or actor.pk != proposal.coach.user_id:
         raise ConversationError(ONLY_COACH)
-    with transaction.atomic():
-        inquiry, locked = _lock(proposal)
-        if _open_or_refuse(locked, action="withdrawn", now=now):
-            proposal_set_status(proposal=locked, status=Proposal.Status.WITHDRAWN, actor=actor)
-            _message_create(
-                inquiry=inquiry,
-                author=None,
-                body=AUTO_PROPOSAL_WITHDRAWN.format(coach=inquiry.coach, title=locked.title),
-                now=now,
-            )
-            notify_proposal_withdrawn(proposal=locked)
-            return locked
-    _expire_and_refuse(proposal)
+
+    def withdraw(inquiry: Inquiry, locked: Proposal) -> Proposal:
+        note = AUTO_PROPOSAL_WITHDRAWN.format(coach=inquiry.coach, title=locked.title)
+        _decide(inquiry=inquiry, proposal=locked, status=Proposal.Status.WITHDRAWN, actor=actor, note=note, now=now)
+        notify_proposal_withdrawn(proposal=locked)
+        return locked
+
+    return _answer(proposal=proposal, action="withdrawn", now=now, apply=withdraw)
 
 
 def proposal_decline(*, proposal: Proposal, student, now: datetime | None = None) -> Proposal:
@@ -267,19 +274,14 @@ def proposal_decline(*, proposal: Proposal, student, now: datetime | None = None
     now = now or timezone.now()
     if student is None or student.pk != proposal.student_id:
         raise ConversationError(ONLY_STUDENT)
-    with transaction.atomic():
-        inquiry, locked = _lock(proposal)
-        if _open_or_refuse(locked, action="declined", now=now):
-            proposal_set_status(proposal=locked, status=Proposal.Status.DECLINED, actor=student)
-            _message_create(
-                inquiry=inquiry,
-                author=None,
-                body=AUTO_PROPOSAL_DECLINED.format(student=_name(student), title=locked.title),
-                now=now,
-            )
-            notify_proposal_answered(proposal=locked)
-            return locked
-    _expire_and_refuse(proposal)
+
+    def decline(inquiry: Inquiry, locked: Proposal) -> Proposal:
+        note = AUTO_PROPOSAL_DECLINED.format(student=_name(student), title=locked.title)
+        _decide(inquiry=inquiry, proposal=locked, status=Proposal.Status.DECLINED, actor=student, note=note, now=now)
+        notify_proposal_answered(proposal=locked)
+        return locked
+
+    return _answer(proposal=proposal, action="declined", now=now, apply=decline)
 
 
 def proposal_accept(*, proposal: Proposal, student, now: datetime | None = None) -> Contract:
@@ -294,42 +296,37 @@ def proposal_accept(*, proposal: Proposal, student, now: datetime | None = None)
     now = now or timezone.now()
     if student is None or student.pk != proposal.student_id:
         raise ConversationError(ONLY_STUDENT)
-    with transaction.atomic():
-        inquiry, locked = _lock(proposal)
-        if locked.status == Proposal.Status.ACCEPTED:
-            return Contract.objects.get(proposal=locked)
-        if _open_or_refuse(locked, action="accepted", now=now):
-            if inquiry.coach.status != CoachProfile.Status.APPROVED:
-                raise ConversationError(COACH_UNAVAILABLE)
-            terms = locked.terms()
-            contract = Contract.objects.create(
-                proposal=locked,
-                coach=inquiry.coach,
-                student=student,
-                status=Contract.Status.PENDING_PAYMENT,
-                accepted_terms=terms,
-                accepted_at=now,
-                **terms,
-            )
-            proposal_set_status(proposal=locked, status=Proposal.Status.ACCEPTED, actor=student)
-            contract_event_add(
-                contract=contract,
-                type="accepted",
-                message=f"Proposal {locked.number} accepted; waiting for payment.",
-                data={"proposal": locked.number, "terms": terms},
-                actor=student,
-            )
-            _message_create(
-                inquiry=inquiry,
-                author=None,
-                body=AUTO_PROPOSAL_ACCEPTED.format(
-                    student=_name(student), title=locked.title, contract=contract.number
-                ),
-                now=now,
-            )
-            notify_proposal_answered(proposal=locked)
-            return contract
-    _expire_and_refuse(proposal)
+
+    def accept(inquiry: Inquiry, locked: Proposal) -> Contract:
+        if inquiry.coach.status != CoachProfile.Status.APPROVED:
+            raise ConversationError(COACH_UNAVAILABLE)
+        terms = locked.terms()
+        contract = Contract.objects.create(
+            proposal=locked,
+            coach=inquiry.coach,
+            student=student,
+            status=Contract.Status.PENDING_PAYMENT,
+            accepted_terms=terms,
+            accepted_at=now,
+            **terms,
+        )
+        note = AUTO_PROPOSAL_ACCEPTED.format(student=_name(student), title=locked.title, contract=contract.number)
+        _decide(inquiry=inquiry, proposal=locked, status=Proposal.Status.ACCEPTED, actor=student, note=note, now=now)
+        contract_event_add(
+            contract=contract,
+            type="accepted",
+            message=f"Proposal {locked.number} accepted; waiting for payment.",
+            data={"proposal": locked.number, "terms": terms},
+            actor=student,
+        )
+        notify_proposal_answered(proposal=locked)
+        return contract
+
+    def accepted_before(locked: Proposal) -> Contract | None:
+        # A second click, or a second tab: the contract the first one made (read under the same locks).
+        return Contract.objects.get(proposal=locked) if locked.status == Proposal.Status.ACCEPTED else None
+
+    return _answer(proposal=proposal, action="accepted", now=now, apply=accept, repeated=accepted_before)
 
 
 def proposals_expire_due(*, now: datetime | None = None) -> int:

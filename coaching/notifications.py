@@ -58,32 +58,26 @@ def _proposal_context(proposal: Proposal, recipient) -> dict:
     }
 
 
+def _proposal_email(*, proposal: Proposal, event: str, role: str, template: str) -> None:
+    recipient = proposal.student if role == STUDENT else proposal.coach.user
+    email_enqueue(
+        key=f"coaching:proposal:{proposal.pk}:{event}:{role}",
+        to=[recipient.email],
+        template=template,
+        context=_proposal_context(proposal, recipient),
+    )
+
+
 def notify_proposal_sent(*, proposal: Proposal) -> None:
     """The proposal (or its revision: `proposal.supersedes`) to the student, with its terms and expiry."""
-    email_enqueue(
-        key=f"coaching:proposal:{proposal.pk}:sent:{STUDENT}",
-        to=[proposal.student.email],
-        template=PROPOSAL_RECEIVED_TEMPLATE,
-        context=_proposal_context(proposal, proposal.student),
-    )
+    _proposal_email(proposal=proposal, event="sent", role=STUDENT, template=PROPOSAL_RECEIVED_TEMPLATE)
 
 
 def notify_proposal_answered(*, proposal: Proposal) -> None:
     """The student's answer (accepted: now waiting for payment; declined) to the coach; once per proposal."""
-    coach_user = proposal.coach.user
-    email_enqueue(
-        key=f"coaching:proposal:{proposal.pk}:{proposal.status}:{COACH}",
-        to=[coach_user.email],
-        template=PROPOSAL_ANSWERED_TEMPLATE,
-        context=_proposal_context(proposal, coach_user),
-    )
+    _proposal_email(proposal=proposal, event=str(proposal.status), role=COACH, template=PROPOSAL_ANSWERED_TEMPLATE)
 
 
 def notify_proposal_withdrawn(*, proposal: Proposal) -> None:
     """The coach took the proposal back: the student is told it can no longer be accepted."""
-    email_enqueue(
-        key=f"coaching:proposal:{proposal.pk}:withdrawn:{STUDENT}",
-        to=[proposal.student.email],
-        template=PROPOSAL_WITHDRAWN_TEMPLATE,
-        context=_proposal_context(proposal, proposal.student),
-    )
+    _proposal_email(proposal=proposal, event="withdrawn", role=STUDENT, template=PROPOSAL_WITHDRAWN_TEMPLATE)

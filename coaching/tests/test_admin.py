@@ -98,7 +98,7 @@ def test_an_admin_approves_then_deactivates_from_the_console_and_both_are_audite
     client = client_for(admin)
     coach = records["pending"]
     asked = client.post(reverse(COACHES), {"action": "approve_selected", "_selected_action": [str(coach.pk)]})
-    assert "Approve coaches" in asked.content.decode()
+    assert "Approve coach profiles" in asked.content.decode()
     _act(client, "approve_selected", [coach])
     coach.refresh_from_db()
     assert coach.status == CoachProfile.Status.APPROVED

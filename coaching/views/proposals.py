@@ -119,30 +119,38 @@ def proposal_accept(request, number: str):
     return redirect(contract_url(contract))
 
 
-@login_required
-@require_POST
-def proposal_decline(request, number: str):
+def _answer(request, number: str, *, apply, done: str):
+    """POST an answer through `apply(proposal)`; back to the proposal with `done` or the service's refusal."""
     proposal = _own_proposal(request, number)
     try:
-        conversation.proposal_decline(proposal=proposal, student=request.user)
+        apply(proposal)
     except ConversationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, PROPOSAL_DECLINED.format(coach=proposal.coach))
+        messages.success(request, done.format(coach=proposal.coach))
     return redirect("coaching:proposal_detail", number=number)
+
+
+@login_required
+@require_POST
+def proposal_decline(request, number: str):
+    return _answer(
+        request,
+        number,
+        apply=lambda proposal: conversation.proposal_decline(proposal=proposal, student=request.user),
+        done=PROPOSAL_DECLINED,
+    )
 
 
 @login_required
 @require_POST
 def proposal_withdraw(request, number: str):
-    proposal = _own_proposal(request, number)
-    try:
-        conversation.proposal_withdraw(proposal=proposal, actor=request.user)
-    except ConversationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, PROPOSAL_WITHDRAWN)
-    return redirect("coaching:proposal_detail", number=number)
+    return _answer(
+        request,
+        number,
+        apply=lambda proposal: conversation.proposal_withdraw(proposal=proposal, actor=request.user),
+        done=PROPOSAL_WITHDRAWN,
+    )
 
 
 @login_required

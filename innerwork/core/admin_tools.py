@@ -3,11 +3,8 @@
 from django.contrib import admin
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """A ModelAdmin for records written only by services (orders, requests, e-mails): staff view them, never edit.
-
-    Actions that change such a record are buttons calling its service, each with its own permission.
-    """
+class ReadOnlyMixin:
+    """Staff see the rows, never add, change or delete them here (services write them)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -17,3 +14,17 @@ class RecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class RecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A ModelAdmin for records written only by services (orders, requests, e-mails): staff view them, never edit.
+
+    Actions that change such a record are buttons calling its service, each with its own permission.
+    """
+
+
+class RecordInline(ReadOnlyMixin, admin.TabularInline):
+    """The rows of a record shown on its page (messages, events): read-only, like the record."""
+
+    extra = 0
+    can_delete = False
