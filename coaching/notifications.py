@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from coaching.models import Message, Proposal
+from innerwork.accounts.time_zones import in_time_zone_of
 from innerwork.core.emails import email_enqueue
 
 MESSAGE_TEMPLATE = "coaching/message_new"
@@ -59,13 +60,15 @@ def _proposal_context(proposal: Proposal, recipient) -> dict:
 
 
 def _proposal_email(*, proposal: Proposal, event: str, role: str, template: str) -> None:
+    """One e-mail about the proposal to its student or coach, its dates in the recipient's own zone."""
     recipient = proposal.student if role == STUDENT else proposal.coach.user
-    email_enqueue(
-        key=f"coaching:proposal:{proposal.pk}:{event}:{role}",
-        to=[recipient.email],
-        template=template,
-        context=_proposal_context(proposal, recipient),
-    )
+    with in_time_zone_of(recipient):
+        email_enqueue(
+            key=f"coaching:proposal:{proposal.pk}:{event}:{role}",
+            to=[recipient.email],
+            template=template,
+            context=_proposal_context(proposal, recipient),
+        )
 
 
 def notify_proposal_sent(*, proposal: Proposal) -> None:

@@ -1,7 +1,8 @@
 """The conversation services: threads and messages, proposals through every answer, and accepting one
 into a contract with its terms frozen. Tables for who may do what and for every proposal status."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -423,3 +424,16 @@ def test_accept_against_withdraw_and_revise_at_once_exactly_one_wins():
     assert Proposal.objects.filter(status=Proposal.Status.SENT).count() == (
         1 if proposal.status == Proposal.Status.SUPERSEDED else 0
     )
+
+
+def test_the_proposal_email_gives_the_expiry_in_the_students_own_zone_whoever_is_active():
+    # given a student in Tokyo and a coach sending from New York (the coach's zone is the active one)
+    inquiry = InquiryFactory(student__time_zone="Asia/Tokyo")
+    expires_at = datetime(2030, 1, 10, 15, 0, tzinfo=UTC)  # 11 Jan 00:00 in Tokyo
+    with timezone.override(ZoneInfo("America/New_York")):
+        conversation.proposal_send(
+            inquiry=inquiry, actor=inquiry.coach.user, terms=terms(), expires_at=expires_at, now=expires_at - IN_14_DAYS
+        )
+    (email,) = _emails_to(inquiry.student)
+    assert "11 Jan 2030, 00:00 JST" in email.body_text
+    assert "11 Jan 2030, 00:00 JST" in email.body_html

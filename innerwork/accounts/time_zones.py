@@ -1,6 +1,7 @@
 """IANA time zones as people pick them: grouped by region, labelled with today's UTC offset."""
 
 import zoneinfo
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.utils import timezone
@@ -46,3 +47,18 @@ def time_zone_choices(*, include: str | None = None) -> list:
     if include and include not in offered and is_valid_time_zone(include):
         choices.append(("Other", [(include, f"{include} ({utc_offset_label(include, at=now)})")]))
     return choices
+
+
+@contextmanager
+def in_time_zone_of(user):
+    """Dates rendered inside read in `user`'s own zone (an e-mail to them), UTC when theirs is unknown.
+
+    Yields the zone. (mentorship's and commerce's notifications each keep a private copy of this from
+    before it was here; they can use it instead.)
+    """
+    try:
+        zone = zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo("UTC")
+    with timezone.override(zone):
+        yield zone
