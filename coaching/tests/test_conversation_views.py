@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,6 +69,7 @@ PAGES = {
     "proposal_detail": lambda p: reverse("coaching:proposal_detail", args=[p.number]),
     "proposal_revise": lambda p: reverse("coaching:proposal_revise", args=[p.number]),
     "coach_area": lambda p: reverse("coaching:coach_area"),
+    "inquiry_list": lambda p: reverse("coaching:inquiry_list"),
 }
 LOGIN = "login"
 # Staff are another person here: conversations are private to the student and the coach (staff use the console).
@@ -80,6 +83,7 @@ EXPECTED = {
     "proposal_detail": (LOGIN, 200, 200, 404, 404),
     "proposal_revise": (LOGIN, 404, 200, 404, 404),
     "coach_area": (LOGIN, 404, 200, 404, 404),
+    "inquiry_list": (LOGIN, 200, 200, 200, 200),
 }
 
 
@@ -263,3 +267,41 @@ def test_the_coach_area_lists_threads_waiting_open_proposals_and_contracts(propo
     assert "Waiting for your proposal" in page
     assert proposal.title in page
     assert reverse("coaching:inquiry_detail", args=[waiting.pk]) in page
+
+
+def _queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_list_and_a_thread_take_the_same_queries_whatever_their_size():
+    # given a list of two coaches and a thread of three messages
+    client = client_for(UserFactory())
+    for _ in range(2):
+        PackageOfferFactory(coach=CoachProfileFactory(specialties=[SpecialtyFactory()]))
+    proposal = ProposalFactory()
+    student = client_for(proposal.student)
+    thread = reverse("coaching:inquiry_detail", args=[proposal.inquiry_id])
+    for text in ("one", "two"):
+        inquiry_start(coach=proposal.coach, student=proposal.student, goals=text)
+    small = (_queries_for(client, reverse("coaching:coach_list")), _queries_for(student, thread))
+    # when both grow (ten more coaches with packages; thirty more messages and two earlier proposals)
+    for _ in range(10):
+        PackageOfferFactory(coach=CoachProfileFactory(specialties=[SpecialtyFactory()]))
+    for index in range(30):
+        inquiry_start(coach=proposal.coach, student=proposal.student, goals=f"message {index}")
+    # then each page still takes the same number of queries
+    assert (_queries_for(client, reverse("coaching:coach_list")), _queries_for(student, thread)) == small
+
+
+def test_a_student_sees_only_their_own_conversations():
+    mine, theirs = (
+        ProposalFactory(inquiry__coach__user__full_name="Maya Chen"),
+        ProposalFactory(inquiry__coach__user__full_name="Kwame Mensah"),
+    )
+    page = client_for(mine.student).get(reverse("coaching:inquiry_list")).content.decode()
+    assert "Maya Chen" in page
+    assert reverse("coaching:proposal_detail", args=[mine.number]) in page
+    assert "Kwame Mensah" not in page
+    assert reverse("coaching:inquiry_detail", args=[theirs.inquiry_id]) not in page
