@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.conversation import inquiry_start
+from coaching.conversation import inquiry_start, proposal_accept
 from coaching.models import Contract, Inquiry, Proposal
 from coaching.status import proposal_set_status
 from coaching.tests.factories import (
@@ -305,3 +305,18 @@ def test_a_student_sees_only_their_own_conversations():
     assert reverse("coaching:proposal_detail", args=[mine.number]) in page
     assert "Kwame Mensah" not in page
     assert reverse("coaching:inquiry_detail", args=[theirs.inquiry_id]) not in page
+
+
+@pytest.mark.parametrize("status", ["accepted", "declined", "withdrawn", "expired"])
+def test_a_proposal_no_longer_open_is_not_offered_for_revision(status):
+    proposal = ProposalFactory()
+    if status == "accepted":
+        proposal_accept(proposal=proposal, student=proposal.student)
+    else:
+        proposal_set_status(proposal=proposal, status=status)
+    client = client_for(proposal.coach.user)
+    url = reverse("coaching:proposal_revise", args=[proposal.number])
+    for response in (client.get(url), client.post(url, PROPOSAL_FORM)):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("coaching:proposal_detail", args=[proposal.number])
+    assert Proposal.objects.count() == 1

@@ -32,6 +32,7 @@ PROPOSAL_SENT = "Your proposal is sent. We've e-mailed it to {student}."
 PROPOSAL_REVISED = "Your revised proposal is sent; the earlier one can no longer be accepted."
 PROPOSAL_WITHDRAWN = "Proposal withdrawn."
 PROPOSAL_DECLINED = "You declined the proposal. You can keep talking with {coach} in the conversation."
+NOT_REVISABLE = "This proposal is no longer open, so it can't be revised. Send a new one from the conversation."
 PROPOSAL_ACCEPTED = "You accepted the proposal. Pay to activate your contract and start booking sessions."
 
 
@@ -159,6 +160,9 @@ def proposal_revise(request, number: str):
     proposal = _own_proposal(request, number)
     if request.user.pk != proposal.coach.user_id:
         raise Http404("Only the coach revises")
+    if not proposal_is_open(proposal=proposal, now=timezone.now()):
+        messages.error(request, NOT_REVISABLE)
+        return redirect("coaching:proposal_detail", number=number)
     if request.method == "POST":
         form = ProposalForm(request.POST)
         revision = _save_terms(
