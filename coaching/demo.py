@@ -3,6 +3,7 @@
 Three approved coaches with specialties, languages and example packages; one of them is the demo
 mentor (Ana Ruiz, seeded by mentorship first), so her one calendar serves both. The demo learner has
 a thread with Maya Chen holding an open proposal (6 × 60 min, $900.00) to accept and pay with 4242.
+Coaches who do not mentor get weekly hours in their own zone (Monday to Thursday).
 Idempotent: coaches, specialties and packages are synced by natural key; the thread is history,
 written once; a proposal is written again only when the learner has no open or accepted one (the
 last one expired), so the demo always has something to accept. Rows are written directly (no
@@ -12,7 +13,7 @@ e-mails are queued for demo history). The contract already under way is the cont
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.contrib.auth import get_user_model
 
@@ -21,6 +22,7 @@ from coaching.conversation import AUTO_PROPOSAL_SENT
 from coaching.models import CoachProfile, Inquiry, Message, PackageOffer, Proposal, Specialty
 from coaching.status import proposal_set_status
 from innerwork.core.demo_seeding import DemoSeed
+from innerwork.scheduling.models import Calendar, WeeklyRule
 
 COACH_PASSWORD = "innerwork-coach"  # noqa: S105 - published in the README on purpose
 COACH_LOGIN = "coach@innerwork.test"
@@ -103,6 +105,8 @@ PROPOSAL = {
     "cancellation_terms": "Move or cancel a session up to 24 hours before, free of charge.",
 }
 PROPOSAL_OPEN = timedelta(days=30)
+COACHING_DAYS = (0, 1, 2, 3)  # Monday to Thursday
+COACHING_HOURS = ((time(9), time(12)), (time(14), time(18)))
 
 
 def seed(*, demo: DemoSeed) -> None:
@@ -123,6 +127,7 @@ def _coach(demo: DemoSeed, spec: CoachSpec, specialties: dict) -> CoachProfile |
         user = demo.person(
             email=spec.email, full_name=spec.full_name, time_zone=spec.time_zone, password=COACH_PASSWORD
         )
+        _calendar(demo, spec, user)
     coach, created = demo.sync(
         CoachProfile,
         {"user": user},
@@ -155,6 +160,19 @@ def _coach(demo: DemoSeed, spec: CoachSpec, specialties: dict) -> CoachProfile |
         # Approval is staff's decision afterwards; the seed approves once.
         coach = coach_approve(coach=coach, actor=demo.admin, reason="Demo coach")
     return coach
+
+
+def _calendar(demo: DemoSeed, spec: CoachSpec, user) -> Calendar:
+    """Weekly hours in the coach's own zone, so a paid contract has free times to book (the slot engine's)."""
+    calendar, _ = demo.sync(
+        Calendar,
+        {"owner": user},
+        {"time_zone": spec.time_zone, "buffer_after_minutes": 15, "min_notice_minutes": 12 * 60, "horizon_days": 90},
+    )
+    for weekday in COACHING_DAYS:
+        for start, end in COACHING_HOURS:
+            demo.sync(WeeklyRule, {"calendar": calendar, "weekday": weekday, "start_time": start}, {"end_time": end})
+    return calendar
 
 
 def _learner_proposal(demo: DemoSeed, coach: CoachProfile) -> None:

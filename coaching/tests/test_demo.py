@@ -1,5 +1,6 @@
 """`manage.py seed_demo` seeds coaching too (coaching/demo.py): coaches to ask and a proposal to accept."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -13,11 +14,13 @@ from coaching.models import CoachProfile, Inquiry, Message, PackageOffer, Propos
 from commerce.tests.admin_fixtures import client_for
 from innerwork.accounts.models import User
 from innerwork.core.demo_seeding import demo_seeders
+from innerwork.scheduling.models import Calendar, WeeklyRule
+from innerwork.scheduling.selectors import free_slots
 from mentorship.models import MentorProfile
 
 pytestmark = pytest.mark.django_db
 
-SEEDED_MODELS = (User, Specialty, CoachProfile, PackageOffer, Inquiry, Message, Proposal)
+SEEDED_MODELS = (User, Specialty, CoachProfile, PackageOffer, Inquiry, Message, Proposal, Calendar, WeeklyRule)
 
 
 def _seed() -> str:
@@ -75,3 +78,13 @@ def test_the_learner_has_an_open_proposal_to_accept_and_a_new_one_after_it_expir
     before = _snapshot()
     _seed()
     assert _snapshot()["Proposal"] == before["Proposal"]
+
+
+def test_every_coach_has_free_times_in_the_next_two_weeks():
+    _seed()
+    now = timezone.now()
+    for coach in CoachProfile.objects.select_related("user"):
+        slots = free_slots(
+            host=coach.user_id, length=timedelta(minutes=60), start=now, end=now + timedelta(days=14), now=now
+        )
+        assert slots, coach
