@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from django import forms
 
-from innerwork.accounts.time_zones import time_zone_choices
 from innerwork.core.money import from_decimal, to_decimal
-from innerwork.scheduling.availability import (
-    MAX_BUFFER_MINUTES,
-    MAX_HORIZON_DAYS,
-    MAX_NOTICE_MINUTES,
-    AvailabilityError,
-    windows_check,
+from innerwork.scheduling.forms import (  # noqa: F401  (the calendar forms moved there; their names stay here)
+    OVERRIDE_TIMES_REQUIRED,
+    TIME_MISSING,
+    BaseWeeklyHoursFormSet,
+    CalendarSettingsForm,
+    DateOverrideForm,
+    OverrideRemoveForm,
+    WeeklyWindowForm,
+    weekly_hours_formset,
+    weekly_hours_formset_bound,
 )
-from innerwork.scheduling.models import Weekday
 from mentorship.models import SESSION_LENGTHS, MentorProfile
 
 INVALID_TIME = "That time is not one we can book. Please pick one of the times shown."
@@ -106,13 +108,7 @@ class RescheduleForm(forms.Form):
 RATE_NOT_POSITIVE = "Enter an hourly rate above zero."
 RATE_TOO_PRECISE = "Enter the rate in whole cents at most."
 LENGTHS_REQUIRED = "Offer at least one session length."
-TIME_MISSING = "Give both a start and an end time, or leave both empty."
-OVERRIDE_TIMES_REQUIRED = "Give the hours for that date, or choose “Day off”."
 MAX_HOURLY_RATE = Decimal(10000)
-
-
-def _time_input() -> forms.TimeInput:
-    return forms.TimeInput(format="%H:%M", attrs={"type": "time"})
 
 
 class MentorProfileForm(forms.ModelForm):
@@ -179,153 +175,3 @@ class MentorProfileForm(forms.ModelForm):
             "session_lengths": data["session_lengths"],
             "meeting_url": data["meeting_url"],
         }
-
-
-class CalendarSettingsForm(forms.Form):
-    """The calendar's zone and its rules around every session; notice is in hours here, minutes in the model."""
-
-    time_zone = forms.ChoiceField(label="Time zone", help_text="Your weekly hours and date overrides are in this zone.")
-    buffer_before_minutes = forms.IntegerField(
-        min_value=0,
-        max_value=MAX_BUFFER_MINUTES,
-        label="Buffer before (minutes)",
-        help_text="Kept free before each session.",
-    )
-    buffer_after_minutes = forms.IntegerField(
-        min_value=0,
-        max_value=MAX_BUFFER_MINUTES,
-        label="Buffer after (minutes)",
-        help_text="Kept free after each session.",
-    )
-    min_notice_hours = forms.IntegerField(
-        min_value=0,
-        max_value=MAX_NOTICE_MINUTES // 60,
-        label="Minimum notice (hours)",
-        help_text="Nobody can book a session starting sooner than this.",
-    )
-    horizon_days = forms.IntegerField(
-        min_value=1,
-        max_value=MAX_HORIZON_DAYS,
-        label="Booking horizon (days)",
-        help_text="How far ahead people can book.",
-    )
-
-    def __init__(self, *args, current_zone: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = time_zone_choices(include=current_zone)
-
-    @classmethod
-    def for_calendar(cls, calendar) -> CalendarSettingsForm:
-        return cls(
-            current_zone=calendar.time_zone,
-            initial={
-                "time_zone": calendar.time_zone,
-                "buffer_before_minutes": calendar.buffer_before_minutes,
-                "buffer_after_minutes": calendar.buffer_after_minutes,
-                "min_notice_hours": calendar.min_notice_minutes // 60,
-                "horizon_days": calendar.horizon_days,
-            },
-        )
-
-    def settings_values(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "time_zone": data["time_zone"],
-            "buffer_before_minutes": data["buffer_before_minutes"],
-            "buffer_after_minutes": data["buffer_after_minutes"],
-            "min_notice_minutes": data["min_notice_hours"] * 60,
-            "horizon_days": data["horizon_days"],
-        }
-
-
-class WeeklyWindowForm(forms.Form):
-    """One window of weekly hours; a row left with both times empty is no window (see `window`)."""
-
-    weekday = forms.TypedChoiceField(coerce=int, choices=Weekday.choices, label="Day")
-    start_time = forms.TimeField(required=False, widget=_time_input(), label="From")
-    end_time = forms.TimeField(required=False, widget=_time_input(), label="To")
-    remove = forms.BooleanField(required=False, label="Remove")
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_time"), data.get("end_time")
-        if not data.get("remove") and (start is None) != (end is None):
-            raise forms.ValidationError(TIME_MISSING)
-        return data
-
-    @property
-    def window(self) -> tuple[int, time, time] | None:
-        data = getattr(self, "cleaned_data", None) or {}
-        if data.get("remove") or data.get("start_time") is None or data.get("end_time") is None:
-            return None
-        return (data["weekday"], data["start_time"], data["end_time"])
-
-
-class BaseWeeklyHoursFormSet(forms.BaseFormSet):
-    def clean(self):
-        if any(self.errors):
-            return
-        try:
-            windows_check(windows=[(Weekday(w[0]).label, w[1], w[2]) for w in self.windows()])
-        except AvailabilityError as error:
-            raise forms.ValidationError(error.message) from None
-
-    def windows(self) -> list[tuple[int, time, time]]:
-        """The windows kept: rows neither removed nor empty, by day and start."""
-        return sorted(form.window for form in self.forms if form.window is not None)
-
-
-WeeklyHoursFormSet = forms.formset_factory(
-    WeeklyWindowForm, formset=BaseWeeklyHoursFormSet, extra=0, max_num=70, absolute_max=100, validate_max=True
-)
-
-
-def weekly_hours_formset(rules, *, blank_rows: int = 1) -> BaseWeeklyHoursFormSet:
-    """The weekly hours as rows, plus `blank_rows` empty rows to add a window (the weekday of the last row)."""
-    initial = [{"weekday": r.weekday, "start_time": r.start_time, "end_time": r.end_time} for r in rules]
-    next_day = initial[-1]["weekday"] if initial else Weekday.MONDAY
-    initial += [{"weekday": next_day} for _ in range(blank_rows)]
-    return WeeklyHoursFormSet(initial=initial, prefix="hours", form_kwargs={"empty_permitted": True})
-
-
-def weekly_hours_formset_bound(data, *, add_row: bool = False) -> BaseWeeklyHoursFormSet:
-    """The posted rows; `add_row` appends one empty row (the "Add a window" button, no JavaScript needed)."""
-    if add_row:
-        data = data.copy()
-        total = int(data.get("hours-TOTAL_FORMS", 0) or 0)
-        data["hours-TOTAL_FORMS"] = str(min(total + 1, 70))
-        data[f"hours-{total}-weekday"] = data.get(f"hours-{total - 1}-weekday", "0")
-    return WeeklyHoursFormSet(data, prefix="hours", form_kwargs={"empty_permitted": True})
-
-
-class DateOverrideForm(forms.Form):
-    """One date's hours instead of the weekly ones: a day off, or a window."""
-
-    KIND_CHOICES = [("off", "Day off"), ("hours", "Other hours")]
-
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date")
-    kind = forms.ChoiceField(
-        choices=KIND_CHOICES, widget=forms.RadioSelect(attrs={"class": "choice-list"}), initial="off", label="That day"
-    )
-    start_time = forms.TimeField(required=False, widget=_time_input(), label="From")
-    end_time = forms.TimeField(required=False, widget=_time_input(), label="To")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") == "hours":
-            start, end = data.get("start_time"), data.get("end_time")
-            if start is None or end is None:
-                raise forms.ValidationError(OVERRIDE_TIMES_REQUIRED)
-            try:
-                windows_check(windows=[("That date", start, end)])
-            except AvailabilityError as error:
-                raise forms.ValidationError(error.message) from None
-        return data
-
-    def windows(self) -> list[tuple[time, time]]:
-        data = self.cleaned_data
-        return [(data["start_time"], data["end_time"])] if data["kind"] == "hours" else []
-
-
-class OverrideRemoveForm(forms.Form):
-    date = forms.DateField()

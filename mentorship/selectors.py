@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from innerwork.scheduling.selectors import free_slots, next_free_slots_for_hosts
+from innerwork.scheduling.selectors import calendar_preview_days, free_slots, next_free_slots_for_hosts
 from innerwork.scheduling.slots import Slot
 from mentorship.models import Booking, MentorProfile
 from mentorship.services import SessionPrice, mentor_session_prices
@@ -262,11 +262,5 @@ def calendar_preview(*, mentor: MentorProfile, zone: ZoneInfo, now: datetime, da
     (rules, overrides, buffers, notice, appointments), one entry per local day of `zone`, empty days
     included (three queries)."""
     minutes = preview_length(mentor=mentor)
-    slots = free_slots(
-        host=mentor.user_id, length=timedelta(minutes=minutes), start=now, end=now + timedelta(days=days), now=now
-    )
-    grouped: dict[date, list[Slot]] = defaultdict(list)
-    for slot in slots:
-        grouped[slot.start.astimezone(zone).date()].append(slot)
-    today = now.astimezone(zone).date()
-    return [SlotDay(day=today + timedelta(days=n), slots=grouped[today + timedelta(days=n)]) for n in range(days)]
+    preview = calendar_preview_days(host=mentor.user_id, minutes=minutes, zone=zone, now=now, days=days)
+    return [SlotDay(day=entry.day, slots=entry.slots) for entry in preview]

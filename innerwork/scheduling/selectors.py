@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
@@ -252,3 +253,22 @@ def live_appointment_for_subject(*, subject: str) -> Appointment | None:
 def appointments_for_host(*, host, start: datetime, end: datetime) -> QuerySet[Appointment]:
     """The host's appointments overlapping [start, end), every status, earliest first."""
     return Appointment.objects.filter(host=host, start_at__lt=end, end_at__gt=start).select_related("guest")
+
+
+@dataclass(frozen=True)
+class PreviewDay:
+    """One local day of the preview and the free slots starting on it (none on a day off)."""
+
+    day: date
+    slots: list[Slot]
+
+
+def calendar_preview_days(*, host, minutes: int, zone: ZoneInfo, now: datetime, days: int = 7) -> list[PreviewDay]:
+    """The host's free slots of `minutes` in the next `days` days as people booking them would see them (rules,
+    overrides, buffers, notice, appointments), one entry per local day of `zone`, empty days included."""
+    slots = free_slots(host=host, length=timedelta(minutes=minutes), start=now, end=now + timedelta(days=days), now=now)
+    grouped: dict[date, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        grouped[slot.start.astimezone(zone).date()].append(slot)
+    today = now.astimezone(zone).date()
+    return [PreviewDay(day=today + timedelta(days=n), slots=grouped[today + timedelta(days=n)]) for n in range(days)]
