@@ -19,6 +19,7 @@ conversation_urls = [
     path("coaching/proposals/<str:number>/withdraw/", proposals.proposal_withdraw, name="proposal_withdraw"),
     path("coaching/proposals/<str:number>/revise/", proposals.proposal_revise, name="proposal_revise"),
     path("coach/", coach_area.overview, name="coach_area"),
+    path("coach/calendar/", coach_area.calendar_page, name="coach_calendar"),
 ]
 
 # Contracts and paying for them (coaching.views.contracts).
