@@ -20,23 +20,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from innerwork.accounts.time_zones import utc_offset_label
-from innerwork.scheduling.availability import (
-    AvailabilityError,
-    calendar_update,
-    date_override_remove,
-    date_override_set,
-    weekly_hours_replace,
+from innerwork.scheduling.calendar_page import (  # noqa: F401  (the messages' names stay here for callers)
+    HOURS_SAVED,
+    OVERRIDE_REMOVED,
+    OVERRIDE_SAVED,
+    SETTINGS_SAVED,
+    calendar_page_forms,
+    calendar_page_respond,
 )
 from innerwork.scheduling.models import Calendar
 from innerwork.scheduling.services import calendar_for
 from mentorship.bookings import BookingError, booking_finish
 from mentorship.forms import (
-    CalendarSettingsForm,
-    DateOverrideForm,
     MentorProfileForm,
-    OverrideRemoveForm,
-    weekly_hours_formset,
-    weekly_hours_formset_bound,
 )
 from mentorship.models import Booking, MentorProfile
 from mentorship.selectors import (
@@ -50,10 +46,6 @@ from mentorship.selectors import (
 from mentorship.services import mentor_profile_update
 
 PROFILE_SAVED = "Your profile is saved."
-SETTINGS_SAVED = "Your calendar settings are saved."
-HOURS_SAVED = "Your weekly hours are saved."
-OVERRIDE_SAVED = "{day:%A %d %B %Y}: saved."
-OVERRIDE_REMOVED = "{day:%A %d %B %Y}: your weekly hours apply again."
 SESSION_MARKED = "Session {number} marked {what}."
 STATS_MONTHS = 6
 
@@ -136,25 +128,17 @@ def profile(request):
     )
 
 
-def _calendar_page(request, mentor: MentorProfile, calendar: Calendar, status: int = 200, **forms):
+def _calendar_page(request, mentor: MentorProfile, calendar: Calendar, status: int = 200, **bound):
     now = timezone.now()
-    zone = _zone(calendar)
-    overrides = list(calendar.date_overrides.filter(date__gte=now.astimezone(zone).date()))
     context = {
         "mentor": mentor,
         "section": "calendar",
-        "settings_form": forms.get("settings_form") or CalendarSettingsForm.for_calendar(calendar),
-        "hours_formset": forms.get("hours_formset") or weekly_hours_formset(calendar.weekly_rules.all()),
-        "override_form": forms.get("override_form") or DateOverrideForm(prefix="override"),
-        "overrides": overrides,
-        "preview_days": calendar_preview(mentor=mentor, zone=zone, now=now),
+        "calendar_url": reverse("mentorship:mentor_calendar"),
+        **calendar_page_forms(calendar=calendar, now=now, **bound),
+        "preview_days": calendar_preview(mentor=mentor, zone=_zone(calendar), now=now),
         "preview_minutes": preview_length(mentor=mentor),
     }
     return _render_in(request, calendar, "mentorship/mentor/calendar.html", context, status)
-
-
-def _back_to(anchor: str):
-    return redirect(f"{reverse('mentorship:mentor_calendar')}#{anchor}")
 
 
 @login_required
@@ -162,52 +146,9 @@ def _back_to(anchor: str):
 def calendar_page(request):
     mentor = _mentor(request)
     calendar = calendar_for(mentor.user)
-    if request.method == "GET":
-        return _calendar_page(request, mentor, calendar)
-    action = request.POST.get("form", "")
-    if action == "settings":
-        form = CalendarSettingsForm(request.POST, current_zone=calendar.time_zone)
-        if form.is_valid():
-            try:
-                calendar_update(calendar=calendar, **form.settings_values())
-            except AvailabilityError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, SETTINGS_SAVED)
-                return _back_to("settings")
-        return _calendar_page(request, mentor, calendar, 400, settings_form=form)
-    if action == "hours":
-        adding = "add" in request.POST
-        formset = weekly_hours_formset_bound(request.POST, add_row=adding)
-        if adding:
-            # Only a new row to fill in: nothing is saved yet, the rows come back as they were typed.
-            return _calendar_page(request, mentor, calendar, hours_formset=formset)
-        if formset.is_valid():
-            try:
-                weekly_hours_replace(calendar=calendar, windows=formset.windows())
-            except AvailabilityError as error:
-                messages.error(request, error.message)
-            else:
-                messages.success(request, HOURS_SAVED)
-                return _back_to("hours")
-        return _calendar_page(request, mentor, calendar, 400, hours_formset=formset)
-    if action == "override":
-        form = DateOverrideForm(request.POST, prefix="override")
-        if form.is_valid():
-            day = form.cleaned_data["date"]
-            try:
-                date_override_set(calendar=calendar, day=day, windows=form.windows())
-            except AvailabilityError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, OVERRIDE_SAVED.format(day=day))
-                return _back_to("overrides")
-        return _calendar_page(request, mentor, calendar, 400, override_form=form)
-    if action == "override-remove":
-        form = OverrideRemoveForm(request.POST)
-        if form.is_valid():
-            day = form.cleaned_data["date"]
-            date_override_remove(calendar=calendar, day=day)
-            messages.success(request, OVERRIDE_REMOVED.format(day=day))
-        return _back_to("overrides")
-    return _calendar_page(request, mentor, calendar, 400)
+    return calendar_page_respond(
+        request,
+        calendar=calendar,
+        page=lambda status, **bound: _calendar_page(request, mentor, calendar, status, **bound),
+        back_url=reverse("mentorship:mentor_calendar"),
+    )

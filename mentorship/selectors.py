@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -11,7 +10,12 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q, QuerySet, Sum
 
 from commerce.orders import net_paid_for_items
-from innerwork.scheduling.selectors import SlotDay, free_slots, next_free_slots_for_hosts, slot_days
+from innerwork.scheduling.selectors import (
+    SlotDay,
+    calendar_preview_days,
+    next_free_slots_for_hosts,
+    slot_days,
+)
 from innerwork.scheduling.slots import Slot
 from mentorship.bookings import BOOKING_KIND
 from mentorship.models import Booking, MentorProfile
@@ -261,11 +265,5 @@ def calendar_preview(*, mentor: MentorProfile, zone: ZoneInfo, now: datetime, da
     (rules, overrides, buffers, notice, appointments), one entry per local day of `zone`, empty days
     included (three queries)."""
     minutes = preview_length(mentor=mentor)
-    slots = free_slots(
-        host=mentor.user_id, length=timedelta(minutes=minutes), start=now, end=now + timedelta(days=days), now=now
-    )
-    grouped: dict[date, list[Slot]] = defaultdict(list)
-    for slot in slots:
-        grouped[slot.start.astimezone(zone).date()].append(slot)
-    today = now.astimezone(zone).date()
-    return [SlotDay(day=today + timedelta(days=n), slots=grouped[today + timedelta(days=n)]) for n in range(days)]
+    preview = calendar_preview_days(host=mentor.user_id, minutes=minutes, zone=zone, now=now, days=days)
+    return [SlotDay(day=entry.day, slots=entry.slots) for entry in preview]

@@ -33,9 +33,9 @@ from innerwork.accounts.time_zones import utc_iso
 from innerwork.accounts.viewer_zone import render_in_zone, viewer_zone, zone_context
 from innerwork.core.page_cache import cached_page, page_locale
 from innerwork.core.ratelimit import rate_limit
-from innerwork.scheduling.forms import picked_start_apply
 from innerwork.scheduling.page_cache import SCHEDULES
 from innerwork.scheduling.services import SLOT_TAKEN, SlotTaken
+from innerwork.scheduling.slot_picking import picked_start_apply
 from mentorship.bookings import (
     BOOKING_KIND,
     BookingError,

@@ -37,9 +37,9 @@ from coaching.sessions import (
 )
 from innerwork.accounts.viewer_zone import render_in_zone, viewer_zone
 from innerwork.core.ratelimit import rate_limit
-from innerwork.scheduling.forms import PickedStartForm, picked_start_apply
 from innerwork.scheduling.selectors import slot_days
 from innerwork.scheduling.services import SlotTaken
+from innerwork.scheduling.slot_picking import PickedStartForm, picked_start_apply
 
 SLOT_DAYS = 14
 SESSION_BOOKED = "Your session is booked. We've e-mailed you both the details and a calendar invitation."

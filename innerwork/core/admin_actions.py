@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
@@ -72,3 +72,43 @@ class ReasonActionMixin:
             "select_across": request.POST.get("select_across", "0"),
         }
         return TemplateResponse(request, ACTION_REASON_TEMPLATE, context)
+
+
+class ApprovalActionsMixin(ReasonActionMixin):
+    """Approve and deactivate profiles that staff vet (coaches; mentors can use it too), written once.
+
+    Set `approve_permission` and override `approve_one` / `deactivate_one` to call the app's services,
+    which check the permission again, lock the row and write the audit log. Deactivating needs a reason.
+    """
+
+    approve_permission = ""
+    actions = ("approve_selected", "deactivate_selected")
+
+    def approve_one(self, obj, *, actor, reason: str):
+        raise NotImplementedError
+
+    def deactivate_one(self, obj, *, actor, reason: str):
+        raise NotImplementedError
+
+    def has_approve_permission(self, request) -> bool:
+        return request.user.has_perm(self.approve_permission)
+
+    def _approval_action(self, request, queryset, *, verb: str, apply, required: bool):
+        plural = self.model._meta.verbose_name_plural
+        return self.action_with_reason(
+            request,
+            queryset,
+            action=f"{verb}_selected",
+            title=f"{verb.capitalize()} {plural}",
+            required=required,
+            apply=lambda obj, reason: apply(obj, actor=request.user, reason=reason),
+            done=f"{verb.capitalize()}d {{count}} {self.model._meta.verbose_name}{{s}}.",
+        )
+
+    @admin.action(description="Approve selected %(verbose_name_plural)s…", permissions=["approve"])
+    def approve_selected(self, request, queryset):
+        return self._approval_action(request, queryset, verb="approve", apply=self.approve_one, required=False)
+
+    @admin.action(description="Deactivate selected %(verbose_name_plural)s with a reason…", permissions=["approve"])
+    def deactivate_selected(self, request, queryset):
+        return self._approval_action(request, queryset, verb="deactivate", apply=self.deactivate_one, required=True)

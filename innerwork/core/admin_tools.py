@@ -4,11 +4,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """A ModelAdmin for records written only by services (orders, requests, e-mails): staff view them, never edit.
-
-    Actions that change such a record are buttons calling its service, each with its own permission.
-    """
+class ReadOnlyMixin:
+    """Staff see the rows, never add, change or delete them here (services write them)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -25,3 +22,17 @@ def status_badge_html(*, status: str, label: str, tones: dict) -> str:
     return format_html(
         '<span class="iw-badge iw-badge--{}" data-status="{}">{}</span>', tones.get(status, "neutral"), status, label
     )
+
+
+class RecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A ModelAdmin for records written only by services (orders, requests, e-mails): staff view them, never edit.
+
+    Actions that change such a record are buttons calling its service, each with its own permission.
+    """
+
+
+class RecordInline(ReadOnlyMixin, admin.TabularInline):
+    """The rows of a record shown on its page (messages, events): read-only, like the record."""
+
+    extra = 0
+    can_delete = False

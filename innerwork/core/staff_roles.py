@@ -36,3 +36,28 @@ def staff_roles_remake() -> None:
         state = loader.project_state((app_label, name))
         module = import_module(loader.graph.nodes[(app_label, name)].__module__)
         module.create_roles(state.apps, None)
+
+
+# -- Helpers for the roles migrations ----------------------------------------------------------------
+# Each app's roles migration needs its app's permissions before Django creates them (after the last
+# migration) and looks rights up by "app.codename". Later migrations import these two instead of
+# defining their own (mentorship's 0002/0004 and commerce's predate them).
+
+
+def permissions_ensure(apps, app_label: str) -> None:
+    """Create `app_label`'s permissions now, against the migration's historical models (idempotent)."""
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config(app_label)
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+
+
+def permissions_named(apps, names) -> list:
+    """The Permission rows for "app.codename" names; DoesNotExist for a name that has none."""
+    Permission = apps.get_model("auth", "Permission")
+    return [
+        Permission.objects.get(content_type__app_label=name.split(".")[0], codename=name.split(".")[1])
+        for name in names
+    ]

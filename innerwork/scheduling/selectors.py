@@ -280,3 +280,11 @@ def slot_days(
     for slot in slots:
         grouped[slot.start.astimezone(zone).date()].append(slot)
     return [SlotDay(day=day, slots=day_slots) for day, day_slots in sorted(grouped.items())]
+
+
+def calendar_preview_days(*, host, minutes: int, zone: ZoneInfo, now: datetime, days: int = 7) -> list[SlotDay]:
+    """The host's free slots of `minutes` in the next `days` days as people booking them would see them (rules,
+    overrides, buffers, notice, appointments), one entry per local day of `zone`, empty days included."""
+    found = {day.day: day.slots for day in slot_days(host=host, minutes=minutes, zone=zone, now=now, days=days)}
+    today = now.astimezone(zone).date()
+    return [SlotDay(day=today + timedelta(days=n), slots=found.get(today + timedelta(days=n), [])) for n in range(days)]

@@ -18,18 +18,17 @@ from innerwork.scheduling.availability import (
     AvailabilityError,
     weekly_hours_replace,
 )
-from innerwork.scheduling.models import DateOverride, WeeklyRule
-from innerwork.scheduling.services import calendar_for
-from innerwork.scheduling.tests.factories import AppointmentFactory
-from mentorship.bookings import BOOKING_KIND, NOT_FINISHABLE
-from mentorship.forms import (
-    LENGTHS_REQUIRED,
+from innerwork.scheduling.forms import (
     OVERRIDE_TIME_UNREADABLE,
     OVERRIDE_TIMES_REQUIRED,
     OVERRIDE_TOO_MANY,
     OVERRIDE_WINDOW_UNREADABLE,
-    RATE_NOT_POSITIVE,
 )
+from innerwork.scheduling.models import DateOverride, WeeklyRule
+from innerwork.scheduling.services import calendar_for
+from innerwork.scheduling.tests.factories import AppointmentFactory
+from mentorship.bookings import BOOKING_KIND, NOT_FINISHABLE
+from mentorship.forms import LENGTHS_REQUIRED, RATE_NOT_POSITIVE
 from mentorship.mentor_area import HOURS_SAVED, PROFILE_SAVED
 from mentorship.models import Booking, MentorProfile
 from mentorship.selectors import mentor_stats
