@@ -2,8 +2,9 @@
 
 Six approved mentors in six time zones (Auckland and Los Angeles either side of the date line), each
 with weekly hours in their own zone, buffers, a minimum notice, a day off next week and a video room;
-and for the demo learner one confirmed session coming up and two that took place, each with the paid order
-it would have (see `_paid_order`). Idempotent: profiles
+and for the demo learner one confirmed session coming up, booked and paid at the Stripe emulator as a
+customer would (so cancelling it refunds for real), and two that took place, each with the paid order it
+would have left, marked as demo data with no payment at Stripe (see `_recorded_order`). Idempotent: profiles
 and calendars are synced by natural key; the learner's sessions are history, created once (found by
 mentor and topic) and then left alone. Nothing here is fixed in time: the hours repeat every week and
 the sessions are placed relative to the run, so the demo always has free slots ahead.
@@ -15,20 +16,21 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from commerce.demo import demo_pay_item
 from commerce.models import Order, OrderEvent, OrderLine, new_order_number
 from commerce.orders import order_event_add
 from commerce.registry import get_kind
 from innerwork.core.demo_seeding import DemoSeed
 from innerwork.scheduling.models import Appointment, Calendar, DateOverride, WeeklyRule
 from innerwork.scheduling.selectors import next_free_slot
-from innerwork.scheduling.services import appointment_confirm, appointment_hold
+from innerwork.scheduling.services import appointment_confirm
 from mentorship.bookings import (
     BOOKING_KIND,
     booking_event_add,
     booking_finish,
     booking_set_status,
+    booking_start,
     booking_subject,
-    hold_until,
 )
 from mentorship.models import Booking, Expertise, Language, MentorProfile, new_booking_number
 from mentorship.services import mentor_approve, mentor_session_price
@@ -304,7 +306,7 @@ def _learner_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) -
         demo.counts["mentor sessions created"] += 1
 
 
-def _new_booking(spec: SessionSpec, mentor: MentorProfile, customer, *, booked_at: datetime) -> Booking:
+def _past_booking(spec: SessionSpec, mentor: MentorProfile, customer, *, booked_at: datetime) -> Booking:
     price = mentor_session_price(mentor=mentor, minutes=spec.minutes)
     booking = Booking.objects.create(
         # Numbered by the day it was booked, as a real booking is (the random part as new_booking_number makes it).
@@ -321,22 +323,21 @@ def _new_booking(spec: SessionSpec, mentor: MentorProfile, customer, *, booked_a
     return booking
 
 
-# A demo seed cannot pay: no Stripe (or emulator) answers while the database is made, and the emulator only
-# takes money through its hosted Checkout page. Yet a paid session with no order would show the learner no
-# payment on their billing page, the mentor no earnings, and refund nothing when cancelled. So each seeded
-# session gets the order a payment would have left: priced by the booking's product kind (commerce's
-# registry) while the booking still waits for payment, then written paid, by Visa •••• 4242, on the day it
-# was booked, with its line fulfilled and a "paid" event on its timeline. Its payment intent id names the
-# booking (DEMO_PAYMENT_INTENT) and exists at no Stripe: a refund of it goes through the whole refund
-# pipeline and Stripe (the emulator under `make run`) refuses it as an unknown payment, which the pipeline
-# records as a refused refund for staff. No invoice is issued for money that never moved.
-DEMO_PAYMENT_INTENT = "pi_demo_{booking}"
-DEMO_PAID_MESSAGE = "Payment received: Visa ending 4242 (demo data: no money moved)."
+# A session still ahead is booked and paid as the learner would: `booking_start` on a time the slot engine offers,
+# then commerce.demo pays its order at the Stripe emulator (Checkout Session paid with the test Visa, fulfilled as
+# the success page does: booking confirmed, invoice issued, e-mails). Cancelling it in the demo refunds for real.
+#
+# A session in the past cannot be booked (the slot engine offers no past time), and a payment made today cannot
+# honestly be dated weeks ago. So a past session keeps the order it would have left, marked for what it is:
+# paid on the day it was booked, with its line fulfilled, but with no payment at Stripe behind it (no payment
+# intent, no card, no invoice: no money moved). The refund pipeline refuses it before calling Stripe ("has not
+# been paid"), so nothing pretends to be refundable; past sessions cannot be cancelled anyway.
+DEMO_PAID_MESSAGE = "Recorded as paid (demo data: paid before the demo began, no money moved, nothing to refund)."
 CONFIRMED_MESSAGE = "Confirmed: paid (demo data: no money moved)."
 
 
-def _paid_order(booking: Booking, *, paid_at: datetime) -> Order:
-    """The paid order of one seeded booking (still waiting for payment when called, so its kind prices it)."""
+def _recorded_order(booking: Booking, *, paid_at: datetime) -> Order:
+    """The paid order of a past seeded booking, with no Stripe payment (called while it waits: its kind prices it)."""
     priced = get_kind(BOOKING_KIND).price(ref=str(booking.pk), user=booking.customer)
     customer = booking.customer
     order = Order.objects.create(
@@ -349,9 +350,6 @@ def _paid_order(booking: Booking, *, paid_at: datetime) -> Order:
         total_amount=priced.amount,
         amount_paid=priced.amount,
         paid_at=paid_at,
-        payment_intent_id=DEMO_PAYMENT_INTENT.format(booking=booking.number),
-        card_brand="visa",
-        card_last4="4242",
         billing_name=customer.get_full_name(),
         billing_email=customer.email,
     )
@@ -373,34 +371,30 @@ def _paid_order(booking: Booking, *, paid_at: datetime) -> Order:
 
 
 def _upcoming_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) -> bool:
-    """Confirmed, at the mentor's first free time `days_from_now` days ahead (checked by the slot engine)."""
-    length = timedelta(minutes=spec.minutes)
+    """Booked at the mentor's first free time `days_from_now` days ahead and paid at the emulator, as a customer does.
+
+    Needs demo payments (a confirmed session is a paid one): without the emulator it is left for a later seed.
+    """
+    if not demo.payments:
+        return False
     slot = next_free_slot(
-        host=mentor.user, length=length, now=demo.now, after=demo.now + timedelta(days=spec.days_from_now)
+        host=mentor.user,
+        length=timedelta(minutes=spec.minutes),
+        now=demo.now,
+        after=demo.now + timedelta(days=spec.days_from_now),
     )
     if slot is None:  # the mentor's hours were edited down to nothing: no session to show
         return False
-    booking = _new_booking(spec, mentor, demo.learner, booked_at=demo.now)
-    booking.appointment = appointment_hold(
-        host=mentor.user,
-        guest=demo.learner,
+    booking, _order = booking_start(
+        customer=demo.learner,
+        mentor=mentor,
         start_at=slot.start,
-        length=length,
-        until=hold_until(now=demo.now),
-        subject=booking_subject(booking),
-        title=f"{spec.minutes}-minute session: {spec.topic}",
+        minutes=spec.minutes,
+        topic=spec.topic,
+        notes=spec.notes,
         now=demo.now,
     )
-    booking.save(update_fields=["appointment", "updated_at"])
-    order = _paid_order(booking, paid_at=demo.now)
-    appointment_confirm(appointment=booking.appointment, now=demo.now)
-    booking_set_status(
-        booking=booking,
-        status=Booking.Status.CONFIRMED,
-        message=CONFIRMED_MESSAGE,
-        changes={"confirmed_at": demo.now},
-        data={"order": order.number},
-    )
+    demo_pay_item(user=demo.learner, kind=BOOKING_KIND, ref=str(booking.pk))
     return True
 
 
@@ -415,7 +409,7 @@ def _past_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) -> b
     start = datetime.combine(day, time(spec.hour), tzinfo=zone).astimezone(UTC)
     end = start + timedelta(minutes=spec.minutes)
     booked_at = start - timedelta(days=6)
-    booking = _new_booking(spec, mentor, demo.learner, booked_at=booked_at)
+    booking = _past_booking(spec, mentor, demo.learner, booked_at=booked_at)
     booking.appointment = Appointment.objects.create(
         host=mentor.user,
         guest=demo.learner,
@@ -429,7 +423,7 @@ def _past_session(demo: DemoSeed, spec: SessionSpec, mentor: MentorProfile) -> b
         title=f"{spec.minutes}-minute session: {spec.topic}",
     )
     booking.save(update_fields=["appointment", "updated_at"])
-    order = _paid_order(booking, paid_at=booked_at)
+    order = _recorded_order(booking, paid_at=booked_at)
     appointment_confirm(appointment=booking.appointment, now=booked_at)
     booking_set_status(
         booking=booking,

@@ -33,6 +33,13 @@ from commerce.stripe_gateway.discounts import (
     promotion_code_create,
     promotion_code_set_active,
 )
+from commerce.stripe_gateway.emulator import (
+    EmulatorPayment,
+    EmulatorUnavailable,
+    emulator_answering,
+    emulator_pay_checkout_session,
+    emulator_url,
+)
 from commerce.stripe_gateway.refunds import (
     ChargeInfo,
     RefundInfo,
@@ -49,6 +56,8 @@ __all__ = [
     "PROVIDER_UNAVAILABLE",
     "ChargeInfo",
     "CheckoutSessionInfo",
+    "EmulatorPayment",
+    "EmulatorUnavailable",
     "IdempotencyConflict",
     "PaymentIntentInfo",
     "ProviderRequestRefused",
@@ -60,6 +69,9 @@ __all__ = [
     "coupon_retrieve",
     "customer_for_user",
     "customer_replace",
+    "emulator_answering",
+    "emulator_pay_checkout_session",
+    "emulator_url",
     "payment_intent_retrieve",
     "price_archive",
     "price_create",

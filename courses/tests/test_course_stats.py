@@ -302,8 +302,8 @@ def test_simultaneous_enrollments_are_all_counted(client):
 # Bulk writers ------------------------------------------------------------------------------------
 
 
-def test_seed_demo_stores_figures_for_bulk_inserted_courses(client):
-    # when the demo is seeded with generated courses (bulk inserts, no signals)
+def test_seed_demo_stores_figures_for_bulk_inserted_courses(client, stripe_emulator_django):
+    # when the demo is seeded with generated courses (bulk inserts, no signals), its purchases paid at the emulator
     call_command("seed_demo", "--scale", "16", stdout=StringIO())
 
     # then every course's stored figures equal a fresh count

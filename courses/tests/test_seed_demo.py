@@ -1,18 +1,24 @@
 """`manage.py seed_demo`: a believable demo, the same after every run."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
-from courses import demo_content
+from commerce import stripe_gateway as gateway
+from commerce.models import CreditNote, Invoice, Order, OrderLine, Refund
+from commerce.orders import payments_for_user
+from commerce.reporting.sales import sales_report
+from courses import demo, demo_content
 from courses.models import Category, Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress, Module
 from innerwork.accounts.models import User
 
-pytestmark = pytest.mark.django_db
+# Every seed here pays at this test's own emulator (never at whatever answers on STRIPE_API_HOST's default port).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_emulator_django")]
 
 SEEDED_MODELS = (
     User,
@@ -25,6 +31,11 @@ SEEDED_MODELS = (
     EnrollmentEvent,
     LessonProgress,
     Certificate,
+    Order,
+    OrderLine,
+    Refund,
+    Invoice,
+    CreditNote,
 )
 
 
@@ -236,3 +247,63 @@ def test_scale_below_the_demo_size_adds_nothing():
 def test_negative_scale_is_refused():
     with pytest.raises(CommandError, match="--scale"):
         _seed("--scale", "-1")
+
+
+def _learner_course_orders() -> list[Order]:
+    learner = User.objects.get(email=demo_content.LEARNER.email)
+    return list(payments_for_user(user=learner).filter(lines__kind="course").distinct().order_by("pk"))
+
+
+def test_the_learner_has_course_orders_paid_at_stripe_with_invoices_and_one_refunded_with_a_credit_note():
+    # when seeding with the Stripe emulator answering
+    _seed()
+
+    # then each purchase is one paid order of its courses, its payment known to the emulator, invoiced
+    orders = _learner_course_orders()
+    assert len(orders) == len(demo.LEARNER_PURCHASES) >= 2
+    for order, spec in zip(orders, demo.LEARNER_PURCHASES, strict=True):
+        slugs = {Course.objects.get(pk=line.ref).slug for line in order.lines.all()}
+        assert slugs == set(spec.courses)
+        assert (
+            order.amount_paid
+            == order.total_amount
+            == sum(Course.objects.get(slug=slug).price_amount for slug in spec.courses)
+        )
+        assert gateway.payment_intent_retrieve(payment_intent_id=order.payment_intent_id).status == "succeeded"
+        assert Invoice.objects.get(order=order).total_amount == order.total_amount
+        refunds = list(Refund.objects.filter(order=order))
+        if spec.refund_reason:
+            # refunded in full by staff through the pipeline: the emulator refunded the charge, a credit note
+            [refund] = refunds
+            assert (order.status, order.amount_refunded) == (Order.Status.REFUNDED, order.total_amount)
+            assert (refund.status, refund.reason, refund.source) == ("succeeded", spec.refund_reason, "staff")
+            assert gateway.refund_retrieve(refund_id=refund.stripe_refund_id).status == "succeeded"
+            assert refund.credit_note.invoice.order == order
+            expected_access = Enrollment.Status.REFUNDED
+        else:
+            assert (order.status, refunds) == (Order.Status.PAID, [])
+            expected_access = Enrollment.Status.ACTIVE
+        for slug in spec.courses:
+            assert (_learner_enrollment(slug).type, _learner_enrollment(slug).status) == (
+                Enrollment.Type.PAID,
+                expected_access,
+            )
+
+
+def test_the_billing_page_and_the_sales_figures_show_the_orders_and_the_refund(client):
+    _seed()
+    orders = _learner_course_orders()
+    refunded = [order for order in orders if order.status == Order.Status.REFUNDED]
+
+    # the learner's billing page lists every course order
+    assert client.login(username=demo_content.LEARNER.email, password=demo_content.LEARNER.password)
+    billing = client.get(reverse("commerce:billing")).content.decode()
+    assert all(order.number in billing for order in orders)
+    # and the staff sales figures for today count their revenue and the refund
+    today = timezone.now().astimezone(UTC).date()
+    report = sales_report(start=today, end=today, currency="usd", zone=UTC)
+    assert report.revenue >= sum(order.amount_paid for order in orders)
+    assert report.refunds == sum(order.amount_refunded for order in refunded) > 0
+    client.logout()
+    assert client.login(username=demo_content.ADMIN.email, password=demo_content.ADMIN.password)
+    assert client.get(reverse("admin:commerce_order_sales")).status_code == 200

@@ -31,6 +31,8 @@ class DemoSeed:
     """What an app's `seed` gets: the time the run started, the shared people and the run's counters.
 
     `notes` are lines the command prints at the end of its report (e.g. an app's demo logins).
+    `payments` is True when demo purchases can be paid for real at the local Stripe emulator
+    (commerce.demo); when False a seed skips what needs a payment (the command has said why).
     """
 
     now: datetime
@@ -38,6 +40,7 @@ class DemoSeed:
     learner: object
     admin: object
     notes: list[str] = field(default_factory=list)
+    payments: bool = False
 
     def sync(self, model, lookup: dict, values: dict, *, create_only: dict | None = None):
         """Find a row by its natural key; create it, or update only the fields that differ. Returns (row, created)."""
@@ -76,7 +79,7 @@ class DemoSeed:
 
 
 def demo_seeders(*, exclude: tuple[str, ...] = ()) -> list[tuple[str, Callable]]:
-    """(app label, its `seed` function) for every installed app with a `demo` module, in INSTALLED_APPS order."""
+    """(app label, its `seed` function) for every installed app whose `demo` module has one, in INSTALLED_APPS order."""
     seeders = []
     for config in apps.get_app_configs():
         if config.label in exclude or "site-packages" in config.path:  # only the project's own apps
@@ -84,5 +87,7 @@ def demo_seeders(*, exclude: tuple[str, ...] = ()) -> list[tuple[str, Callable]]
         name = f"{config.name}.{DEMO_MODULE}"
         if find_spec(name) is None:
             continue
-        seeders.append((config.label, import_module(name).seed))
+        seed = getattr(import_module(name), "seed", None)
+        if seed is not None:  # commerce's `demo` offers the others tools (demo payments), seeds nothing itself
+            seeders.append((config.label, seed))
     return seeders

@@ -1,27 +1,36 @@
 """`manage.py seed_demo` seeds mentorship too (mentorship/demo.py): mentors to book, the same after every run."""
 
+import socket
 from datetime import timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+import stripe
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from commerce.models import Order, OrderEvent, OrderLine, Refund
+from commerce import stripe_gateway as gateway
+from commerce.demo import DEMO_PAYMENTS_UNREACHABLE
+from commerce.exceptions import RefundError
+from commerce.models import CreditNote, Invoice, Order, OrderEvent, OrderLine, Refund
 from commerce.orders import payments_for_user
-from commerce.refunds.services import STRIPE_REFUSED
+from commerce.orders.notifications import refunded_key
+from commerce.refunds import refund_start
+from commerce.refunds.services import ORDER_NOT_PAID
 from commerce.tests.admin_fixtures import client_for, staff_in
 from innerwork.accounts.models import User
 from innerwork.core.demo_seeding import demo_seeders
+from innerwork.core.models import OutboxEmail
 from innerwork.scheduling.models import Appointment, Calendar, DateOverride, WeeklyRule
 from innerwork.scheduling.selectors import free_slots
 from mentorship import demo
-from mentorship.bookings import BOOKING_KIND, booking_cancel, booking_cancel_quote
+from mentorship.bookings import BOOKING_KIND, REFUND_ON_ITS_WAY, booking_cancel, booking_cancel_quote
 from mentorship.models import Booking, BookingEvent, Expertise, Language, MentorProfile
 
-pytestmark = pytest.mark.django_db
+# Every seed here pays at this test's own emulator (never at whatever answers on STRIPE_API_HOST's default port).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("emulator")]
 
 LEARNER = "learner@innerwork.test"
 SEEDED_MODELS = (
@@ -65,7 +74,7 @@ def test_seed_demo_finds_mentorships_seed_by_app_without_naming_it():
 
 
 def test_seeding_twice_gives_the_same_rows_and_reports_nothing_to_change():
-    # given a seeded demo
+    # given a seeded demo, its session ahead paid at the emulator
     first = _seed()
     before = _snapshot()
     # when seeding again
@@ -170,21 +179,69 @@ def test_every_paid_seeded_session_has_exactly_one_paid_order_line_of_its_price(
         [line] = OrderLine.objects.filter(kind=BOOKING_KIND, ref=str(booking.pk)).select_related("order")
         order = line.order
         assert (line.total_amount, line.refunded_amount, line.quantity) == (booking.price_amount, 0, 1)
-        assert line.fulfilled_at == order.paid_at
+        assert line.fulfilled_at is not None
         assert (order.user, order.status, order.origin) == (booking.customer, Order.Status.PAID, Order.Origin.ITEM)
         assert (order.total_amount, order.amount_paid) == (booking.price_amount, booking.price_amount)
         assert order.currency == booking.currency
-        assert order.payment_intent_id == demo.DEMO_PAYMENT_INTENT.format(booking=booking.number)
         # paid when it was booked, and the booking's timeline names its order
         assert order.paid_at == booking.confirmed_at
         assert order.number.startswith(f"ORD-{order.paid_at:%Y%m%d}-")
         assert booking.events.get(type="confirmed").data == {"order": order.number}
-        assert list(order.events.values_list("type", "created_at")) == [("paid", order.paid_at)]
-    # and the learner's billing page lists each payment
+    # and the learner's billing page lists each payment (beside the course orders the demo paid)
     learner = User.objects.get(email=LEARNER)
-    assert set(payments_for_user(user=learner)) == {
-        line.order for line in OrderLine.objects.filter(kind=BOOKING_KIND).select_related("order")
-    }
+    assert {line.order for line in OrderLine.objects.filter(kind=BOOKING_KIND).select_related("order")} <= set(
+        payments_for_user(user=learner)
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "at_stripe"),
+    [(Booking.Status.CONFIRMED, True), (Booking.Status.COMPLETED, False)],
+    ids=["session ahead: paid at the emulator", "past session: recorded, no money moved"],
+)
+def test_a_seeded_sessions_order_is_a_stripe_payment_only_when_one_was_made(status, at_stripe):
+    _seed()
+
+    for booking in Booking.objects.filter(customer__email=LEARNER, status=status):
+        order = OrderLine.objects.get(kind=BOOKING_KIND, ref=str(booking.pk)).order
+        assert bool(order.payment_intent_id) is at_stripe
+        assert Invoice.objects.filter(order=order).exists() is at_stripe
+        if at_stripe:
+            # the emulator knows the payment: the test Visa, succeeded
+            assert gateway.payment_intent_retrieve(payment_intent_id=order.payment_intent_id).status == "succeeded"
+            assert (order.card_brand, order.card_last4) == ("visa", "4242")
+        else:
+            # it says what it is, and no refund of it pretends to reach Stripe
+            assert (order.card_brand, order.card_last4) == ("", "")
+            assert list(order.events.values_list("type", "message", "created_at")) == [
+                ("paid", demo.DEMO_PAID_MESSAGE, order.paid_at)
+            ]
+            with pytest.raises(RefundError) as refused:
+                refund_start(
+                    order=order, amounts=None, reason="Test", actor=order.user, source="customer", request_key="t"
+                )
+            assert refused.value.message == ORDER_NOT_PAID.format(number=order.number)
+            assert not Refund.objects.filter(order=order).exists()
+
+
+def test_without_the_emulator_the_seed_says_so_once_and_seeds_everything_but_the_paid_session_ahead(
+    settings, monkeypatch
+):
+    # given Stripe is the emulator's address, but nothing answers there
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    settings.STRIPE_API_HOST = url
+    monkeypatch.setattr(stripe, "api_base", url)
+    # when seeding
+    output = _seed()
+
+    # then one line says why nothing was paid, and mentors and past sessions are there, but no session ahead
+    assert output.count(DEMO_PAYMENTS_UNREACHABLE.format(url=url)) == 1
+    assert MentorProfile.objects.count() == len(demo.MENTORS)
+    statuses = list(Booking.objects.filter(customer__email=LEARNER).values_list("status", flat=True))
+    assert sorted(statuses) == [Booking.Status.COMPLETED] * 2
+    assert not Order.objects.filter(payment_intent_id__startswith="pi_").exists()
 
 
 def test_cancelling_the_seeded_session_ahead_would_give_money_back():
@@ -198,22 +255,27 @@ def test_cancelling_the_seeded_session_ahead_would_give_money_back():
     assert quote.order.payment_intent_id
 
 
-def test_a_refund_of_a_seeded_payment_reaches_stripe_which_refuses_it_and_the_refusal_is_recorded(
-    emulator, django_capture_on_commit_callbacks
-):
-    # given the seeded session ahead, its payment made by the seed (none at Stripe)
+def test_cancelling_the_seeded_session_ahead_refunds_it_for_real_at_the_emulator(django_capture_on_commit_callbacks):
+    # given the seeded session ahead, paid at the emulator by the seed
     _seed()
     ahead = Booking.objects.get(customer__email=LEARNER, status=Booking.Status.CONFIRMED)
-    # when the learner cancels it with Stripe (the emulator) serving
+    # when the learner cancels it
     with django_capture_on_commit_callbacks(execute=True):
         booking, said = booking_cancel(booking=ahead, actor=ahead.customer)
-    # then the session is cancelled and its time freed, and the refund went through the pipeline to Stripe,
-    # which knows no such payment: the refund is recorded refused, the order keeps its money
+    # then the session is cancelled and its time freed, and the whole price went back through Stripe (the emulator)
     assert (booking.status, booking.appointment.status) == ("canceled", "canceled")
     refund = Refund.objects.get(order__lines__kind=BOOKING_KIND, order__lines__ref=str(ahead.pk))
-    assert (refund.status, refund.amount, refund.stripe_refund_id) == (Refund.Status.CANCELED, ahead.price_amount, "")
-    assert refund.failure_reason
-    assert said == STRIPE_REFUSED.format(amount="$120.00", message=refund.failure_reason)
-    assert refund.order.events.filter(type="refund_refused").exists()
+    assert (refund.status, refund.amount) == (Refund.Status.SUCCEEDED, ahead.price_amount)
+    at_stripe = gateway.refund_retrieve(refund_id=refund.stripe_refund_id)
+    assert (at_stripe.status, at_stripe.amount, at_stripe.payment_intent_id) == (
+        "succeeded",
+        ahead.price_amount,
+        refund.order.payment_intent_id,
+    )
+    assert said == REFUND_ON_ITS_WAY.format(amount="$120.00")
     refund.order.refresh_from_db()
-    assert (refund.order.status, refund.order.amount_refunded) == (Order.Status.PAID, 0)
+    assert (refund.order.status, refund.order.amount_refunded) == (Order.Status.REFUNDED, ahead.price_amount)
+    # with its credit note against the invoice, and the learner told
+    assert CreditNote.objects.get(refund=refund).invoice == Invoice.objects.get(order=refund.order)
+    [email] = OutboxEmail.objects.filter(dedup_key=refunded_key(refund=refund))
+    assert (email.kind, email.to) == ("commerce/refund_issued", [LEARNER])

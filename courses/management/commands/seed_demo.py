@@ -5,8 +5,10 @@ missing or different, so a second run changes nothing. Things that belong to the
 history (enrollments, progress, certificates, timestamps) are created once and then left alone,
 so re-seeding never rewinds what somebody did in the demo.
 
-Other apps seed their own part after the catalogue (mentors, their calendars, sessions), each through
-its `demo.py`, found by innerwork.core.demo_seeding without this command naming them.
+Then every app seeds its own part through its `demo.py`, found by innerwork.core.demo_seeding without this
+command naming them: courses' paid orders (courses/demo.py), mentors, their calendars and sessions. What
+is paid is paid at the local Stripe emulator (commerce.demo); when it does not answer, or the site talks
+to real Stripe, one line says so and the rest is seeded without payments.
 """
 
 from collections import Counter
@@ -19,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from commerce.demo import demo_payments_unavailable
 from courses import demo_content
 from courses.demo_content import generated
 from courses.models import Category, Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress, Module
@@ -64,6 +67,11 @@ class Command(BaseCommand):
         self.counts = Counter()
         # The shared people are filled in once made; the other apps' seeds run after the catalogue.
         self.demo = DemoSeed(now=self.now, counts=self.counts, learner=None, admin=None)
+        # Paid demo data is paid at the Stripe emulator (commerce.demo); without it, everything else is seeded.
+        unavailable = demo_payments_unavailable()
+        self.demo.payments = not unavailable
+        if unavailable:
+            self.stdout.write(self.style.WARNING(unavailable))
         with transaction.atomic():
             admin = self._person(demo_content.ADMIN, staff=True)
             for role, spec in demo_content.STAFF_ROLES.items():
@@ -80,7 +88,7 @@ class Command(BaseCommand):
             # the same figures changes nothing, which keeps a second run a no-op.
             course_refresh_stats(course_ids=Course.objects.values_list("pk", flat=True))
             self.demo.learner, self.demo.admin = learner, admin
-            for _label, seed in demo_seeders(exclude=("courses",)):
+            for _label, seed in demo_seeders():
                 seed(demo=self.demo)
         self._report()
 
