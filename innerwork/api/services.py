@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from innerwork.api.exceptions import ApiError
 from innerwork.api.models import Partner, PartnerCustomer
@@ -70,8 +71,13 @@ def partner_customer_create_or_link(
 
 
 def _existing(*, partner: Partner, email: str, external_id: str) -> PartnerCustomer | None:
-    links = PartnerCustomer.objects.select_related("user").filter(partner=partner)
-    by_external_id = links.filter(external_id=external_id).first()
+    # One query: two (by id, then by e-mail) could see a concurrent call's link appear in between.
+    links = list(
+        PartnerCustomer.objects.select_related("user").filter(
+            Q(external_id=external_id) | Q(user__email=email), partner=partner
+        )
+    )
+    by_external_id = next((link for link in links if link.external_id == external_id), None)
     if by_external_id is not None:
         if by_external_id.user.email != email:
             raise ApiError(
@@ -81,9 +87,8 @@ def _existing(*, partner: Partner, email: str, external_id: str) -> PartnerCusto
                 param="external_id",
             )
         return by_external_id
-    by_email = links.filter(user__email=email).first()
-    if by_email is not None:
+    if links:
         raise ApiError(
-            409, code="resource_conflict", message=EMAIL_TAKEN.format(external_id=by_email.external_id), param="email"
+            409, code="resource_conflict", message=EMAIL_TAKEN.format(external_id=links[0].external_id), param="email"
         )
     return None
