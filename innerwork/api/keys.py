@@ -16,11 +16,12 @@ import hashlib
 import secrets
 import string
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from innerwork.api.models import ApiKey, Partner
@@ -145,8 +146,14 @@ def api_key_authenticate(*, raw: str) -> ApiKey:
 
 
 def _note_use(api_key: ApiKey) -> None:
-    # cache.add is atomic: one request a minute per key writes the time, the others skip the UPDATE.
-    if cache.add(f"api-key-used:{api_key.pk}", 1, timeout=LAST_USED_RESOLUTION_SECONDS):
-        now = timezone.now()
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    # One conditional UPDATE per request (the same query count every time): it writes, and locks the row,
+    # only when the last noted use is older than the resolution.
+    now = timezone.now()
+    recent = now - timedelta(seconds=LAST_USED_RESOLUTION_SECONDS)
+    noted = (
+        ApiKey.objects.filter(pk=api_key.pk)
+        .filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=recent))
+        .update(last_used_at=now)
+    )
+    if noted:
         api_key.last_used_at = now

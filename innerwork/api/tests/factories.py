@@ -16,3 +16,9 @@ class PartnerFactory(factory.django.DjangoModelFactory):
 def key_for(partner: Partner | None = None, *, scopes=tuple(SCOPES), name: str = "tests") -> str:
     """A new key's secret (the only way to get one), made through the same service as in admin."""
     return api_key_create(partner=partner or PartnerFactory(), name=name, scopes=list(scopes)).raw
+
+
+def with_key(client, *, scopes=tuple(SCOPES)):
+    """Django's test client sending a new partner key with these scopes on every request."""
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key_for(scopes=scopes)}"
+    return client
