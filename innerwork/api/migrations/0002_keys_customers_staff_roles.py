@@ -1,6 +1,6 @@
 """API keys, partner customers and idempotency records; the staff roles' rights on partners.
 
-Support sees partners, their keys (prefix, scopes, last use; never the key) and customers; Admin also
+Support and Finance see partners, their keys (prefix, scopes, last use; never the key) and customers; Admin also
 creates and revokes keys and edits partners. Idempotent and reversible like every `*staff_roles`
 migration (see innerwork/core/staff_roles.py); the groups are found or created.
 """
@@ -12,7 +12,8 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 
-SUPPORT = ["api.view_partner", "api.view_apikey", "api.view_partnercustomer"]
+# Support and Finance read partners, keys and customers; Admin also makes and revokes keys.
+VIEW = ["api.view_partner", "api.view_apikey", "api.view_partnercustomer"]
 MODELS = ("partner", "apikey", "partnercustomer")
 
 
@@ -23,10 +24,11 @@ def create_roles(apps, schema_editor):
     app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    support, _ = Group.objects.get_or_create(name="Support")
-    support.permissions.add(
-        *Permission.objects.filter(content_type__app_label="api", codename__in=[n.split(".")[1] for n in SUPPORT])
-    )
+    for role in ("Support", "Finance"):
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="api", codename__in=[n.split(".")[1] for n in VIEW])
+        )
     admin, _ = Group.objects.get_or_create(name="Admin")
     admin.permissions.add(*Permission.objects.filter(content_type__app_label="api", content_type__model__in=MODELS))
 
@@ -35,7 +37,7 @@ def remove_rights(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     rights = Permission.objects.filter(content_type__app_label="api", content_type__model__in=MODELS)
-    for group in Group.objects.filter(name__in=["Support", "Admin"]):
+    for group in Group.objects.filter(name__in=["Support", "Finance", "Admin"]):
         group.permissions.remove(*rights)
 
 
@@ -46,6 +48,8 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
+        # The roles are made by commerce's first roles migration; this one only adds rights to them.
+        ("commerce", "0004_staff_roles"),
     ]
 
     operations = [

@@ -22,7 +22,7 @@ CONFIG_URL = reverse("api:config")
     ("role", "sees_keys", "may_add", "offered_revoke"),
     [
         ("Support", True, False, False),
-        ("Finance", False, False, False),
+        ("Finance", True, False, False),
         ("Marketing", False, False, False),
         ("Admin", True, True, True),
     ],
