@@ -138,3 +138,13 @@ def test_revoking_is_audited_and_cannot_happen_twice(partner):
     assert refused.value.messages == [ALREADY_REVOKED]
     action = StaffAction.objects.get()
     assert (action.action, action.reason, action.actor) == ("api_key.revoke", "leaked in a screenshot", staff)
+
+
+def test_the_command_makes_a_working_key_printed_once(capsys):
+    from django.core.management import call_command
+
+    call_command("api_key_create", "--partner", "Portal", "--email", "ops@portal.example", "--scopes", "orders:read")
+
+    raw = capsys.readouterr().out.strip()
+    assert ApiKey.objects.get().scopes == ["orders:read"]
+    assert client_with(raw).get(CONFIG_URL).status_code == 200
