@@ -6,8 +6,8 @@ to match), `message` for a person, `param` the request field at fault (dotted fo
 
 | status | type | codes |
 |---|---|---|
-| 400 | invalid_request_error | parameter_invalid, parameter_missing, parse_error, api_version_invalid, |
-|     |                       | idempotency_key_missing, idempotency_key_invalid |
+| 400 | invalid_request_error | parameter_invalid, parameter_missing, parse_error, request_too_large, |
+|     |                       | api_version_invalid, idempotency_key_missing, idempotency_key_invalid |
 | 401 | authentication_error | api_key_missing, api_key_invalid, api_key_revoked, api_key_wrong_mode, |
 |     |                      | partner_inactive |
 | 403 | permission_error | scope_missing |
@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -42,6 +43,7 @@ IDEMPOTENCY = "idempotency_error"
 RATE_LIMIT = "rate_limit_error"
 API_ERROR = "api_error"
 
+REQUEST_TOO_LARGE = "The request body is too large."
 INTERNAL_ERROR = "Something went wrong on our side. It has been logged; try again later."
 RATE_LIMITED = "Too many requests with this key. Retry after {seconds} seconds."
 
@@ -123,6 +125,10 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = ApiError(400, code="request_too_large", message=REQUEST_TOO_LARGE)
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError()
     if not isinstance(exc, exceptions.APIException):
         logger.exception("Unexpected error in the partner API", exc_info=exc)
         body = error_body(type=API_ERROR, code="internal_error", message=INTERNAL_ERROR)

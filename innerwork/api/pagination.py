@@ -32,7 +32,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 class _Params(serializers.Serializer):
     limit = serializers.IntegerField(required=False, default=DEFAULT_LIMIT, min_value=1, max_value=MAX_LIMIT)
-    starting_after = serializers.CharField(required=False, max_length=64)
+    starting_after = serializers.RegexField(r"^[A-Za-z0-9_]+$", required=False, max_length=64)
 
 
 class CursorPagination(pagination.BasePagination):
@@ -82,6 +82,6 @@ class CursorPagination(pagination.BasePagination):
                 "required": False,
                 "in": "query",
                 "description": "The id of the last object of the previous page; this page starts after it.",
-                "schema": {"type": "string", "maxLength": 64},
+                "schema": {"type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9_]+$"},
             },
         ]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import QuerySet
 
 from innerwork.api.models import Partner, PartnerCustomer
+
+CUSTOMER_ID = re.compile(r"cus_[A-Za-z0-9]{1,28}")
 
 
 def partner_customers(*, partner: Partner, email: str = "", external_id: str = "") -> QuerySet[PartnerCustomer]:
@@ -23,4 +27,6 @@ def partner_customer_get(*, partner: Partner, public_id: str) -> PartnerCustomer
     Later endpoints (bookings, orders, checkout) take a `customer` id: resolve it with this function,
     so another partner's customer is a 404 exactly as here.
     """
+    if not CUSTOMER_ID.fullmatch(public_id):  # e.g. a NUL byte, which PostgreSQL refuses to compare
+        raise PartnerCustomer.DoesNotExist
     return partner_customers(partner=partner).get(public_id=public_id)

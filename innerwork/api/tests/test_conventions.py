@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
@@ -82,6 +83,11 @@ def test_a_key_with_only_the_scope_gets_past_the_permission(partner, method, url
         ("invalid query parameter", 400, "invalid_request_error", "parameter_invalid", "limit"),
         ("unknown object", 404, "invalid_request_error", "resource_missing", None),
         ("unknown version", 400, "invalid_request_error", "api_version_invalid", "InnerWork-Version"),
+        ("NUL byte in an id", 404, "invalid_request_error", "resource_missing", None),
+        ("NUL byte in a cursor", 400, "invalid_request_error", "parameter_invalid", "starting_after"),
+        ("NUL byte in a filter", 400, "invalid_request_error", "parameter_invalid", "external_id"),
+        ("JSON array body", 400, "invalid_request_error", "parameter_invalid", None),
+        ("body over the size limit", 400, "invalid_request_error", "request_too_large", None),
     ],
 )
 def test_every_error_has_one_shape(api, case, status, type_, code, param):
@@ -101,6 +107,16 @@ def test_every_error_has_one_shape(api, case, status, type_, code, param):
         "invalid query parameter": lambda: api.get(customers, {"limit": "0"}),
         "unknown object": lambda: api.get(reverse("api:customer-detail", kwargs={"customer_id": "cus_nope"})),
         "unknown version": lambda: api.get(customers, HTTP_INNERWORK_VERSION="2020-01-01"),
+        "NUL byte in an id": lambda: api.get("/api/v1/customers/cus_%00x/"),
+        "NUL byte in a cursor": lambda: api.get(customers, {"starting_after": "cus_\x00"}),
+        "NUL byte in a filter": lambda: api.get(customers, {"external_id": "a\x00b"}),
+        "JSON array body": lambda: api.post(customers, [1, 2], format="json", HTTP_IDEMPOTENCY_KEY="e"),
+        "body over the size limit": lambda: api.post(
+            customers,
+            {"email": "a@b.co", "external_id": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)},
+            format="json",
+            HTTP_IDEMPOTENCY_KEY="f",
+        ),
     }[case]()
 
     assert response.status_code == status, response.content
