@@ -17,7 +17,9 @@ The rules, per API key (two keys of one partner never share Idempotency-Keys):
 - the same key with another method, path or body → 422 `idempotency_key_reused`;
 - the same key while the first request still runs → 409 `idempotency_request_in_progress`;
 - a 5xx answer is not stored (the key is freed so the retry runs);
-- keys are kept IDEMPOTENCY_KEY_HOURS (24) from their first use; after that the key starts afresh.
+- keys are kept IDEMPOTENCY_KEY_HOURS (24) from their first use; after that the key starts afresh;
+- a key still without an answer after ABANDONED_AFTER (its process died mid-request) is taken over by
+  the next request with the same body, which runs it again.
 
 Concurrent duplicates are decided by PostgreSQL: the first request inserts the key's row in its own
 transaction (before the view runs, committed), and the unique (api key, key) constraint makes every other
@@ -47,6 +49,8 @@ from innerwork.api.models import ApiKey, IdempotencyRecord
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
+# Far beyond any request's time limit (the web server's is 30 s): a first request this old is gone.
+ABANDONED_AFTER = timedelta(minutes=5)
 
 KEY_MISSING = "POST requests need an Idempotency-Key header (a unique value per operation, e.g. a UUID)."
 KEY_INVALID = f"An Idempotency-Key is 1 to {MAX_KEY_LENGTH} printable ASCII characters."
@@ -90,7 +94,8 @@ def idempotency_claim(*, api_key: ApiKey, key: str, fingerprint: str, method: st
     concurrent duplicate's insert fails on the unique constraint and reads the row instead (409 while
     it has no answer). An expired row is deleted and the key claimed afresh. Raises ApiError 409/422.
     """
-    expired_before = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+    now = timezone.now()
+    expired_before = now - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
     for _ in range(3):
         try:
             with transaction.atomic():
@@ -107,6 +112,9 @@ def idempotency_claim(*, api_key: ApiKey, key: str, fingerprint: str, method: st
             continue
         if existing.fingerprint != fingerprint:
             raise ApiError(422, type=IDEMPOTENCY, code="idempotency_key_reused", message=KEY_REUSED, param=HEADER)
+        if existing.response_status is None and existing.created_at < now - ABANDONED_AFTER:
+            IdempotencyRecord.objects.filter(pk=existing.pk, response_status__isnull=True).delete()
+            continue
         if existing.response_status is None:
             raise ApiError(409, type=IDEMPOTENCY, code="idempotency_request_in_progress", message=IN_PROGRESS)
         return Claim(record=existing, replay=True)

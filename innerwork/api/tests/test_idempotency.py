@@ -10,7 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from innerwork.accounts.models import User
-from innerwork.api.idempotency import idempotency_claim, idempotency_complete, idempotency_records_purge
+from innerwork.api.idempotency import (
+    idempotency_claim,
+    idempotency_complete,
+    idempotency_records_purge,
+    request_fingerprint,
+)
 from innerwork.api.models import ApiKey, IdempotencyRecord, PartnerCustomer
 from innerwork.api.tests.conftest import client_with
 from innerwork.api.tests.factories import PartnerFactory, key_for
@@ -101,27 +106,34 @@ def test_an_error_answer_is_replayed_too(api):
 
 
 @pytest.mark.django_db
-def test_while_the_first_request_runs_a_duplicate_is_a_409(api, partner):
-    # given the key claimed by a request that has not answered yet
+@pytest.mark.parametrize(("claimed_minutes_ago", "status"), [(0, 409), (4, 409), (6, 201)])
+def test_while_the_first_request_runs_a_duplicate_is_a_409_until_it_is_abandoned(
+    api, partner, claimed_minutes_ago, status
+):
+    # given the key claimed by a request that has not answered (yet, or ever: its process died)
     body = json.dumps(BODY).encode()
-    from innerwork.api.idempotency import request_fingerprint
-
-    idempotency_claim(
+    claim = idempotency_claim(
         api_key=ApiKey.objects.get(),
         key="key-1",
         fingerprint=request_fingerprint(method="POST", path=URL, body=body),
         method="POST",
         path=URL,
     )
+    IdempotencyRecord.objects.filter(pk=claim.record.pk).update(
+        created_at=timezone.now() - timedelta(minutes=claimed_minutes_ago)
+    )
 
     # when the duplicate arrives
     response = _post(api)
 
-    # then
-    assert response.status_code == 409
-    assert response.json()["error"]["type"] == "idempotency_error"
-    assert response.json()["error"]["code"] == "idempotency_request_in_progress"
-    assert not PartnerCustomer.objects.exists()
+    # then it waits for a running first request, and runs in place of an abandoned one
+    assert response.status_code == status
+    if status == 409:
+        assert response.json()["error"]["type"] == "idempotency_error"
+        assert response.json()["error"]["code"] == "idempotency_request_in_progress"
+        assert not PartnerCustomer.objects.exists()
+    else:
+        assert PartnerCustomer.objects.count() == 1
 
 
 @pytest.mark.django_db
