@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -142,9 +143,22 @@ def test_the_public_site_is_not_behind_keys(client):
     assert client.get(reverse("courses:catalogue")).status_code == 200
 
 
+LOCAL_MEMORY = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Production's backend, on the local Redis (a database of its own, emptied here).
+REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/5"}}
+
+
+@pytest.mark.parametrize("caches", [LOCAL_MEMORY, REDIS], ids=["locmem", "redis"])
 @override_settings(PARTNER_API_RATE="30/min", PARTNER_API_BURST=3)
-def test_a_key_gets_its_burst_then_429_with_retry_after_then_its_rate(partner):
-    # given two keys of one partner
+def test_a_key_gets_its_burst_then_429_with_retry_after_then_its_rate(partner, caches):
+    # given two keys of one partner, the throttle on this cache
+    with override_settings(CACHES=caches):
+        cache.clear()
+        _burst_then_rate(partner)
+        cache.clear()
+
+
+def _burst_then_rate(partner):
     first, second = client_with(key_for(partner)), client_with(key_for(partner))
     url = reverse("api:config")
 
