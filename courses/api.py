@@ -65,6 +65,8 @@ class CourseSummarySerializer(serializers.Serializer):
 class CourseListApi(generics.ListAPIView):
     """Published courses, newest first unless asked otherwise; paginated."""
 
+    required_scopes = ("catalogue:read",)
+
     class FilterSerializer(serializers.Serializer):
         search = serializers.CharField(
             required=False,
@@ -123,6 +125,8 @@ class CourseListApi(generics.ListAPIView):
 
 class CourseDetailApi(generics.RetrieveAPIView):
     """One published course with its syllabus. Lesson bodies are not included: they are the product."""
+
+    required_scopes = ("catalogue:read",)
 
     @extend_schema_serializer(component_name="CourseDetail")
     class OutputSerializer(CourseSummarySerializer):

@@ -156,6 +156,8 @@ def _listed_mentor(*, slug: str) -> MentorProfile:
 class MentorListApi(generics.ListAPIView):
     """Approved mentors, by name; paginated. The same filters as the /mentors/ page."""
 
+    required_scopes = ("catalogue:read",)
+
     class FilterSerializer(serializers.Serializer):
         expertise = serializers.SlugField(required=False, help_text="An expertise slug.")
         language = serializers.CharField(required=False, max_length=8, help_text="An ISO 639-1 language code.")
@@ -214,6 +216,8 @@ class MentorListApi(generics.ListAPIView):
 class MentorDetailApi(generics.GenericAPIView):
     """One approved mentor: the card's fields plus the full bio."""
 
+    required_scopes = ("catalogue:read",)
+
     @extend_schema_serializer(component_name="MentorDetail")
     class OutputSerializer(MentorSummarySerializer):
         """A mentor with their whole bio (plain text, as written)."""
@@ -266,6 +270,8 @@ class SlotRange:
 
 class MentorSlotsApi(generics.GenericAPIView):
     """A mentor's free times of one session length, in UTC, with the mentor's zone named."""
+
+    required_scopes = ("catalogue:read",)
 
     class FilterSerializer(serializers.Serializer):
         """`from`/`to` (reserved words in Python) arrive by name through `get_fields`."""

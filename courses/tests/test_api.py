@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +20,17 @@ from courses.tests.factories import (
     course_with_lessons,
 )
 from innerwork.accounts.tests.factories import StaffFactory, UserFactory
+from innerwork.api.tests.factories import with_key
 
 pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("api:course-list")
+
+
+@pytest.fixture
+def client(client):
+    """Django's test client with a partner key holding catalogue:read: the catalogue API needs one."""
+    return with_key(client, scopes=["catalogue:read"])
 
 
 def _detail_url(slug: str) -> str:
@@ -155,7 +163,7 @@ def test_invalid_filter_values_are_a_400_naming_the_parameter(client, params, fi
     response = client.get(LIST_URL, params)
 
     assert response.status_code == 400
-    assert list(response.json()) == [field]
+    assert response.json()["error"]["param"] == field
 
 
 def test_unknown_category_is_a_400_with_a_clear_message(client):
@@ -164,7 +172,12 @@ def test_unknown_category_is_a_400_with_a_clear_message(client):
     response = client.get(LIST_URL, {"category": "retired"})
 
     assert response.status_code == 400
-    assert response.json() == {"category": [UNKNOWN_CATEGORY]}
+    assert response.json()["error"] == {
+        "type": "invalid_request_error",
+        "code": "parameter_invalid",
+        "message": UNKNOWN_CATEGORY,
+        "param": "category",
+    }
 
 
 def test_list_is_paginated_with_page_and_page_size(client):
@@ -190,7 +203,7 @@ def test_bad_page_numbers_are_a_json_404_not_a_500(client, page):
     response = client.get(LIST_URL, {"page": page})
 
     assert response.status_code == 404
-    assert "detail" in response.json()
+    assert response.json()["error"]["code"] == "resource_missing"
 
 
 def test_detail_returns_the_syllabus_in_order_without_lesson_bodies(client):
@@ -236,23 +249,28 @@ def test_draft_course_is_a_404_for_non_staff(client, who):
 
     # then it does not exist
     assert detail.status_code == 404
-    assert detail.json() == {"detail": COURSE_NOT_FOUND}
+    assert detail.json()["error"]["message"] == COURSE_NOT_FOUND
     assert _slugs(listed) == []
 
 
-def test_staff_session_sees_drafts(client):
+def test_a_staff_session_is_not_a_way_in_and_a_key_never_sees_drafts(client):
+    # given a draft and a staff member signed in on the site
     CourseFactory(slug="draft", is_published=False, published_at=None)
+    staff = Client()
+    staff.force_login(StaffFactory())
     client.force_login(StaffFactory())
 
-    assert client.get(_detail_url("draft")).status_code == 200
-    assert _slugs(client.get(LIST_URL)) == ["draft"]
+    # then the session alone is refused, and with a key the draft does not exist
+    assert staff.get(LIST_URL).status_code == 401
+    assert client.get(_detail_url("draft")).status_code == 404
+    assert _slugs(client.get(LIST_URL)) == []
 
 
 def test_unknown_slug_is_a_404(client):
     response = client.get(_detail_url("nope"))
 
     assert response.status_code == 404
-    assert response.json() == {"detail": COURSE_NOT_FOUND}
+    assert response.json()["error"]["message"] == COURSE_NOT_FOUND
 
 
 def test_list_query_count_is_the_same_for_3_or_300_courses(client):

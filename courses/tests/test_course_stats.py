@@ -19,8 +19,15 @@ from courses import services
 from courses.models import Course, Enrollment, Lesson
 from courses.tests.factories import CourseFactory, EnrollmentFactory, LessonFactory, ModuleFactory
 from innerwork.accounts.tests.factories import StaffFactory, UserFactory
+from innerwork.api.tests.factories import with_key
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(client):
+    """Django's test client with a partner key holding catalogue:read: the catalogue API needs one."""
+    return with_key(client, scopes=["catalogue:read"])
 
 
 def _figures(client, course) -> tuple[int, int, int]:

@@ -5,3 +5,7 @@ class ApiConfig(AppConfig):
     name = "innerwork.api"
     label = "api"
     verbose_name = "Partner API"
+
+    def ready(self):
+        # The OpenAPI description of the Bearer key authentication (a drf-spectacular extension).
+        from innerwork.api import schema  # noqa: F401

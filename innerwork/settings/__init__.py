@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "innerwork.accounts.staff_security.StaffAdminMiddleware",  # admin login via allauth, staff TOTP outside DEBUG
     "django_htmx.middleware.HtmxMiddleware",
     "innerwork.accounts.middleware.UserTimezoneMiddleware",
+    "innerwork.api.middleware.ApiVersionMiddleware",
 ]
 
 ROOT_URLCONF = "innerwork.urls"
@@ -215,13 +216,15 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "UTC"
 
-# Django REST framework and the OpenAPI schema.
+# Django REST framework and the OpenAPI schema: the partner API (innerwork/api/). One way in, a partner key
+# (`Authorization: Bearer iw_test_…`), checked with the scopes each view declares; one error shape; the
+# `InnerWork-Version` header; per-key throttling. The site's pages do not use the API.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["innerwork.api.authentication.BearerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["innerwork.api.permissions.PartnerKey"],
+    "DEFAULT_THROTTLE_CLASSES": ["innerwork.api.throttling.PartnerKeyThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "innerwork.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "innerwork.api.exceptions.exception_handler",
@@ -230,14 +233,27 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "InnerWork partner API",
-    "DESCRIPTION": "Catalogue, availability, bookings, checkout and payment status for partners.",
-    "VERSION": "1.0.0",
+    "DESCRIPTION": "Catalogue, availability, customers, bookings, checkout and payment status for partners. "
+    "Every call needs `Authorization: Bearer <key>`; every POST an `Idempotency-Key`; errors are "
+    '`{"error": {"type", "code", "message", "param"}}`.',
+    "VERSION": "2026-12-01",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "innerwork.api.schema.postprocess",
+    ],
 }
+# Requests per key: sustained rate ("120/min", per s, min or hour) and how many may come at once.
+PARTNER_API_RATE = env.str("PARTNER_API_RATE", default="120/min")
+PARTNER_API_BURST = env.int("PARTNER_API_BURST", default=20)
+# How long an Idempotency-Key's answer is kept (and replayed) after its first use.
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 
 # Stripe through dj-stripe. STRIPE_API_HOST points stripe-python at the local
 # emulator; outside DEBUG it is refused unless explicitly allowed.

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from innerwork.api.tests.factories import with_key
 from innerwork.scheduling.models import Appointment
 from innerwork.scheduling.tests.factories import AppointmentFactory, CalendarFactory, WeeklyRuleFactory
 from mentorship.api import (
@@ -35,6 +36,12 @@ LIST_URL = reverse("api:mentor-list")
 # A Monday morning in winter: Berlin is UTC+1.
 NOW = datetime(2026, 12, 7, 8, 10, tzinfo=UTC)
 WEEKDAYS = range(5)
+
+
+@pytest.fixture
+def client(client):
+    """Django's test client with a partner key holding catalogue:read: the catalogue API needs one."""
+    return with_key(client, scopes=["catalogue:read"])
 
 
 @pytest.fixture(autouse=True)
@@ -217,9 +224,9 @@ def test_invalid_list_filters_are_a_400_naming_the_parameter(client, three_mento
 
     assert response.status_code == 400
     body = response.json()
-    assert list(body) == [field]
+    assert body["error"]["param"] == field
     if message is not None:
-        assert body[field] == [message]
+        assert body["error"]["message"] == message
 
 
 @pytest.mark.parametrize("this_week", ["false", "true"])
@@ -244,7 +251,7 @@ def test_bad_page_numbers_are_a_json_404(client, page):
     response = client.get(LIST_URL, {"page": page})
 
     assert response.status_code == 404
-    assert "detail" in response.json()
+    assert response.json()["error"]["code"] == "resource_missing"
 
 
 def _populate(count: int) -> None:
@@ -325,7 +332,7 @@ def test_unknown_unapproved_or_deactivated_mentors_are_a_404(client, slug, statu
     response = client.get(url(slug))
 
     assert response.status_code == 404
-    assert response.json() == {"detail": MENTOR_NOT_FOUND}
+    assert response.json()["error"]["message"] == MENTOR_NOT_FOUND
 
 
 def test_a_mentor_whose_account_is_switched_off_is_not_listed(client):
@@ -492,9 +499,9 @@ def test_invalid_slot_parameters_are_a_400_naming_the_parameter(client, params, 
 
     assert response.status_code == 400, response.content
     body = response.json()
-    assert list(body) == [field]
+    assert body["error"]["param"] == field
     if message is not None:
-        assert body[field] == [message]
+        assert body["error"]["message"] == message
 
 
 @pytest.mark.parametrize(

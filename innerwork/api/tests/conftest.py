@@ -1,0 +1,31 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from innerwork.api.tests.factories import PartnerFactory, key_for
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttle budgets and last-used marks live in the cache: each test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def partner():
+    return PartnerFactory(name="Wellbeing Portal")
+
+
+def client_with(raw_key: str | None) -> APIClient:
+    client = APIClient()
+    if raw_key:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw_key}")
+    return client
+
+
+@pytest.fixture
+def api(partner):
+    """A client holding a key of `partner` with every scope."""
+    return client_with(key_for(partner))
