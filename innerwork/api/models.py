@@ -33,3 +33,12 @@ class Partner(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The webhook models live with their services; imported here so Django counts them as this app's.
+from innerwork.api.webhooks.models import (  # noqa: E402, F401
+    PartnerEvent,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
