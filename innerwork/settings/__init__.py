@@ -281,6 +281,10 @@ BOOKING_RESCHEDULE_NOTICE_HOURS = env.int("BOOKING_RESCHEDULE_NOTICE_HOURS", def
 BOOKING_MAX_RESCHEDULES = env.int("BOOKING_MAX_RESCHEDULES", default=2)
 BOOKING_CANCEL_REFUND_TIERS = env.str("BOOKING_CANCEL_REFUND_TIERS", default="48:100,24:50,0:0")
 
+# Webhooks to partners (innerwork.api.webhooks): how long we wait for a partner's endpoint to answer one POST
+# before counting the try as failed and scheduling the next (growing back-off over three days).
+PARTNER_WEBHOOK_TIMEOUT_SECONDS = env.float("PARTNER_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+
 # Security: hardened whenever DEBUG is off (`manage.py check --deploy` is clean).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
