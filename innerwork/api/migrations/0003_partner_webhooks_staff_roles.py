@@ -1,7 +1,7 @@
 """Partner webhooks: endpoints, events, deliveries and their attempts; and the staff roles' rights on them.
 
-Support reads the delivery log and resends (a partner's support question is usually "we missed an
-event"); Admin has every right on these models. Idempotent and reversible like the other roles
+Support and Finance read the delivery log and resend (a partner's question is usually "we missed an
+event"); Marketing has none; Admin has every right on these models. Idempotent and reversible like the other roles
 migrations; the permissions are created first because Django makes them only after the last migration.
 """
 
@@ -19,7 +19,8 @@ SUPPORT = [
     "api.view_webhookattempt",
     "api.resend_webhookdelivery",
 ]
-ROLES = {"Support": SUPPORT}
+# Finance reads and resends too: every Support right is also Finance's (commerce 0004's rule).
+ROLES = {"Support": SUPPORT, "Finance": SUPPORT}
 MODELS = ("webhookendpoint", "partnerevent", "webhookdelivery", "webhookattempt")
 
 
