@@ -3,13 +3,20 @@
 import json
 import re
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
 from innerwork.api.tests.webhooks.conftest import partner_make
-from innerwork.api.webhooks.deliveries import MAX_ATTEMPTS, RETRY_DELAYS, webhook_deliveries_due
+from innerwork.api.webhooks.deliveries import (
+    MAX_ATTEMPTS,
+    RETRY_DELAYS,
+    webhook_deliveries_due,
+    webhook_delivery_attempt,
+)
 from innerwork.api.webhooks.models import PartnerEvent, WebhookAttempt, WebhookDelivery
 from innerwork.api.webhooks.services import (
     KEY_REUSED_FOR_OTHER_TYPE,
@@ -256,3 +263,39 @@ def test_a_switched_off_endpoint_keeps_its_deliveries_waiting_until_it_is_on_aga
     endpoint.save()
     assert webhook_deliveries_due(now=later) == 1
     assert WebhookDelivery.objects.get(event=event).status == "succeeded"
+
+
+def test_the_cron_command_sends_the_retries_that_are_due(endpoint, receiver, django_capture_on_commit_callbacks):
+    # given a delivery whose first try failed and whose retry time has come
+    receiver.fail_first(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        event = _emit(endpoint.partner)
+    WebhookDelivery.objects.filter(event=event).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    out = StringIO()
+
+    # when cron runs the command
+    call_command("deliver_partner_webhooks", stdout=out)
+
+    # then it was delivered, and the command says so
+    assert WebhookDelivery.objects.get(event=event).status == "succeeded"
+    assert out.getvalue().strip() == "1 webhook deliver(ies) delivered."
+
+
+def test_a_try_costs_the_same_few_queries_whatever_the_event(
+    endpoint, receiver, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    # given two pending deliveries of different events (their first try deferred by switching the endpoint off)
+    endpoint.is_active = False
+    endpoint.save()
+    for number in (1, 2):
+        event = _emit(endpoint.partner, key=f"k{number}", data={**DATA, "lines": list(range(number * 50))})
+        WebhookDelivery.objects.create(event=event, endpoint=endpoint)
+    endpoint.is_active = True
+    endpoint.save()
+
+    # then each successful try is: lock and read (1), the attempt (1), the status move and its record (2),
+    # inside one transaction (savepoint and release: 2)
+    for delivery in WebhookDelivery.objects.all():
+        with django_assert_max_num_queries(6):
+            webhook_delivery_attempt(delivery_id=delivery.pk)
+    assert len(receiver.requests) == 2
