@@ -7,6 +7,7 @@ so staff read in admin what the partner's server answered and when. Imported by 
 so these are the `api` app's models.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -26,6 +27,8 @@ EVENT_TYPES = (
 )
 EVENT_TYPE_CHOICES = [(event_type, event_type) for event_type in EVENT_TYPES]
 UNKNOWN_EVENT_TYPES = "Unknown event types: {types}. Known: " + ", ".join(EVENT_TYPES) + "."
+HTTPS_REQUIRED = "Use an https:// address: the events carry customers' data."
+HTTP_ONLY = "Use an http(s):// address."
 
 
 def _validate_event_types(value) -> None:
@@ -56,6 +59,14 @@ class WebhookEndpoint(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.partner} → {self.url}"
+
+    def clean(self):
+        # Plain http only where settings allow it (DEBUG, or the tests' local receivers); never ftp and the like.
+        scheme = self.url.split("://", 1)[0].lower()
+        if scheme not in ("http", "https"):
+            raise ValidationError({"url": HTTP_ONLY})
+        if settings.PARTNER_WEBHOOK_REQUIRE_HTTPS and scheme != "https":
+            raise ValidationError({"url": HTTPS_REQUIRED})
 
     @property
     def secret_hint(self) -> str:

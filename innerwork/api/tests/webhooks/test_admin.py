@@ -3,13 +3,14 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from commerce.tests.admin_fixtures import client_for, staff_in
 from innerwork.accounts.tests.factories import StaffFactory, UserFactory
 from innerwork.api.webhooks.deliveries import webhook_deliveries_due
-from innerwork.api.webhooks.models import WebhookDelivery, WebhookEndpoint
-from innerwork.api.webhooks.services import partner_event_emit, webhook_delivery_resend
+from innerwork.api.webhooks.models import HTTP_ONLY, HTTPS_REQUIRED, WebhookDelivery, WebhookEndpoint
+from innerwork.api.webhooks.services import partner_event_emit, webhook_delivery_resend, webhook_endpoint_create
 from innerwork.core.models import OutboxEmail, StaffAction, StatusChange
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +181,27 @@ def test_who_may_read_the_log_resend_and_add_endpoints(
 def test_resend_takes_a_post_only(endpoint, client):
     client.force_login(StaffFactory())
     assert client.get(reverse("admin:api_webhookdelivery_resend", args=[1])).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("url", "require_https", "refusal"),
+    [
+        ("https://portal.example/hooks", True, None),
+        ("http://portal.example/hooks", True, HTTPS_REQUIRED),
+        ("http://portal.example/hooks", False, None),
+        ("ftp://portal.example/hooks", False, HTTP_ONLY),
+        ("not a url", False, "Enter a valid URL."),
+    ],
+)
+def test_an_endpoint_url_is_https_where_settings_require_it(partner, settings, url, require_https, refusal):
+    # given production's rule (https only) or DEBUG's
+    settings.PARTNER_WEBHOOK_REQUIRE_HTTPS = require_https
+
+    # when an endpoint is created with `url`: then it is refused saying why, or stored
+    if refusal:
+        with pytest.raises(ValidationError) as refused:
+            webhook_endpoint_create(partner=partner, url=url, event_types=["order.paid"])
+        assert refusal in refused.value.message_dict["url"]
+    else:
+        webhook_endpoint_create(partner=partner, url=url, event_types=["order.paid"])
+    assert WebhookEndpoint.objects.exists() is (refusal is None)
