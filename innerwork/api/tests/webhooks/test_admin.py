@@ -205,3 +205,16 @@ def test_an_endpoint_url_is_https_where_settings_require_it(partner, settings, u
     else:
         webhook_endpoint_create(partner=partner, url=url, event_types=["order.paid"])
     assert WebhookEndpoint.objects.exists() is (refusal is None)
+
+
+def test_staff_read_an_event_as_the_partner_received_it(endpoint, receiver, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = partner_event_emit(
+            partner=endpoint.partner, type="order.paid", data={"amount": 7500}, idempotency_key="order:1"
+        )
+
+    page = client_for(StaffFactory()).get(reverse("admin:api_partnerevent_change", args=[event.pk]))
+
+    assert page.status_code == 200
+    assert f"&quot;id&quot;: &quot;{event.public_id}&quot;" in page.content.decode()
+    assert "&quot;amount&quot;: 7500" in page.content.decode()
