@@ -118,3 +118,12 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
+
+
+# The webhook models live with their services; imported here so Django counts them as this app's.
+from innerwork.api.webhooks.models import (  # noqa: E402, F401
+    PartnerEvent,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)

@@ -297,6 +297,13 @@ BOOKING_RESCHEDULE_NOTICE_HOURS = env.int("BOOKING_RESCHEDULE_NOTICE_HOURS", def
 BOOKING_MAX_RESCHEDULES = env.int("BOOKING_MAX_RESCHEDULES", default=2)
 BOOKING_CANCEL_REFUND_TIERS = env.str("BOOKING_CANCEL_REFUND_TIERS", default="48:100,24:50,0:0")
 
+# Webhooks to partners (innerwork.api.webhooks): how long we wait for a partner's endpoint to answer one POST
+# before counting the try as failed and scheduling the next (growing back-off over three days).
+PARTNER_WEBHOOK_TIMEOUT_SECONDS = env.float("PARTNER_WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Endpoints must be https:// outside DEBUG (decided from the environment's DEBUG, as STAFF_MFA_REQUIRED is,
+# because the test runner turns DEBUG off and the tests' receivers are plain http on 127.0.0.1).
+PARTNER_WEBHOOK_REQUIRE_HTTPS = not DEBUG
+
 # Security: hardened whenever DEBUG is off (`manage.py check --deploy` is clean).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
