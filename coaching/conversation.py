@@ -305,7 +305,6 @@ def proposal_accept(*, proposal: Proposal, student, now: datetime | None = None)
             proposal=locked,
             coach=inquiry.coach,
             student=student,
-            status=Contract.Status.PENDING_PAYMENT,
             accepted_terms=terms,
             accepted_at=now,
             **terms,

@@ -24,7 +24,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from innerwork.core.models import TimeStampedModel
+from innerwork.core.models import ApprovedProfile, TimeStampedModel
 
 # Session lengths a coach may propose, in minutes.
 SESSION_LENGTHS = (30, 45, 60, 90, 120)
@@ -65,44 +65,18 @@ class Specialty(models.Model):
         return self.name
 
 
-class CoachProfile(TimeStampedModel):
+class CoachProfile(ApprovedProfile):
     """A coach is a user with an approved, active CoachProfile; their hours are their scheduling calendar."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for approval"
-        APPROVED = "approved", "Approved"
-        DEACTIVATED = "deactivated", "Deactivated"
-
-    # Every status change goes through coaching.status.coach_set_status, which checks this map.
-    TRANSITIONS = {
-        Status.PENDING: {Status.APPROVED, Status.DEACTIVATED},
-        Status.APPROVED: {Status.DEACTIVATED},
-        Status.DEACTIVATED: {Status.APPROVED},
-    }
-
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coach_profile")
-    slug = models.SlugField(unique=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
-    headline = models.CharField(max_length=120)
-    bio = models.TextField()
     photo = models.ImageField(upload_to="coaches/", blank=True, help_text="Square; initials are shown without one.")
     specialties = models.ManyToManyField(Specialty, related_name="coaches", blank=True)
     languages = models.JSONField(
         default=list, blank=True, validators=[_validate_languages], help_text='ISO 639-1 codes, e.g. ["en", "es"].'
     )
-    meeting_url = models.URLField(blank=True, help_text="Where sessions are held (a video room).")
-    approved_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["user__full_name", "pk"]
+    class Meta(ApprovedProfile.Meta):
         permissions = [("approve_coach", "Can approve and deactivate coaches")]
-
-    def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.email
-
-    @property
-    def is_listed(self) -> bool:
-        return self.status == self.Status.APPROVED
 
     @property
     def language_names(self) -> list[str]:

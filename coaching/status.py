@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from coaching.models import CoachingSession, CoachProfile, Contract, ContractEvent, Proposal
-from innerwork.core.status import status_move
+from innerwork.core.status import approved_profile_set_status, status_move
 
 CONTRACT_STATUS_MESSAGES = {
     Contract.Status.PENDING_PAYMENT: "Waiting for payment.",
@@ -24,10 +24,7 @@ CONTRACT_STATUS_MESSAGES = {
 
 def coach_set_status(*, coach: CoachProfile, status: str, actor=None, reason: str = "") -> bool:
     """Move a coach profile to `status`; APPROVED stamps `approved_at` the first time. Lock the row first."""
-    changes = {}
-    if status == CoachProfile.Status.APPROVED and coach.approved_at is None:
-        changes["approved_at"] = timezone.now()
-    return status_move(coach, status, changes=changes, actor=actor, reason=reason)
+    return approved_profile_set_status(coach, status, actor=actor, reason=reason)
 
 
 def proposal_set_status(*, proposal: Proposal, status: str, actor=None, reason: str = "") -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from django import forms
@@ -19,20 +18,8 @@ from innerwork.scheduling.forms import (  # noqa: F401  (the calendar forms move
     weekly_hours_formset,
     weekly_hours_formset_bound,
 )
+from innerwork.scheduling.slot_picking import PickedStartForm
 from mentorship.models import SESSION_LENGTHS, MentorProfile
-
-INVALID_TIME = "That time is not one we can book. Please pick one of the times shown."
-
-
-def parse_utc(value: str) -> datetime | None:
-    """A UTC ISO 8601 instant from a link (e.g. 2026-12-07T09:00:00Z); None when it is not one."""
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace(" ", "+"))
-    except (ValueError, AttributeError):
-        return None
-    if parsed.tzinfo is None:
-        return None
-    return parsed.astimezone(UTC)
 
 
 class MentorFilterForm(forms.Form):
@@ -62,19 +49,12 @@ class MentorFilterForm(forms.Form):
         }
 
 
-class PickedTimeForm(forms.Form):
+class PickedTimeForm(PickedStartForm):
     """A time picked from the slots shown: `start` in UTC ISO 8601, `length` in minutes."""
 
-    start = forms.CharField(widget=forms.HiddenInput)
     length = forms.TypedChoiceField(
         coerce=int, choices=[(length, length) for length in SESSION_LENGTHS], widget=forms.HiddenInput
     )
-
-    def clean_start(self):
-        start = parse_utc(self.cleaned_data["start"])
-        if start is None:
-            raise forms.ValidationError(INVALID_TIME)
-        return start
 
 
 class BookingForm(PickedTimeForm):
@@ -91,16 +71,6 @@ class BookingForm(PickedTimeForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Context, links, questions. Only your mentor sees it.",
     )
-
-
-class RescheduleForm(forms.Form):
-    start = forms.CharField(widget=forms.HiddenInput)
-
-    def clean_start(self):
-        start = parse_utc(self.cleaned_data["start"])
-        if start is None:
-            raise forms.ValidationError(INVALID_TIME)
-        return start
 
 
 # --- The mentor area ----------------------------------------------------------------------------------------

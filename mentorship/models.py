@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from innerwork.core.models import TimeStampedModel
+from innerwork.core.models import ApprovedProfile, TimeStampedModel
 
 # Session lengths a mentor may offer, in minutes.
 SESSION_LENGTHS = (30, 45, 60, 90)
@@ -52,24 +52,8 @@ def _validate_lengths(value) -> None:
         raise ValidationError("Each length once.")
 
 
-class MentorProfile(TimeStampedModel):
-    class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for approval"
-        APPROVED = "approved", "Approved"
-        DEACTIVATED = "deactivated", "Deactivated"
-
-    # Every status change goes through services.mentor_set_status, which checks this map.
-    TRANSITIONS = {
-        Status.PENDING: {Status.APPROVED, Status.DEACTIVATED},
-        Status.APPROVED: {Status.DEACTIVATED},
-        Status.DEACTIVATED: {Status.APPROVED},
-    }
-
+class MentorProfile(ApprovedProfile):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mentor_profile")
-    slug = models.SlugField(unique=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
-    headline = models.CharField(max_length=120)
-    bio = models.TextField()
     expertise = models.ManyToManyField(Expertise, related_name="mentors", blank=True)
     languages = models.ManyToManyField(Language, related_name="mentors", blank=True)
     hourly_rate_amount = models.PositiveIntegerField(help_text="Minor units of `currency` per hour.")
@@ -77,24 +61,12 @@ class MentorProfile(TimeStampedModel):
     session_lengths = models.JSONField(
         default=list, validators=[_validate_lengths], help_text="Minutes, e.g. [30, 60]."
     )
-    meeting_url = models.URLField(
-        blank=True, help_text="Where sessions are held (a video room); sent with each booking."
-    )
-    approved_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["user__full_name", "pk"]
+    class Meta(ApprovedProfile.Meta):
         permissions = [("approve_mentor", "Can approve and deactivate mentors")]
         constraints = [
             models.CheckConstraint(condition=models.Q(hourly_rate_amount__gt=0), name="mentor_rate_positive"),
         ]
-
-    def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.email
-
-    @property
-    def is_listed(self) -> bool:
-        return self.status == self.Status.APPROVED
 
 
 def new_booking_number() -> str:

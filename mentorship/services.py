@@ -11,12 +11,11 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from innerwork.core.audit import staff_action_record
 from innerwork.core.errors import Refused
 from innerwork.core.money import format_money
-from innerwork.core.status import status_move
+from innerwork.core.status import approved_profile_set_status
 from mentorship.models import MentorProfile
 
 APPROVE_PERMISSION = "mentorship.approve_mentor"
@@ -63,10 +62,7 @@ def mentor_set_status(*, mentor: MentorProfile, status: str, actor=None, reason:
     innerwork.core.status.StatusTransitionError for a move the map refuses. Call it with the profile
     row locked when two people may decide at once.
     """
-    changes = {}
-    if status == MentorProfile.Status.APPROVED and mentor.approved_at is None:
-        changes["approved_at"] = timezone.now()
-    return status_move(mentor, status, changes=changes, actor=actor, reason=reason)
+    return approved_profile_set_status(mentor, status, actor=actor, reason=reason)
 
 
 def _check_staff(actor) -> None:

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('bio', models.TextField()),
                 ('photo', models.ImageField(blank=True, help_text='Square; initials are shown without one.', upload_to='coaches/')),
                 ('languages', models.JSONField(blank=True, default=list, help_text='ISO 639-1 codes, e.g. ["en", "es"].', validators=[coaching.models._validate_languages])),
-                ('meeting_url', models.URLField(blank=True, help_text='Where sessions are held (a video room).')),
+                ('meeting_url', models.URLField(blank=True, help_text='Where sessions are held (a video room); sent with each booking.')),
                 ('approved_at', models.DateTimeField(blank=True, null=True)),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='coach_profile', to=settings.AUTH_USER_MODEL)),
                 ('specialties', models.ManyToManyField(blank=True, related_name='coaches', to='coaching.specialty')),

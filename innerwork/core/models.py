@@ -11,6 +11,45 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class ApprovedProfile(TimeStampedModel):
+    """What a person offers others (a mentor's, a coach's profile): listed once staff approve it.
+
+    Subclasses add `user` (a one-to-one with their own related name) and what they sell. Status moves
+    go through each app's door (mentor_set_status, coach_set_status), which checks TRANSITIONS.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        DEACTIVATED = "deactivated", "Deactivated"
+
+    TRANSITIONS = {
+        Status.PENDING: {Status.APPROVED, Status.DEACTIVATED},
+        Status.APPROVED: {Status.DEACTIVATED},
+        Status.DEACTIVATED: {Status.APPROVED},
+    }
+
+    slug = models.SlugField(unique=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
+    headline = models.CharField(max_length=120)
+    bio = models.TextField()
+    meeting_url = models.URLField(
+        blank=True, help_text="Where sessions are held (a video room); sent with each booking."
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["user__full_name", "pk"]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.email
+
+    @property
+    def is_listed(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
 class OutboxEmail(TimeStampedModel):
     """One transactional e-mail, written in the same transaction as the change that caused it.
 

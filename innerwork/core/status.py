@@ -94,3 +94,12 @@ def status_move(
     for name, value in values.items():
         setattr(instance, name, value)
     return True
+
+
+def approved_profile_set_status(profile, status: str, *, actor=None, reason: str = "") -> bool:
+    """The door of an ApprovedProfile's status (a mentor's, a coach's): APPROVED stamps `approved_at` the first
+    time. Each app's own door (mentor_set_status, coach_set_status) calls it; lock the row first."""
+    changes = {}
+    if status == profile.Status.APPROVED and profile.approved_at is None:
+        changes["approved_at"] = timezone.now()
+    return status_move(profile, status, changes=changes, actor=actor, reason=reason)
