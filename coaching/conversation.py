@@ -301,11 +301,11 @@ def proposal_accept(*, proposal: Proposal, student, now: datetime | None = None)
         if inquiry.coach.status != CoachProfile.Status.APPROVED:
             raise ConversationError(COACH_UNAVAILABLE)
         terms = locked.terms()
+        # Created in its first status (the model's default, pending_payment): status.py's door moves it on.
         contract = Contract.objects.create(
             proposal=locked,
             coach=inquiry.coach,
             student=student,
-            status=Contract.Status.PENDING_PAYMENT,
             accepted_terms=terms,
             accepted_at=now,
             **terms,
