@@ -80,6 +80,9 @@ class CoachProfile(TimeStampedModel):
         Status.DEACTIVATED: {Status.APPROVED},
     }
 
+    # Who may use the coach area: approved, or waiting for approval (to set up their page and hours).
+    AREA_STATUSES = (Status.APPROVED, Status.PENDING)
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="coach_profile")
     slug = models.SlugField(unique=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -103,6 +106,11 @@ class CoachProfile(TimeStampedModel):
     @property
     def is_listed(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def has_area(self) -> bool:
+        """Whether the person may use the coach area (approved, or waiting for approval): the header links to it."""
+        return self.status in self.AREA_STATUSES
 
     @property
     def language_names(self) -> list[str]:

@@ -65,6 +65,9 @@ class MentorProfile(TimeStampedModel):
         Status.DEACTIVATED: {Status.APPROVED},
     }
 
+    # Who may use the mentor area: approved, or waiting for approval (to set up their page and hours).
+    AREA_STATUSES = (Status.APPROVED, Status.PENDING)
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mentor_profile")
     slug = models.SlugField(unique=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -95,6 +98,11 @@ class MentorProfile(TimeStampedModel):
     @property
     def is_listed(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def has_area(self) -> bool:
+        """Whether the person may use the mentor area (approved, or waiting for approval): the header links to it."""
+        return self.status in self.AREA_STATUSES
 
 
 def new_booking_number() -> str:
