@@ -301,6 +301,7 @@ def proposal_accept(*, proposal: Proposal, student, now: datetime | None = None)
         if inquiry.coach.status != CoachProfile.Status.APPROVED:
             raise ConversationError(COACH_UNAVAILABLE)
         terms = locked.terms()
+        # Created in its first status (the model's default, pending_payment): status.py's door moves it on.
         contract = Contract.objects.create(
             proposal=locked,
             coach=inquiry.coach,

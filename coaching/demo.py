@@ -1,4 +1,4 @@
-"""Coaching's part of `manage.py seed_demo` (found by innerwork.core.demo_seeding): coaches and a proposal.
+"""Coaching's part of `manage.py seed_demo` (found by innerwork.core.demo_seeding): coaches, a proposal, a contract.
 
 Three approved coaches with specialties, languages and example packages; one of them is the demo
 mentor (Ana Ruiz, seeded by mentorship first), so her one calendar serves both. The demo learner has
@@ -7,7 +7,8 @@ Coaches who do not mentor get weekly hours in their own zone (Monday to Thursday
 Idempotent: coaches, specialties and packages are synced by natural key; the thread is history,
 written once; a proposal is written again only when the learner has no open or accepted one (the
 last one expired), so the demo always has something to accept. Rows are written directly (no
-e-mails are queued for demo history). The contract already under way is the contract app's part.
+e-mails are queued for demo history). The learner's contract already under way with Kwame Mensah, paid
+at the Stripe emulator with sessions used and one ahead, is coaching/demo_contract.py's part.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.contrib.auth import get_user_model
 
 from coaching.coaches import coach_approve
 from coaching.conversation import AUTO_PROPOSAL_SENT
+from coaching.demo_contract import seed_contract
 from coaching.models import CoachProfile, Inquiry, Message, PackageOffer, Proposal, Specialty
 from coaching.status import proposal_set_status
 from innerwork.core.demo_seeding import DemoSeed
@@ -26,6 +28,7 @@ from innerwork.scheduling.models import Calendar, WeeklyRule
 
 COACH_PASSWORD = "innerwork-coach"  # noqa: S105 - published in the README on purpose
 COACH_LOGIN = "coach@innerwork.test"
+CONTRACT_COACH = "kwame.mensah@innerwork.test"  # the learner's contract under way is with him
 ALSO_A_MENTOR = "mentor@innerwork.test"  # mentorship's demo mentor: she coaches too
 
 SPECIALTIES = {
@@ -75,7 +78,7 @@ COACHES = (
         (("A quarter of leadership", 8, 60, 12, 128000),),
     ),
     CoachSpec(
-        "kwame.mensah@innerwork.test",
+        CONTRACT_COACH,
         "Kwame Mensah",
         "Europe/London",
         "kwame-mensah",
@@ -114,7 +117,9 @@ def seed(*, demo: DemoSeed) -> None:
     coaches = [_coach(demo, spec, specialties) for spec in COACHES]
     coaches = [coach for coach in coaches if coach is not None]
     _learner_proposal(demo, coaches[0])
-    demo.notes.append(f"coaches: {COACH_LOGIN} / {COACH_PASSWORD} (and kwame.mensah@innerwork.test, same password)")
+    [contract_coach] = [coach for coach in coaches if coach.user.email == CONTRACT_COACH]
+    seed_contract(demo=demo, coach=contract_coach, coaching_days=COACHING_DAYS)
+    demo.notes.append(f"coaches: {COACH_LOGIN} / {COACH_PASSWORD} (and {CONTRACT_COACH}, same password)")
 
 
 def _coach(demo: DemoSeed, spec: CoachSpec, specialties: dict) -> CoachProfile | None:

@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from coaching.models import CoachProfile, Contract, Inquiry, Message, Proposal, Specialty
 
-COACH_AREA_STATUSES = (CoachProfile.Status.APPROVED, CoachProfile.Status.PENDING)
+COACH_AREA_STATUSES = CoachProfile.AREA_STATUSES
 
 
 def coaches_listed(*, specialty: str = "", language: str = "") -> QuerySet[CoachProfile]:

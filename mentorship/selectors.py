@@ -121,7 +121,7 @@ def booking_for_viewer(*, user, number: str) -> Booking:
 
 # --- The mentor's own area --------------------------------------------------------------------------------------
 
-MENTOR_AREA_STATUSES = (MentorProfile.Status.APPROVED, MentorProfile.Status.PENDING)
+MENTOR_AREA_STATUSES = MentorProfile.AREA_STATUSES
 
 
 def mentor_profile_for_area(*, user) -> MentorProfile | None:

@@ -28,6 +28,9 @@ class ApprovedProfile(TimeStampedModel):
         Status.APPROVED: {Status.DEACTIVATED},
         Status.DEACTIVATED: {Status.APPROVED},
     }
+    # Who may use their area (the mentor area, the coach area): approved, or waiting for approval (to set
+    # up their page and hours). The header links to it (innerwork.core.context_processors.work_areas).
+    AREA_STATUSES = (Status.APPROVED, Status.PENDING)
 
     slug = models.SlugField(unique=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -48,6 +51,10 @@ class ApprovedProfile(TimeStampedModel):
     @property
     def is_listed(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def has_area(self) -> bool:
+        return self.status in self.AREA_STATUSES
 
 
 class OutboxEmail(TimeStampedModel):

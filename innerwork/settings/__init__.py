@@ -90,7 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "innerwork.core.context_processors.site",
                 "commerce.context_processors.cart_summary",
-                "mentorship.context_processors.mentor_nav",
+                "innerwork.core.context_processors.work_areas",
             ],
         },
     },

@@ -120,6 +120,7 @@ CREATION_PATHS = {
     ("courses/management/commands/seed_demo.py", "_learner_journey"),  # Enrollment demo data, with its events
     ("mentorship/demo.py", "_past_session"),  # a past demo appointment, created held (its first status) then moved
     ("mentorship/demo.py", "_recorded_order"),  # a past demo session's order, recorded paid (no Stripe payment)
+    ("coaching/demo_contract.py", "_used_session"),  # a past demo coaching appointment, created held then moved
 }
 
 
