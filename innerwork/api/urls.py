@@ -15,5 +15,5 @@ urlpatterns = [
     path("bookings/", include("mentorship.api_bookings_urls")),
     path("", include("commerce.api_urls")),
     # Last: any other /api/v1/ path is a 404 in the API's error shape, not the site's HTML page.
-    re_path(r"^.*$", api.UnknownUrlApi.as_view(), name="unknown"),
+    re_path(r"^[\s\S]*$", api.UnknownUrlApi.as_view(), name="unknown"),  # any character, newlines too
 ]
