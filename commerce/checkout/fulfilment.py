@@ -137,8 +137,8 @@ def _fulfil(order: Order) -> None:
         invoice_issue(order=order)
     if order_effect_once(order=order, key="email:confirmation"):
         notify_order_paid(order=order)
-    if order_effect_once(order=order, key="partner:order.paid"):
-        order_partner_event(order=order, type="order.paid", key=f"order.paid:{order.pk}")
+    # Once per order by the event's own key (partner_event_emit), so no effect row of its own.
+    order_partner_event(order=order, type="order.paid", key=f"order.paid:{order.pk}")
 
 
 def _refund_refused_line(order: Order, line, *, reason: str) -> None:
