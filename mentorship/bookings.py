@@ -21,6 +21,7 @@ from commerce.exceptions import RefundError
 from commerce.models import Order
 from commerce.orders import order_line_for_item
 from commerce.refunds import refund_quote, refund_start, refundable_by_line
+from innerwork.api.events import partner_event_for_user
 from innerwork.core.audit import staff_action_record
 from innerwork.core.errors import Refused
 from innerwork.core.money import format_money
@@ -78,6 +79,27 @@ def booking_event_add(*, booking: Booking, type: str, message: str, data: dict |
     )
 
 
+# The moves a partner hears of (its customer's booking), by the event type named for each.
+PARTNER_EVENTS = {Booking.Status.CONFIRMED: "booking.confirmed", Booking.Status.CANCELED: "booking.canceled"}
+
+
+def booking_partner_data(booking: Booking) -> dict:
+    """The booking as partners see it in events (the same fields as the API's Booking object)."""
+    appointment = booking.appointment
+    return {
+        "object": "booking",
+        "number": booking.number,
+        "status": booking.status,
+        "mentor": booking.mentor.slug,
+        "start": appointment.start_at if appointment else None,
+        "end": appointment.end_at if appointment else None,
+        "length": booking.minutes,
+        "amount": booking.price_amount,
+        "currency": booking.currency,
+        "topic": booking.topic,
+    }
+
+
 def booking_set_status(
     *, booking: Booking, status: str, message: str = "", actor=None, data: dict | None = None, changes=None
 ) -> bool:
@@ -85,12 +107,20 @@ def booking_set_status(
 
     The one writer of Booking.status (through innerwork.core.status.status_move, which also keeps a
     StatusChange). Raises StatusTransitionError for a move the map refuses. Call it with the booking
-    row locked.
+    row locked. A move to confirmed or canceled is told to the partner owning the customer, if any,
+    in the same transaction (once per booking and status).
     """
     status_move(booking, status, changes=changes, actor=actor, reason=message)
     booking_event_add(
         booking=booking, type=str(status), message=message or STATUS_MESSAGES[status], data=data, actor=actor
     )
+    if status in PARTNER_EVENTS:
+        partner_event_for_user(
+            user=booking.customer,
+            type=PARTNER_EVENTS[status],
+            data=booking_partner_data(booking),
+            key=f"{PARTNER_EVENTS[status]}:{booking.pk}",
+        )
     return True
 
 
@@ -245,6 +275,12 @@ def booking_reschedule(*, booking: Booking, start_at: datetime, actor, now: date
             message="The session was moved to another time.",
             data={"from": was.isoformat(), "to": start_at.isoformat(), "sequence": appointment.ics_sequence},
             actor=actor,
+        )
+        partner_event_for_user(
+            user=booking.customer,
+            type="booking.rescheduled",
+            data={**booking_partner_data(booking), "previous_start": was},
+            key=f"booking.rescheduled:{booking.pk}:{booking.reschedule_count}",
         )
         notify_booking_rescheduled(booking=booking)
     return booking

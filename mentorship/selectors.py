@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from commerce.orders import net_paid_for_items
 from innerwork.scheduling.selectors import (
@@ -267,3 +267,19 @@ def calendar_preview(*, mentor: MentorProfile, zone: ZoneInfo, now: datetime, da
     minutes = preview_length(mentor=mentor)
     preview = calendar_preview_days(host=mentor.user_id, minutes=minutes, zone=zone, now=now, days=days)
     return [SlotDay(day=entry.day, slots=entry.slots) for entry in preview]
+
+
+def bookings_for_partner(*, partner, customer=None) -> QuerySet[Booking]:
+    """The bookings of `partner`'s customers (one customer's when given), mentor and time joined in.
+
+    A partner sees a booking because it owns its customer (api.PartnerCustomer), never otherwise:
+    another partner's booking is simply not in this queryset (the API answers 404).
+    """
+    bookings = (
+        Booking.objects.select_related("mentor__user", "customer", "appointment")
+        .filter(customer__partner_links__partner=partner)
+        .annotate(customer_public_id=F("customer__partner_links__public_id"))  # the filter's join: this partner's
+    )
+    if customer is not None:
+        bookings = bookings.filter(customer=customer)
+    return bookings

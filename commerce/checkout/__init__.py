@@ -21,6 +21,7 @@ from commerce.checkout.services import (
     CheckoutStart,
     order_checkout,
     order_create_for_item,
+    order_create_for_items,
     order_create_from_cart,
     orders_expire_abandoned,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "order_checkout",
     "order_complete_free",
     "order_create_for_item",
+    "order_create_for_items",
     "order_create_from_cart",
     "order_expire_from_session",
     "order_for_session",

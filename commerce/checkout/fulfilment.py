@@ -25,6 +25,7 @@ from commerce.documents.services import invoice_issue
 from commerce.exceptions import CouponError, PaymentProviderError
 from commerce.models import Cart, CartItem, CheckoutSession, Order
 from commerce.orders.notifications import notify_line_not_fulfilled, notify_order_paid, notify_payment_failed
+from commerce.orders.partner_events import order_partner_event
 from commerce.orders.selectors import order_for_item_session
 from commerce.orders.services import (
     checkout_session_record,
@@ -136,6 +137,8 @@ def _fulfil(order: Order) -> None:
         invoice_issue(order=order)
     if order_effect_once(order=order, key="email:confirmation"):
         notify_order_paid(order=order)
+    # Once per order by the event's own key (partner_event_emit), so no effect row of its own.
+    order_partner_event(order=order, type="order.paid", key=f"order.paid:{order.pk}")
 
 
 def _refund_refused_line(order: Order, line, *, reason: str) -> None:

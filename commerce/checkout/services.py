@@ -184,6 +184,24 @@ def order_create_for_item(*, user, kind: str, ref: str, coupon_code: str = "") -
     return _order_place(user=user, quote=quote, origin=Order.Origin.ITEM)
 
 
+def order_create_for_items(*, user, items: list[tuple[str, str]]) -> Order:
+    """A pending order for several items bought together outside the cart (a partner's list of courses).
+
+    As `order_create_for_item`, for a list of (kind, ref): priced by their kinds for `user` now, held
+    in one transaction, and an identical waiting order is returned instead of a second one. One item
+    that cannot be bought refuses the whole order (NotPurchasable naming it). The cart is left alone.
+    """
+    if len(items) == 1:
+        return order_create_for_item(user=user, kind=items[0][0], ref=items[0][1])
+    quote = quote_items(items=[(kind, str(ref)) for kind, ref in items], user=user)
+    if quote.unavailable:
+        raise NotPurchasable(quote.unavailable[0].message)
+    existing = _matching_unpaid_order(user=user, quote=quote, origin=Order.Origin.ITEM)
+    if existing is not None:
+        return existing
+    return _order_place(user=user, quote=quote, origin=Order.Origin.ITEM)
+
+
 def _waiting_item_order(*, user, kind: str, ref: str, coupon_code: str) -> Order | None:
     """The customer's order for this one item still waiting for payment (asked for again: a double click)."""
     return (

@@ -13,6 +13,7 @@ from commerce.orders.selectors import (
     order_line_for_item,
     order_lines_for_item,
     order_lines_with_access,
+    orders_for_partner,
     orders_for_user,
     payments_for_user,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "order_lines_for_item",
     "order_lines_with_access",
     "order_set_status",
+    "orders_for_partner",
     "orders_for_user",
     "payments_for_user",
 ]

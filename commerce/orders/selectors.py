@@ -119,3 +119,20 @@ def order_lines_for_item(*, kind: str, ref: str) -> QuerySet[OrderLine]:
         .filter(kind=kind, ref=str(ref))
         .order_by("order__created_at", "pk")
     )
+
+
+def orders_for_partner(*, partner, user=None) -> QuerySet[Order]:
+    """The orders of `partner`'s customers (one customer's when `user` is given), lines prefetched.
+
+    Reached through the buyer's partner link (innerwork.api.PartnerCustomer, related name
+    `partner_links`): another partner's order is not in this queryset. Each order carries
+    `customer_public_id`, the partner's id for its buyer (the filter's own join, so this partner's).
+    """
+    orders = (
+        Order.objects.filter(user__partner_links__partner=partner)
+        .annotate(customer_public_id=F("user__partner_links__public_id"))
+        .prefetch_related("lines")
+    )
+    if user is not None:
+        orders = orders.filter(user=user)
+    return orders

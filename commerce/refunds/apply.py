@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from commerce.models import Order, OrderLine, Refund, RefundLine
 from commerce.orders.notifications import notify_refunded, notify_staff_refund_failed
+from commerce.orders.partner_events import order_partner_event
 from commerce.orders.services import order_effect_once, order_event_add, order_flag, order_set_status
 from commerce.refunds.status import refund_set_status
 from commerce.registry import get_kind
@@ -121,6 +122,12 @@ def refund_apply(*, order: Order, refund: Refund) -> None:
 
     credit_note = credit_note_issue(refund=refund) if order.amount_paid else None
     notify_refunded(refund=refund, credit_note=credit_note)
+    order_partner_event(
+        order=order,
+        type="order.refunded",
+        key=f"order.refunded:{refund.pk}",
+        extra={"refund": {"amount": refund.amount, "currency": refund.currency, "reason": refund.reason}},
+    )
 
 
 def _step_back_status(order: Order) -> None:

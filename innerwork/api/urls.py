@@ -12,6 +12,8 @@ urlpatterns = [
     path("customers/<str:customer_id>/", api.CustomerDetailApi.as_view(), name="customer-detail"),
     path("courses/", include("courses.api_urls")),
     path("mentors/", include("mentorship.api_urls")),
+    path("bookings/", include("mentorship.api_bookings_urls")),
+    path("", include("commerce.api_urls")),
     # Last: any other /api/v1/ path is a 404 in the API's error shape, not the site's HTML page.
-    re_path(r"^.*$", api.UnknownUrlApi.as_view(), name="unknown"),
+    re_path(r"^[\s\S]*$", api.UnknownUrlApi.as_view(), name="unknown"),  # any character, newlines too
 ]
