@@ -424,3 +424,33 @@ def test_contract_events_reach_every_partner_of_the_student_once_and_no_one_else
             ("contract.ended", contract.number, "canceled"),
         ]
     assert not PartnerEvent.objects.filter(data__number=stranger.number).exists()
+
+
+# --- Free slots ----------------------------------------------------------------------------------------------
+
+SLOT_CASES = [
+    # (case, contract maker, query, status, code or None)
+    ("an active contract", contract_active, {"from": "{d1}", "to": "{d2}"}, 200, None),
+    ("waiting for payment: what a payment now would open", contract_waiting, {"from": "{d1}"}, 200, None),
+    ("an ended contract", _ended, {}, 409, "contract_not_active"),
+    ("`to` before `from`", contract_active, {"from": "{d2}", "to": "{d1}"}, 400, "parameter_invalid"),
+    ("more than 62 days", contract_active, {"from": "{d1}", "to": "{d90}"}, 400, "parameter_invalid"),
+    ("a naive time", contract_active, {"from": "{d1}T09:00:00"}, 400, "parameter_invalid"),
+]
+
+
+@pytest.mark.parametrize(("case", "make", "query", "status", "code"), SLOT_CASES, ids=[c[0] for c in SLOT_CASES])
+def test_contract_slots(api, coach, student, customer, case, make, query, status, code):
+    contract = make(coach=coach, student=student)
+    days = {f"d{n}": day_at(n, 0).date().isoformat() for n in (1, 2, 90)}
+    response = api.get(f"{API}/contracts/{contract.number}/slots/", {k: v.format(**days) for k, v in query.items()})
+    body = response.json()
+    assert response.status_code == status, body
+    if code:
+        assert body["error"]["code"] == code
+        return
+    # the coach is open every day: free starts of the contract's length, none before `from`
+    assert body["slots"]
+    assert all(slot["start"] >= days["d1"] for slot in body["slots"])
+    assert body["length"] == 60
+    assert body["time_zone"]
