@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from coaching.models import CoachingSession, CoachProfile, Contract, ContractEvent, Proposal
+from innerwork.api.events import partner_event_for_user
 from innerwork.core.status import approved_profile_set_status, status_move
 
 CONTRACT_STATUS_MESSAGES = {
@@ -45,6 +46,8 @@ def contract_set_status(
     """Move the contract to `status` if Contract.TRANSITIONS allows it, and put the move on its timeline.
 
     Raises StatusTransitionError for a move the map refuses. Call it with the contract row locked.
+    Activation and every end (completed, cancelled, refunded) are told to the partner the student is a
+    customer of (`contract.activated`, `contract.ended`), in the same transaction, once per contract.
     """
     status_move(contract, status, changes=changes, actor=actor, reason=message)
     contract_event_add(
@@ -54,7 +57,41 @@ def contract_set_status(
         data=data,
         actor=actor,
     )
+    partner_type = PARTNER_EVENTS.get(Contract.Status(status))
+    if partner_type:
+        partner_event_for_user(
+            user=contract.student,
+            type=partner_type,
+            data=contract_event_data(contract=contract),
+            key=f"{partner_type}:{contract.pk}",
+        )
     return True
+
+
+# What a partner hears of a contract's moves; `pending_payment` is the start, not news.
+PARTNER_EVENTS = {
+    Contract.Status.ACTIVE: "contract.activated",
+    Contract.Status.COMPLETED: "contract.ended",
+    Contract.Status.CANCELED: "contract.ended",
+    Contract.Status.REFUNDED: "contract.ended",
+}
+
+
+def contract_event_data(*, contract: Contract) -> dict:
+    """A contract as a partner event carries it (`GET /api/v1/contracts/{number}` has the rest)."""
+    return {
+        "object": "contract",
+        "number": contract.number,
+        "status": str(contract.status),
+        "coach": contract.coach.slug,
+        "sessions_count": contract.sessions_count,
+        "session_minutes": contract.session_minutes,
+        "amount": contract.price_amount,
+        "currency": contract.currency,
+        "activated_at": contract.activated_at,
+        "ends_at": contract.ends_at,
+        "ended_at": contract.ended_at,
+    }
 
 
 def session_set_status(*, session: CoachingSession, status: str, actor=None, reason: str = "", changes=None) -> bool:

@@ -1,11 +1,17 @@
-"""Partner API for the course catalogue: one view per operation, filtered like the public catalogue."""
+"""Partner API for the course catalogue (filtered like the public catalogue) and for the enrollments of a
+partner's customers with their progress (scope `orders:read`; another partner's is a 404). One view per operation."""
 
+from datetime import UTC
+
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
 
 from courses.markdown import render_markdown
-from courses.models import Category, Course
+from courses.models import Category, Certificate, Course, Enrollment, LessonProgress
 from courses.selectors.catalogue import (
     PRICE_CHOICES,
     SEARCH_MAX_LENGTH,
@@ -15,10 +21,17 @@ from courses.selectors.catalogue import (
     course_catalogue,
     course_get_for_page,
 )
+from courses.selectors.learning import progress_percent
+from innerwork.api.authentication import request_partner
+from innerwork.api.models import Partner, PartnerCustomer
+from innerwork.api.pagination import NumericCursorPagination
+from innerwork.api.selectors import partner_customer_get
 from innerwork.core.money import format_money
 
 UNKNOWN_CATEGORY = "No category has this slug."
 COURSE_NOT_FOUND = "No published course has this slug."
+
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 TAGS = ["Courses"]
 
@@ -172,3 +185,126 @@ class CourseDetailApi(generics.RetrieveAPIView):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+
+# --- Enrollments of a partner's customers -------------------------------------------------------------------
+
+ENROLLMENT_NOT_FOUND = "You have no customer with an enrollment of this id."
+CUSTOMER_NOT_FOUND = "You have no customer with this id."
+ENROLLMENT_TAGS = ["Enrollments"]
+
+
+def partner_enrollments(*, partner: Partner, customer: PartnerCustomer | None = None) -> QuerySet[Enrollment]:
+    """Enrollments of the partner's customers (or one customer's), any status, each with `customer_id` (the
+    partner's id for the learner) and its progress (`lessons_total`, `lessons_done`) computed in the query."""
+    done = (
+        LessonProgress.objects.filter(enrollment=OuterRef("pk"), lesson__module__course=OuterRef("course"))
+        .order_by()
+        .values("enrollment")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    customer_id = PartnerCustomer.objects.filter(partner=partner, user=OuterRef("user")).values("public_id")[:1]
+    enrollments = (
+        Enrollment.objects.annotate(customer_id=Subquery(customer_id))
+        .filter(customer_id__isnull=False)
+        .annotate(
+            lessons_total=F("course__lessons_count"),
+            lessons_done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
+        )
+        .select_related("course", "certificate")
+    )
+    return enrollments.filter(user_id=customer.user_id) if customer is not None else enrollments
+
+
+@extend_schema_serializer(component_name="EnrollmentProgress")
+class ProgressSerializer(serializers.Serializer):
+    lessons_total = serializers.IntegerField()
+    lessons_done = serializers.IntegerField()
+    percent = serializers.SerializerMethodField(help_text="Whole percent, rounded down: 100 means every lesson.")
+    last_activity_at = serializers.DateTimeField(default_timezone=UTC, format=UTC_FORMAT, allow_null=True)
+
+    def get_percent(self, enrollment: Enrollment) -> int:
+        return progress_percent(done=enrollment.lessons_done, total=enrollment.lessons_total)
+
+
+@extend_schema_serializer(component_name="Enrollment")
+class EnrollmentSerializer(serializers.Serializer):
+    """A customer's access to a course, with their progress through it."""
+
+    @extend_schema_serializer(component_name="EnrollmentCourse")
+    class CourseRefSerializer(serializers.Serializer):
+        slug = serializers.SlugField()
+        title = serializers.CharField()
+
+    id = serializers.IntegerField()
+    object = serializers.SerializerMethodField()
+    customer = serializers.CharField(source="customer_id", help_text="Your customer's id (cus_…).")
+    course = CourseRefSerializer()
+    status = serializers.ChoiceField(choices=Enrollment.Status.choices)
+    type = serializers.ChoiceField(choices=Enrollment.Type.choices)
+    progress = ProgressSerializer(source="*")
+    certificate_code = serializers.SerializerMethodField(help_text="Set once every lesson is done, while valid.")
+    created_at = serializers.DateTimeField(default_timezone=UTC, format=UTC_FORMAT)
+    completed_at = serializers.DateTimeField(default_timezone=UTC, format=UTC_FORMAT, allow_null=True)
+
+    def get_object(self, enrollment: Enrollment) -> str:
+        return "enrollment"
+
+    def get_certificate_code(self, enrollment: Enrollment) -> str | None:
+        try:
+            certificate = enrollment.certificate
+        except Certificate.DoesNotExist:
+            return None
+        return str(certificate.code) if certificate.is_valid else None
+
+
+class EnrollmentListApi(generics.GenericAPIView):
+    """A customer's enrollments, newest first."""
+
+    required_scopes = ("orders:read",)
+    pagination_class = NumericCursorPagination
+    cursor_field = "pk"
+    serializer_class = EnrollmentSerializer
+
+    class FilterSerializer(serializers.Serializer):
+        customer = serializers.CharField(max_length=64, help_text="Your customer's id (cus_…).")
+
+    @extend_schema(
+        operation_id="enrollments_list",
+        summary="List a customer's enrollments",
+        tags=ENROLLMENT_TAGS,
+        parameters=[FilterSerializer],
+        responses={
+            200: EnrollmentSerializer(many=True),
+            400: OpenApiResponse(description="No `customer`, or not one of yours; the body names the parameter."),
+        },
+    )
+    def get(self, request):
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        partner = request_partner(request)
+        try:
+            customer = partner_customer_get(partner=partner, public_id=params.validated_data["customer"])
+        except PartnerCustomer.DoesNotExist:
+            raise serializers.ValidationError({"customer": [CUSTOMER_NOT_FOUND]}) from None
+        page = self.paginate_queryset(partner_enrollments(partner=partner, customer=customer))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class EnrollmentDetailApi(generics.GenericAPIView):
+    required_scopes = ("orders:read",)
+    serializer_class = EnrollmentSerializer
+
+    @extend_schema(
+        operation_id="enrollments_retrieve",
+        summary="Get an enrollment with its progress",
+        tags=ENROLLMENT_TAGS,
+        responses={200: EnrollmentSerializer, 404: OpenApiResponse(description=ENROLLMENT_NOT_FOUND)},
+    )
+    def get(self, request, enrollment_id: int):
+        try:
+            enrollment = partner_enrollments(partner=request_partner(request)).get(pk=enrollment_id)
+        except Enrollment.DoesNotExist:
+            raise NotFound(ENROLLMENT_NOT_FOUND) from None
+        return Response(self.get_serializer(enrollment).data)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from courses.models import Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress
 from innerwork.accounts.models import User
+from innerwork.api.events import partner_event_for_user
 from innerwork.core import page_cache
 
 ENROLLMENT_TRANSITION_NOT_ALLOWED = "An enrollment cannot go from {from_status} to {to_status}."
@@ -52,6 +53,19 @@ def _sync(target: Enrollment, source: Enrollment) -> Enrollment:
     return target
 
 
+def enrollment_event_data(*, enrollment: Enrollment) -> dict:
+    """An enrollment as a partner event carries it (`GET /api/v1/enrollments/{id}` adds the progress)."""
+    return {
+        "object": "enrollment",
+        "id": enrollment.pk,
+        "course": enrollment.course.slug,
+        "status": str(enrollment.status),
+        "type": str(enrollment.type),
+        "created_at": enrollment.created_at,
+        "completed_at": enrollment.completed_at,
+    }
+
+
 def enrollment_set_status(
     *, enrollment: Enrollment, status: str, actor: User | None = None, reason: str = ""
 ) -> Enrollment:
@@ -78,9 +92,17 @@ def enrollment_set_status(
         locked.status_reason = reason[:255]
         locked.completed_at = timezone.now() if status == Enrollment.Status.COMPLETED else None
         locked.save(update_fields=["status", "status_reason", "completed_at", "updated_at"])
-        EnrollmentEvent.objects.create(
+        record = EnrollmentEvent.objects.create(
             enrollment=locked, from_status=from_status, to_status=status, reason=reason[:255], actor=actor
         )
+        if status == Enrollment.Status.COMPLETED:
+            # Keyed by this move, so a course completed again after a refund and a new purchase is news again.
+            partner_event_for_user(
+                user=locked.user,
+                type="enrollment.completed",
+                data=enrollment_event_data(enrollment=locked),
+                key=f"enrollment.completed:{record.pk}",
+            )
         if status in _INVALIDATES_CERTIFICATE:
             Certificate.objects.filter(enrollment=locked).update(is_valid=False)
     return _sync(enrollment, locked)
@@ -116,6 +138,12 @@ def enrollment_create(
         else:
             EnrollmentEvent.objects.create(
                 enrollment=enrollment, from_status="", to_status=enrollment.status, reason=reason[:255], actor=actor
+            )
+            partner_event_for_user(
+                user=user,
+                type="enrollment.created",
+                data=enrollment_event_data(enrollment=enrollment),
+                key=f"enrollment.created:{enrollment.pk}",
             )
             return enrollment
 

@@ -32,7 +32,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 class _Params(serializers.Serializer):
     limit = serializers.IntegerField(required=False, default=DEFAULT_LIMIT, min_value=1, max_value=MAX_LIMIT)
-    starting_after = serializers.RegexField(r"^[A-Za-z0-9_]+$", required=False, max_length=64)
+    starting_after = serializers.RegexField(r"^[A-Za-z0-9_-]+$", required=False, max_length=64)
 
 
 class CursorPagination(pagination.BasePagination):
@@ -82,6 +82,17 @@ class CursorPagination(pagination.BasePagination):
                 "required": False,
                 "in": "query",
                 "description": "The id of the last object of the previous page; this page starts after it.",
-                "schema": {"type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9_]+$"},
+                "schema": {"type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9_-]+$"},
             },
         ]
+
+
+class NumericCursorPagination(CursorPagination):
+    """CursorPagination over a numeric id (`cursor_field = "pk"`): a `starting_after` that is not a number is
+    the same 400 as an unknown one, not a database error."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        after = request.query_params.get("starting_after")
+        if after is not None and not (after.isascii() and after.isdigit() and len(after) <= 18):
+            raise serializers.ValidationError({"starting_after": [UNKNOWN_CURSOR]})
+        return super().paginate_queryset(queryset, request, view)

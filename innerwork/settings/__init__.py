@@ -244,6 +244,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several objects have a `status`: each its own enum, named after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStatusEnum": "coaching.models.Proposal.Status",
+        "ContractStatusEnum": "coaching.models.Contract.Status",
+        "CoachingSessionStatusEnum": "coaching.models.CoachingSession.Status",
+        "EnrollmentStatusEnum": "courses.models.Enrollment.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "innerwork.api.schema.postprocess",

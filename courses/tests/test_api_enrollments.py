@@ -1,0 +1,129 @@
+"""The partner API's enrollments: a customer's courses with their progress, never another partner's; and the
+enrollment.created / enrollment.completed events the learning services emit to the learner's partners."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from courses.models import Enrollment, Lesson
+from courses.services import enrollment_create, enrollment_set_status, lesson_complete
+from courses.tests.factories import course_with_lessons
+from innerwork.accounts.tests.factories import UserFactory
+from innerwork.api.keys import SCOPES
+from innerwork.api.services import partner_customer_create_or_link
+from innerwork.api.tests.factories import PartnerFactory, key_for
+from innerwork.api.webhooks.models import PartnerEvent
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+def client_for(partner, *, scopes=tuple(SCOPES)) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key_for(partner, scopes=scopes)}")
+    return client
+
+
+def customer_of(partner, user):
+    return partner_customer_create_or_link(
+        partner=partner, email=user.email, external_id=f"ext-{user.pk}", full_name="", time_zone="UTC"
+    ).customer
+
+
+@pytest.fixture
+def partner():
+    return PartnerFactory()
+
+
+@pytest.fixture
+def learner():
+    return UserFactory(full_name="Lee Learner")
+
+
+@pytest.fixture
+def customer(partner, learner):
+    return customer_of(partner, learner)
+
+
+@pytest.fixture
+def enrollment(customer, learner):
+    """The learner in a 6-lesson course, 2 lessons done."""
+    course = course_with_lessons(slug="calm", modules=2, lessons_per_module=3)
+    enrollment = enrollment_create(user=learner, course=course, type=Enrollment.Type.PAID)
+    for lesson in Lesson.objects.filter(module__course=course).order_by("module__position", "position")[:2]:
+        lesson_complete(enrollment=enrollment, lesson=lesson)
+    return enrollment
+
+
+def test_a_customers_enrollments_with_their_progress(partner, customer, enrollment):
+    # given another learner's enrollment, who is not the partner's customer
+    enrollment_create(user=UserFactory(), course=enrollment.course, type=Enrollment.Type.PAID)
+
+    # when the partner lists its customer's enrollments and gets the one
+    api = client_for(partner, scopes=["orders:read"])
+    listed = api.get(f"{API}/enrollments/", {"customer": customer.public_id}).json()
+    detail = api.get(f"{API}/enrollments/{enrollment.pk}/").json()
+
+    # then only the customer's, with 2 of 6 lessons done
+    assert [item["id"] for item in listed["data"]] == [enrollment.pk]
+    assert listed["data"][0] == detail
+    assert detail["customer"] == customer.public_id
+    assert detail["course"] == {"slug": "calm", "title": enrollment.course.title}
+    assert (detail["status"], detail["certificate_code"]) == ("active", None)
+    assert {k: detail["progress"][k] for k in ("lessons_total", "lessons_done", "percent")} == {
+        "lessons_total": 6,
+        "lessons_done": 2,
+        "percent": 33,
+    }
+
+
+REFUSALS = [
+    # (case, who asks, path, status, code)
+    ("another partner's enrollment", "other", "/enrollments/{id}/", 404, "resource_missing"),
+    ("another partner's customer", "other", "/enrollments/?customer={customer}", 400, "parameter_invalid"),
+    ("no customer", "own", "/enrollments/", 400, "parameter_missing"),
+    ("an unknown id", "own", "/enrollments/999999999/", 404, "resource_missing"),
+    (
+        "a cursor that is not an id",
+        "own",
+        "/enrollments/?customer={customer}&starting_after=abc",
+        400,
+        "parameter_invalid",
+    ),
+    ("a key without orders:read", "no scope", "/enrollments/{id}/", 403, "scope_missing"),
+]
+
+
+@pytest.mark.parametrize(("case", "who", "path", "status", "code"), REFUSALS, ids=[c[0] for c in REFUSALS])
+def test_enrollment_refusals(partner, customer, enrollment, case, who, path, status, code):
+    clients = {
+        "own": lambda: client_for(partner),
+        "other": lambda: client_for(PartnerFactory()),
+        "no scope": lambda: client_for(partner, scopes=[s for s in SCOPES if s != "orders:read"]),
+    }
+    response = clients[who]().get(API + path.format(id=enrollment.pk, customer=customer.public_id))
+    assert (response.status_code, response.json()["error"]["code"]) == (status, code)
+
+
+def test_enrollment_events_reach_the_learners_partner_once_each(partner, customer, enrollment):
+    # when the learner finishes the course (and finishing again changes nothing)
+    for lesson in Lesson.objects.filter(module__course=enrollment.course):
+        lesson_complete(enrollment=enrollment, lesson=lesson)
+    enrollment_set_status(enrollment=enrollment, status=Enrollment.Status.COMPLETED)
+
+    # then the partner has one enrollment.created and one enrollment.completed, with the course named
+    events = PartnerEvent.objects.filter(partner=partner).order_by("pk")
+    assert [(e.type, e.data["id"], e.data["course"], e.data["status"]) for e in events] == [
+        ("enrollment.created", enrollment.pk, "calm", "active"),
+        ("enrollment.completed", enrollment.pk, "calm", "completed"),
+    ]
+
+
+def test_a_learner_no_partner_knows_emits_nothing(learner):
+    course = course_with_lessons(slug="quiet", modules=1, lessons_per_module=1)
+    enrollment = enrollment_create(user=UserFactory(), course=course, type=Enrollment.Type.FREE)
+    lesson_complete(enrollment=enrollment, lesson=Lesson.objects.get(module__course=course))
+    assert Enrollment.objects.get(pk=enrollment.pk).status == Enrollment.Status.COMPLETED
+    assert not PartnerEvent.objects.exists()
