@@ -142,7 +142,9 @@ def test_staff_create_a_fixed_coupon(staff_client):
         (
             {"applies_to_refs": "spaceship:1"},
             "applies_to_refs",
-            coupon_admin.ADMIN_UNKNOWN_KIND.format(kind="spaceship", known="coaching_contract, course, mentorship_session"),
+            coupon_admin.ADMIN_UNKNOWN_KIND.format(
+                kind="spaceship", known="coaching_contract, course, mentorship_session"
+            ),
         ),
     ],
 )
