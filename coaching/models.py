@@ -24,7 +24,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from innerwork.core.models import ApprovedProfile, TimeStampedModel
+from innerwork.core.models import ApprovedProfile, TimelineEvent, TimeStampedModel
 
 # Session lengths a coach may propose, in minutes.
 SESSION_LENGTHS = (30, 45, 60, 90, 120)
@@ -310,20 +310,10 @@ class Contract(Terms, TimeStampedModel):
         return f"{self.number} · {self.title}"
 
 
-class ContractEvent(models.Model):
+class ContractEvent(TimelineEvent):
     """One entry of a contract's timeline: a status move, a payment, a session, a note for staff."""
 
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="events")
-    type = models.CharField(max_length=40)
-    message = models.CharField(max_length=255)
-    data = models.JSONField(default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.contract}: {self.message}"

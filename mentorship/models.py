@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from innerwork.core.models import ApprovedProfile, TimeStampedModel
+from innerwork.core.models import ApprovedProfile, TimelineEvent, TimeStampedModel
 
 # Session lengths a mentor may offer, in minutes.
 SESSION_LENGTHS = (30, 45, 60, 90)
@@ -137,20 +137,10 @@ class Booking(TimeStampedModel):
         return self.number
 
 
-class BookingEvent(models.Model):
+class BookingEvent(TimelineEvent):
     """One entry of a booking's timeline: a status move, a reschedule, a note for staff."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
-    type = models.CharField(max_length=40)
-    message = models.CharField(max_length=255)
-    data = models.JSONField(default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.booking}: {self.message}"

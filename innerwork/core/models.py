@@ -57,6 +57,25 @@ class ApprovedProfile(TimeStampedModel):
         return self.status in self.AREA_STATUSES
 
 
+class TimelineEvent(models.Model):
+    """One entry of a record's timeline (a booking's, a contract's): a status move, a payment, a note.
+
+    Subclasses add the foreign key to their record (related_name "events") and `__str__`.
+    """
+
+    type = models.CharField(max_length=40)
+    message = models.CharField(max_length=255)
+    data = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+
 class OutboxEmail(TimeStampedModel):
     """One transactional e-mail, written in the same transaction as the change that caused it.
 
