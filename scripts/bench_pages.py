@@ -70,10 +70,12 @@ def prepare_database(database_url: str, env: dict, scale: int) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
-    print(f"Preparing {name}: migrate, seed_demo --scale {scale}, collectstatic ...", flush=True)
+    print(f"Preparing {name}: migrate, collectstatic, seed_demo --scale {scale} ...", flush=True)
     manage(env, "migrate", "--noinput")
-    manage(env, "seed_demo", "--scale", str(scale))
+    # Static files first: with DEBUG off the demo's paid orders render their invoices, which read the
+    # stylesheet through the static manifest.
     manage(env, "collectstatic", "--noinput")
+    manage(env, "seed_demo", "--scale", str(scale))
 
 
 LOOKUP = """
