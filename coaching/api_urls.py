@@ -1,6 +1,6 @@
-"""The coaching endpoints of /api/v1/, one list per collection (each included once in innerwork/api/urls.py)."""
+"""The coaching endpoints of /api/v1/ (included by innerwork/api/urls.py by name): coaches, proposals, contracts."""
 
-from django.urls import path
+from django.urls import include, path
 
 from coaching import api, api_contracts
 
@@ -21,4 +21,10 @@ contracts = [
     path("<str:number>/", api_contracts.ContractDetailApi.as_view(), name="contract-detail"),
     path("<str:number>/sessions/", api_contracts.ContractSessionsApi.as_view(), name="contract-sessions"),
     path("<str:number>/slots/", api_contracts.ContractSlotsApi.as_view(), name="contract-slots"),
+]
+
+urlpatterns = [
+    path("coaches/", include(coaches)),
+    path("proposals/", include(proposals)),
+    path("contracts/", include(contracts)),
 ]

@@ -1,8 +1,6 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from coaching import api_urls as coaching_api_urls
-from courses import api_urls as courses_api_urls
 from innerwork.api import api
 
 urlpatterns = [
@@ -16,10 +14,8 @@ urlpatterns = [
     path("mentors/", include("mentorship.api_urls")),
     path("bookings/", include("mentorship.api_bookings_urls")),
     path("", include("commerce.api_urls")),
-    path("coaches/", include(coaching_api_urls.coaches)),
-    path("proposals/", include(coaching_api_urls.proposals)),
-    path("contracts/", include(coaching_api_urls.contracts)),
-    path("enrollments/", include(courses_api_urls.enrollments)),
+    path("", include("coaching.api_urls")),
+    path("enrollments/", include("courses.api_enrollments_urls")),
     # Last: any other /api/v1/ path is a 404 in the API's error shape, not the site's HTML page.
     re_path(r"^[\s\S]*$", api.UnknownUrlApi.as_view(), name="unknown"),  # any character, newlines too
 ]
