@@ -297,6 +297,16 @@ ANSWER_ERRORS = {
 }
 
 
+def _answer(view, request, number: str, service) -> Response:
+    """The customer's answer to their proposal through `service` (accept, decline); the proposal as it now is."""
+    proposal = _proposal(request, number)
+    try:
+        service(proposal=proposal, student=proposal.student)
+    except ConversationError as exc:
+        raise _refusal(exc) from None
+    return Response(view.get_serializer(_proposal(request, number)).data)
+
+
 class ProposalAcceptApi(generics.GenericAPIView):
     """The customer accepts: the terms are frozen into a contract waiting for payment (`contract` in the answer).
 
@@ -315,12 +325,7 @@ class ProposalAcceptApi(generics.GenericAPIView):
     )
     @idempotent
     def post(self, request, number: str):
-        proposal = _proposal(request, number)
-        try:
-            proposal_accept(proposal=proposal, student=proposal.student)
-        except ConversationError as exc:
-            raise _refusal(exc) from None
-        return Response(self.get_serializer(_proposal(request, number)).data)
+        return _answer(self, request, number, proposal_accept)
 
 
 class ProposalDeclineApi(generics.GenericAPIView):
@@ -338,12 +343,7 @@ class ProposalDeclineApi(generics.GenericAPIView):
     )
     @idempotent
     def post(self, request, number: str):
-        proposal = _proposal(request, number)
-        try:
-            proposal_decline(proposal=proposal, student=proposal.student)
-        except ConversationError as exc:
-            raise _refusal(exc) from None
-        return Response(self.get_serializer(_proposal(request, number)).data)
+        return _answer(self, request, number, proposal_decline)
 
 
 # --- Checkout ----------------------------------------------------------------------------------------------
