@@ -1,8 +1,9 @@
-"""The coaching endpoints of /api/v1/ (included by innerwork/api/urls.py by name): coaches, proposals, contracts."""
+"""The coaching endpoints of /api/v1/ (included by innerwork/api/urls.py by name): coaches, proposals, contracts,
+and a contract's sessions."""
 
 from django.urls import include, path
 
-from coaching import api, api_contracts
+from coaching import api, api_contracts, api_sessions
 
 coaches = [
     path("", api.CoachListApi.as_view(), name="coach-list"),
@@ -21,6 +22,18 @@ contracts = [
     path("<str:number>/", api_contracts.ContractDetailApi.as_view(), name="contract-detail"),
     path("<str:number>/sessions/", api_contracts.ContractSessionsApi.as_view(), name="contract-sessions"),
     path("<str:number>/slots/", api_contracts.ContractSlotsApi.as_view(), name="contract-slots"),
+    path("<str:number>/cancel/", api_sessions.ContractCancelApi.as_view(), name="contract-cancel"),
+    path("<str:number>/sessions/<int:pk>/", api_sessions.ContractSessionDetailApi.as_view(), name="contract-session"),
+    path(
+        "<str:number>/sessions/<int:pk>/reschedule/",
+        api_sessions.ContractSessionRescheduleApi.as_view(),
+        name="contract-session-reschedule",
+    ),
+    path(
+        "<str:number>/sessions/<int:pk>/cancel/",
+        api_sessions.ContractSessionCancelApi.as_view(),
+        name="contract-session-cancel",
+    ),
 ]
 
 urlpatterns = [

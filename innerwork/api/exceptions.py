@@ -14,6 +14,10 @@ to match), `message` for a person, `param` the request field at fault (dotted fo
 | 404 | invalid_request_error | resource_missing |
 | 405, 406, 415 | invalid_request_error | method_not_allowed, not_acceptable, unsupported_media_type |
 | 409 | idempotency_error / invalid_request_error | idempotency_request_in_progress / resource_conflict |
+| 409 | invalid_request_error | a contract's session: session_not_scheduled, session_started, |
+|     |                       | reschedule_too_late, contract_not_active, slot_taken (with `alternatives`); |
+|     |                       | a contract: contract_not_cancelable |
+| 400 | invalid_request_error | after_contract_end (a session would end after its contract) |
 | 422 | idempotency_error | idempotency_key_reused |
 | 429 | rate_limit_error | rate_limited (with Retry-After) |
 | 500 | api_error | internal_error (a bug: logged, never expected) |
