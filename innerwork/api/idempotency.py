@@ -12,9 +12,11 @@ The rules, per API key (two keys of one partner never share Idempotency-Keys):
 
 - no `Idempotency-Key` header → 400 `idempotency_key_missing`; longer than 255 characters → 400;
 - the first request with a key runs; its answer (status and body, success or error) is stored;
-- the same key again with the same method, path and body (JSON compared by value, so key order and
-  spacing do not matter) → the stored answer again, with `Idempotent-Replayed: true`, and nothing runs;
-- the same key with another method, path or body → 422 `idempotency_key_reused`;
+- the same key again with the same method, path, query and body (JSON compared by value, so key order
+  and spacing do not matter; query parameters in any order) → the stored answer again, with
+  `Idempotent-Replayed: true`, and nothing runs;
+- the same key with another method, path, query or body → 422 `idempotency_key_reused` (so a
+  `?preview=true` answer is never replayed for the real request);
 - the same key while the first request still runs → 409 `idempotency_request_in_progress`;
 - a 5xx answer is not stored (the key is freed so the retry runs);
 - keys are kept IDEMPOTENCY_KEY_HOURS (24) from their first use; after that the key starts afresh;
@@ -36,6 +38,7 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -54,7 +57,7 @@ ABANDONED_AFTER = timedelta(minutes=5)
 
 KEY_MISSING = "POST requests need an Idempotency-Key header (a unique value per operation, e.g. a UUID)."
 KEY_INVALID = f"An Idempotency-Key is 1 to {MAX_KEY_LENGTH} printable ASCII characters."
-KEY_REUSED = "This Idempotency-Key was used with another request (method, path or body); use a new key."
+KEY_REUSED = "This Idempotency-Key was used with another request (method, path, query or body); use a new key."
 IN_PROGRESS = "A request with this Idempotency-Key is still running; retry when it has finished."
 
 
@@ -70,8 +73,15 @@ def _key_from(request) -> str:
     return key
 
 
+def request_target(request) -> str:
+    """The path and its query parameters in a canonical order: what a request asks of, for the fingerprint."""
+    if not request.GET:
+        return request.path
+    return f"{request.path}?{urlencode(sorted(request.GET.lists()), doseq=True)}"
+
+
 def request_fingerprint(*, method: str, path: str, body: bytes) -> str:
-    """SHA-256 of the method, the path and the body (a JSON body by value, anything else by its bytes)."""
+    """SHA-256 of the method, the path with its query and the body (JSON by value, anything else by its bytes)."""
     try:
         canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
     except ValueError:
@@ -147,7 +157,9 @@ def idempotent(handler):
     def wrapper(view, request, *args, **kwargs):
         try:
             key = _key_from(request)
-            fingerprint = request_fingerprint(method=request.method, path=request.path, body=request._request.body)
+            fingerprint = request_fingerprint(
+                method=request.method, path=request_target(request), body=request._request.body
+            )
             claim = idempotency_claim(
                 api_key=request.auth, key=key, fingerprint=fingerprint, method=request.method, path=request.path
             )

@@ -24,11 +24,12 @@ URL = reverse("api:customers")
 BODY = {"email": "ada@example.com", "external_id": "u-1", "name": "Ada", "time_zone": "Europe/Berlin"}
 
 
-def _post(client, body=BODY, key="key-1", raw=None):
+def _post(client, body=BODY, key="key-1", raw=None, query=""):
+    url = f"{URL}?{query}" if query else URL
     if raw is not None:
-        return client.generic("POST", URL, raw, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
+        return client.generic("POST", url, raw, content_type="application/json", HTTP_IDEMPOTENCY_KEY=key)
     headers = {} if key is None else {"HTTP_IDEMPOTENCY_KEY": key}
-    return client.post(URL, body, format="json", **headers)
+    return client.post(url, body, format="json", **headers)
 
 
 @pytest.mark.django_db
@@ -39,6 +40,8 @@ def _post(client, body=BODY, key="key-1", raw=None):
         ("same key, same body in another key order and spacing", 201, True, None),
         ("same key in the draft's quoted form", 201, True, None),
         ("same key, other body", 422, False, "idempotency_key_reused"),
+        ("same key, same body and query in another order", 201, True, None),
+        ("same key, other query (a preview, then the real request)", 422, False, "idempotency_key_reused"),
         ("other key, same body", 200, False, None),
         ("same key from another API key of the partner", 200, False, None),
         ("same key after 24 hours", 200, False, None),
@@ -48,7 +51,7 @@ def test_second_request_table(partner, case, second_status, replayed, code):
     # given a first request that created a customer
     raw_key = key_for(partner)
     client = client_with(raw_key)
-    first = _post(client)
+    first = _post(client, query="b=2&a=1" if "query" in case else "")
     assert first.status_code == 201, first.content
     if case == "same key after 24 hours":
         IdempotencyRecord.objects.update(created_at=timezone.now() - timedelta(hours=24, minutes=1))
@@ -61,6 +64,8 @@ def test_second_request_table(partner, case, second_status, replayed, code):
         ),
         "same key in the draft's quoted form": lambda: _post(client, key='"key-1"'),
         "same key, other body": lambda: _post(client, body={**BODY, "name": "Ada L."}),
+        "same key, same body and query in another order": lambda: _post(client, query="a=1&b=2"),
+        "same key, other query (a preview, then the real request)": lambda: _post(client, query="b=2"),
         "other key, same body": lambda: _post(client, key="key-2"),
         "same key from another API key of the partner": lambda: _post(client_with(key_for(partner))),
         "same key after 24 hours": lambda: _post(client),
