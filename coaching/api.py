@@ -30,7 +30,7 @@ from innerwork.api.authentication import request_partner
 from innerwork.api.exceptions import ApiError
 from innerwork.api.idempotency import idempotent
 from innerwork.api.models import Partner, PartnerCustomer
-from innerwork.api.pagination import CursorPagination
+from innerwork.api.pagination import CursorPagination, OrderedCursorPagination
 from innerwork.api.selectors import partner_customer_get
 from innerwork.core.money import format_money
 
@@ -140,6 +140,8 @@ class CoachListApi(generics.ListAPIView):
     """Approved coaches, by name, with their example packages; paginated."""
 
     required_scopes = ("catalogue:read",)
+    pagination_class = OrderedCursorPagination
+    cursor_field = "slug"
 
     class FilterSerializer(serializers.Serializer):
         specialty = serializers.SlugField(required=False, help_text="A specialty slug.")
@@ -164,7 +166,6 @@ class CoachListApi(generics.ListAPIView):
         responses={
             200: OutputSerializer(many=True),
             400: OpenApiResponse(description="A filter value is invalid; the body names the parameter."),
-            404: OpenApiResponse(description="The page number is past the last page."),
         },
     )
     def get(self, request, *args, **kwargs):

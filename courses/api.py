@@ -24,7 +24,7 @@ from courses.selectors.catalogue import (
 from courses.selectors.learning import progress_percent
 from innerwork.api.authentication import request_partner
 from innerwork.api.models import Partner, PartnerCustomer
-from innerwork.api.pagination import NumericCursorPagination
+from innerwork.api.pagination import NumericCursorPagination, OrderedCursorPagination
 from innerwork.api.selectors import partner_customer_get
 from innerwork.core.money import format_money
 
@@ -79,6 +79,8 @@ class CourseListApi(generics.ListAPIView):
     """Published courses, newest first unless asked otherwise; paginated."""
 
     required_scopes = ("catalogue:read",)
+    pagination_class = OrderedCursorPagination
+    cursor_field = "slug"
 
     class FilterSerializer(serializers.Serializer):
         search = serializers.CharField(
@@ -129,7 +131,6 @@ class CourseListApi(generics.ListAPIView):
         responses={
             200: OutputSerializer(many=True),
             400: OpenApiResponse(description="A filter value is invalid; the body names the parameter."),
-            404: OpenApiResponse(description="The page number is past the last page."),
         },
     )
     def get(self, request, *args, **kwargs):

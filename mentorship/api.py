@@ -22,6 +22,7 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from innerwork.api.pagination import OrderedCursorPagination
 from innerwork.core.money import format_money
 from innerwork.scheduling.models import Calendar
 from innerwork.scheduling.selectors import free_slots
@@ -157,6 +158,8 @@ class MentorListApi(generics.ListAPIView):
     """Approved mentors, by name; paginated. The same filters as the /mentors/ page."""
 
     required_scopes = ("catalogue:read",)
+    pagination_class = OrderedCursorPagination
+    cursor_field = "slug"
 
     class FilterSerializer(serializers.Serializer):
         expertise = serializers.SlugField(required=False, help_text="An expertise slug.")
@@ -192,7 +195,6 @@ class MentorListApi(generics.ListAPIView):
         responses={
             200: OutputSerializer(many=True),
             400: OpenApiResponse(description="A filter value is invalid; the body names the parameter."),
-            404: OpenApiResponse(description="The page number is past the last page."),
         },
     )
     def get(self, request, *args, **kwargs):
@@ -207,9 +209,9 @@ class MentorListApi(generics.ListAPIView):
         now = timezone.now()
         if data["this_week"]:
             # Who is free this week is known only after reading every calendar: all of them in one batch.
-            cards = self.paginate_queryset(mentor_cards(mentors=mentors, now=now, within=THIS_WEEK))
-        else:
-            cards = mentor_cards(mentors=self.paginate_queryset(mentors), now=now)
+            free = [card.mentor.pk for card in mentor_cards(mentors=mentors, now=now, within=THIS_WEEK)]
+            mentors = mentors.filter(pk__in=free)
+        cards = mentor_cards(mentors=self.paginate_queryset(mentors), now=now)
         return self.get_paginated_response(self.get_serializer(cards, many=True).data)
 
 

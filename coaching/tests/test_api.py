@@ -369,7 +369,7 @@ def test_coaches_are_listed_with_their_packages_and_unapproved_ones_are_404(api,
     )
     pending = coach_open_every_day()
     CoachProfile.objects.filter(pk=pending.pk).update(status=CoachProfile.Status.PENDING)  # not approved: never listed
-    listed = api.get(f"{API}/coaches/").json()["results"]
+    listed = api.get(f"{API}/coaches/").json()["data"]
     assert [c["slug"] for c in listed] == [coach.slug]
     [package] = listed[0]["packages"]
     assert package["price"] == {"amount": 90000, "currency": "usd", "display": "$900.00"}

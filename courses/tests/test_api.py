@@ -39,7 +39,7 @@ def _detail_url(slug: str) -> str:
 
 def _slugs(response) -> list[str]:
     assert response.status_code == 200, response.content
-    return [item["slug"] for item in response.json()["results"]]
+    return [item["slug"] for item in response.json()["data"]]
 
 
 def test_list_returns_published_courses_as_paginated_cards(client):
@@ -63,8 +63,8 @@ def test_list_returns_published_courses_as_paginated_cards(client):
     # then only the published course comes back, with its card fields
     assert response.status_code == 200
     body = response.json()
-    assert (body["count"], body["next"], body["previous"]) == (1, None, None)
-    item = body["results"][0]
+    assert (body["object"], body["has_more"]) == ("list", False)
+    [item] = body["data"]
     assert item == {
         "slug": "calm-under-pressure",
         "title": "Calm Under Pressure",
@@ -86,7 +86,7 @@ def test_list_returns_published_courses_as_paginated_cards(client):
 def test_free_course_price_displays_free(client):
     CourseFactory(price_amount=0)
 
-    item = client.get(LIST_URL).json()["results"][0]
+    item = client.get(LIST_URL).json()["data"][0]
 
     assert item["price"] == {"amount": 0, "currency": "usd", "display": "Free"}
     assert item["is_free"] is True
@@ -180,30 +180,49 @@ def test_unknown_category_is_a_400_with_a_clear_message(client):
     }
 
 
-def test_list_is_paginated_with_page_and_page_size(client):
-    # given 5 courses
-    CourseFactory.create_batch(5)
+@pytest.mark.parametrize("ordering", ["newest", "price_asc", "price_desc", "popular"])
+def test_pages_of_2_walk_every_course_once_in_each_order(client, ordering):
+    # given 7 courses with ties in price, publication time and learners, so only the id breaks them
+    published = timezone.now() - timedelta(days=3)
+    for n, price in enumerate([4900, 4900, 0, 9900, 4900, 0, 9900]):
+        course = CourseFactory(price_amount=price, published_at=published - timedelta(days=n % 2))
+        EnrollmentFactory.create_batch(n % 3, course=course)
+    everything = _slugs(client.get(LIST_URL, {"ordering": ordering, "limit": 100}))
 
-    # when asking for pages of 2
-    first = client.get(LIST_URL, {"page_size": 2}).json()
-    last = client.get(LIST_URL, {"page_size": 2, "page": 3}).json()
+    # when a partner walks the list 2 at a time with starting_after
+    walked, after, pages = [], None, 0
+    while True:
+        body = client.get(LIST_URL, {"ordering": ordering, "limit": 2, **({"starting_after": after} if after else {})})
+        page = body.json()
+        walked += [item["slug"] for item in page["data"]]
+        pages += 1
+        if not page["has_more"]:
+            break
+        after = walked[-1]
 
-    # then
-    assert first["count"] == 5
-    assert len(first["results"]) == 2
-    assert "page=2" in first["next"]
-    assert len(last["results"]) == 1
-    assert last["next"] is None
+    # then every course comes once, in the list's own order
+    assert len(everything) == 7
+    assert walked == everything
+    assert pages == 4
 
 
-@pytest.mark.parametrize("page", ["999", "abc", "0"])
-def test_bad_page_numbers_are_a_json_404_not_a_500(client, page):
+@pytest.mark.parametrize(
+    ("params", "param"),
+    [
+        ({"starting_after": "no-such-course"}, "starting_after"),
+        ({"starting_after": "a%00b"}, "starting_after"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "101"}, "limit"),
+        ({"limit": "abc"}, "limit"),
+    ],
+)
+def test_bad_cursors_and_limits_are_a_400_naming_the_parameter(client, params, param):
     CourseFactory()
 
-    response = client.get(LIST_URL, {"page": page})
+    response = client.get(LIST_URL, params)
 
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "resource_missing"
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == param
 
 
 def test_detail_returns_the_syllabus_in_order_without_lesson_bodies(client):
@@ -285,7 +304,7 @@ def test_list_query_count_is_the_same_for_3_or_300_courses(client):
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(LIST_URL, {"page_size": 100, "ordering": "popular"})
+            response = client.get(LIST_URL, {"limit": 100, "ordering": "popular"})
         assert response.status_code == 200
         return len(captured)
 
@@ -324,5 +343,5 @@ def test_schema_documents_both_operations(client):
     }
     assert operations == {"courses_list", "courses_retrieve"}
     parameters = {param["name"] for param in schema["paths"]["/api/v1/courses/"]["get"]["parameters"]}
-    assert {"search", "category", "level", "price", "ordering", "page"} <= parameters
+    assert {"search", "category", "level", "price", "ordering", "limit", "starting_after"} <= parameters
     assert "SyllabusLesson" in schema["components"]["schemas"]

@@ -274,7 +274,7 @@ def test_the_popular_sort_follows_the_stored_learner_counts(client):
 
     # then B comes first
     response = client.get(reverse("api:course-list"), {"ordering": "popular"})
-    assert [row["title"] for row in response.json()["results"]] == ["B", "A"]
+    assert [row["title"] for row in response.json()["data"]] == ["B", "A"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,13 +11,17 @@ the same however deep it is and rows created meanwhile are neither skipped nor r
 
 An unknown (or another partner's) `starting_after` is a 400 naming the parameter, never a 404 or a leak.
 
-`PageNumberPagination` is kept for the catalogue lists (courses, mentors), which are sorted by
-price, popularity or name rather than by age; a cursor over those orderings is a later change.
+The catalogue lists (courses, mentors, coaches) are sorted by name, price or popularity rather than by
+age: `OrderedCursorPagination` gives them the same shape, keyset over the queryset's own ordering
+(which ends with the primary key), so `starting_after=<slug>` continues right after that object
+whatever the sort.
 """
 
 from __future__ import annotations
 
-from rest_framework import pagination, serializers
+from django.db.models import Q
+from rest_framework import serializers
+from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
 DEFAULT_LIMIT = 20
@@ -25,17 +29,12 @@ MAX_LIMIT = 100
 UNKNOWN_CURSOR = "No object with this id is in this list."
 
 
-class PageNumberPagination(pagination.PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
-
 class _Params(serializers.Serializer):
     limit = serializers.IntegerField(required=False, default=DEFAULT_LIMIT, min_value=1, max_value=MAX_LIMIT)
     starting_after = serializers.RegexField(r"^[A-Za-z0-9_-]+$", required=False, max_length=64)
 
 
-class CursorPagination(pagination.BasePagination):
+class CursorPagination(BasePagination):
     """Newest first by primary key; `limit`, `starting_after` (the view's `cursor_field` value), `has_more`."""
 
     def paginate_queryset(self, queryset, request, view=None):
@@ -96,3 +95,50 @@ class NumericCursorPagination(CursorPagination):
         if after is not None and not (after.isascii() and after.isdigit() and len(after) <= 18):
             raise serializers.ValidationError({"starting_after": [UNKNOWN_CURSOR]})
         return super().paginate_queryset(queryset, request, view)
+
+
+class OrderedCursorPagination(CursorPagination):
+    """CursorPagination in the queryset's own order (`order_by(...)`, else the model's Meta.ordering), which
+    must end with the primary key so every row has one place. `starting_after` is the view's `cursor_field`
+    (a slug): the page holds the rows after that row in this order, found by one keyset filter, so rows
+    added or re-priced meanwhile never repeat a row on the next page. NULLs sort as PostgreSQL sorts them
+    (last ascending, first descending)."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        params = _Params(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        limit = params.validated_data["limit"]
+        ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
+        if not ordering or ordering[-1].lstrip("-") not in ("pk", "id"):
+            raise ValueError(f"OrderedCursorPagination needs an ordering that ends with the primary key: {ordering}")
+        after = params.validated_data.get("starting_after")
+        if after is not None:
+            names = [item.lstrip("-") for item in ordering]
+            anchor = queryset.filter(**{getattr(view, "cursor_field", "pk"): after}).values(*names).first()
+            if anchor is None:
+                raise serializers.ValidationError({"starting_after": [UNKNOWN_CURSOR]})
+            queryset = queryset.filter(rows_after(ordering, anchor))
+        rows = list(queryset[: limit + 1])
+        self.has_more = len(rows) > limit
+        return rows[:limit]
+
+
+def rows_after(ordering: list[str], anchor: dict) -> Q:
+    """The keyset condition "comes after `anchor` in `ordering`": for each field, equal on the ones before it
+    and past it on this one."""
+    after = Q(pk__in=[])
+    equal = Q()
+    for item in ordering:
+        name, descending = item.lstrip("-"), item.startswith("-")
+        value = anchor[name]
+        after |= equal & _past(name, value, descending=descending)
+        equal &= Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
+    return after
+
+
+def _past(name: str, value, *, descending: bool) -> Q:
+    if value is None:  # NULLs are last ascending (nothing is past them) and first descending (all others are)
+        return Q(**{f"{name}__isnull": False}) if descending else Q(pk__in=[])
+    if descending:
+        return Q(**{f"{name}__lt": value})
+    return Q(**{f"{name}__gt": value}) | Q(**{f"{name}__isnull": True})

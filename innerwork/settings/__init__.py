@@ -225,8 +225,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["innerwork.api.permissions.PartnerKey"],
     "DEFAULT_THROTTLE_CLASSES": ["innerwork.api.throttling.PartnerKeyThrottle"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "innerwork.api.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
+    "DEFAULT_PAGINATION_CLASS": "innerwork.api.pagination.CursorPagination",
     "EXCEPTION_HANDLER": "innerwork.api.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),

@@ -93,7 +93,7 @@ def _ok(response) -> dict:
 
 
 def _slugs(response) -> list[str]:
-    return [item["slug"] for item in _ok(response)["results"]]
+    return [item["slug"] for item in _ok(response)["data"]]
 
 
 def _starts(body: dict) -> list[str]:
@@ -122,8 +122,8 @@ def test_list_returns_approved_mentors_as_paginated_cards_with_server_prices_and
     body = _ok(client.get(LIST_URL))
 
     # then only Ana comes back; her first free 30 minutes start at the first 30-minute mark after 09:10 UTC
-    assert (body["count"], body["next"], body["previous"]) == (1, None, None)
-    assert body["results"] == [
+    assert (body["object"], body["has_more"]) == ("list", False)
+    assert body["data"] == [
         {
             "slug": "ana",
             "name": "Ana López",
@@ -156,7 +156,7 @@ def test_list_returns_approved_mentors_as_paginated_cards_with_server_prices_and
 def test_session_prices_are_computed_on_the_server_from_the_hourly_rate(client, rate, currency, lengths, sessions):
     _mentor("ana", "Ana", hourly_rate_amount=rate, currency=currency, session_lengths=lengths)
 
-    [item] = _ok(client.get(LIST_URL))["results"]
+    [item] = _ok(client.get(LIST_URL))["data"]
 
     assert [(s["minutes"], s["amount"], s["display"]) for s in item["sessions"]] == sessions
     assert {s["currency"] for s in item["sessions"]} == {currency}
@@ -197,7 +197,7 @@ def test_list_filters_like_the_mentors_page(client, three_mentors, params, expec
 
 
 def test_a_mentor_without_a_free_time_has_a_null_next_slot_and_their_accounts_zone(client, three_mentors):
-    items = {item["slug"]: item for item in _ok(client.get(LIST_URL))["results"]}
+    items = {item["slug"]: item for item in _ok(client.get(LIST_URL))["data"]}
 
     assert items["ben"]["next_free_slot"] is None
     assert items["ben"]["time_zone"] == "UTC"
@@ -230,28 +230,41 @@ def test_invalid_list_filters_are_a_400_naming_the_parameter(client, three_mento
 
 
 @pytest.mark.parametrize("this_week", ["false", "true"])
-def test_list_is_paginated_with_page_and_page_size(client, this_week):
+def test_list_pages_by_name_with_limit_and_starting_after(client, this_week):
     for n in range(5):
         _mentor(f"m{n}", f"Mentor {n}")
 
-    first = _ok(client.get(LIST_URL, {"page_size": 2, "this_week": this_week}))
-    last = _ok(client.get(LIST_URL, {"page_size": 2, "page": 3, "this_week": this_week}))
+    first = _ok(client.get(LIST_URL, {"limit": 2, "this_week": this_week}))
+    second = _ok(client.get(LIST_URL, {"limit": 2, "starting_after": "m1", "this_week": this_week}))
+    last = _ok(client.get(LIST_URL, {"limit": 2, "starting_after": "m3", "this_week": this_week}))
 
-    assert first["count"] == 5
-    assert [item["slug"] for item in first["results"]] == ["m0", "m1"]
-    assert "page=2" in first["next"]
-    assert [item["slug"] for item in last["results"]] == ["m4"]
-    assert last["next"] is None
+    assert ([item["slug"] for item in first["data"]], first["has_more"]) == (["m0", "m1"], True)
+    assert ([item["slug"] for item in second["data"]], second["has_more"]) == (["m2", "m3"], True)
+    assert ([item["slug"] for item in last["data"]], last["has_more"]) == (["m4"], False)
 
 
-@pytest.mark.parametrize("page", ["999", "abc", "0"])
-def test_bad_page_numbers_are_a_json_404(client, page):
+def test_mentors_with_the_same_name_are_each_listed_once_when_paging_one_at_a_time(client):
+    for slug in ("sam-c", "sam-a", "sam-b"):
+        _mentor(slug, "Sam Lee")
+
+    walked, after, has_more = [], None, True
+    while has_more:
+        body = _ok(client.get(LIST_URL, {"limit": 1, **({"starting_after": after} if after else {})}))
+        walked += [item["slug"] for item in body["data"]]
+        after, has_more = walked[-1], body["has_more"]
+
+    assert sorted(walked) == ["sam-a", "sam-b", "sam-c"]
+    assert walked == _slugs(client.get(LIST_URL))
+
+
+@pytest.mark.parametrize("after", ["nobody", "m%00"])
+def test_an_unknown_starting_after_is_a_400(client, after):
     _mentor("ana", "Ana")
 
-    response = client.get(LIST_URL, {"page": page})
+    response = client.get(LIST_URL, {"starting_after": after})
 
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "resource_missing"
+    assert response.status_code == 400
+    assert response.json()["error"]["param"] == "starting_after"
 
 
 def _populate(count: int) -> None:
@@ -272,9 +285,9 @@ def _populate(count: int) -> None:
 def test_list_query_count_is_the_same_for_2_or_10_mentors(client, params):
     def queries() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as captured:
-            body = _ok(client.get(LIST_URL, {**params, "page_size": 100}))
-        assert all(item["next_free_slot"] for item in body["results"])
-        return len(captured), body["count"]
+            body = _ok(client.get(LIST_URL, {**params, "limit": 100}))
+        assert all(item["next_free_slot"] for item in body["data"])
+        return len(captured), len(body["data"])
 
     _populate(2)
     small, small_count = queries()
@@ -293,7 +306,7 @@ def test_detail_has_the_card_fields_plus_the_whole_bio(client):
     _mentor("ana", "Ana López", bio=bio)
 
     body = _ok(client.get(_detail_url("ana")))
-    [card] = _ok(client.get(LIST_URL))["results"]
+    [card] = _ok(client.get(LIST_URL))["data"]
 
     assert body == {**card, "bio": bio}
     assert len(body["bio_summary"]) == 200
@@ -341,7 +354,7 @@ def test_a_mentor_whose_account_is_switched_off_is_not_listed(client):
     _mentor("closed", "Closed", user__is_active=False)
 
     # when a partner lists the mentors and asks for the closed one
-    listed = [card["slug"] for card in _ok(client.get(LIST_URL))["results"]]
+    listed = [card["slug"] for card in _ok(client.get(LIST_URL))["data"]]
 
     # then only the open one is there, and the closed one is a 404 like an unapproved one
     assert listed == ["open"]
@@ -536,4 +549,4 @@ def test_schema_generates_without_warnings_and_documents_the_three_operations(tm
     slot_params = {param["name"] for param in paths["/api/v1/mentors/{slug}/slots/"]["get"]["parameters"]}
     assert {"from", "to", "length"} <= slot_params
     list_params = {param["name"] for param in paths["/api/v1/mentors/"]["get"]["parameters"]}
-    assert {"expertise", "language", "max_rate", "this_week", "page", "page_size"} <= list_params
+    assert {"expertise", "language", "max_rate", "this_week", "limit", "starting_after"} <= list_params
