@@ -140,12 +140,46 @@ def fuzz_world_build(*, emulator, capture) -> FuzzWorld:
             "mentors": [mentor.slug],
             "coaches": [coach.slug],
             "courses": [course.slug],
+            # free times of the mentor and the coach (both open 06:00-22:00 UTC every day), for bodies
+            "starts": [utc(day_at(days, hour)) for days in (6, 7) for hour in (9, 12, 15)],
+            "lengths": sorted(mentor.session_lengths),
+            "urls": [SUCCESS_URL, CANCEL_URL],
         },
     )
 
 
+# Body fields (at any depth: checkout's `item` too) that name an object, and the collection of its real ids.
+BODY_FIELDS = {
+    "customer": "customers",
+    "mentor": "mentors",
+    "booking": "bookings",
+    "order": "orders",
+    "number": "contracts",  # the contract checkout item's number
+    "length": "lengths",
+    "start": "starts",
+    "start_at": "starts",
+    "success_url": "urls",
+    "cancel_url": "urls",
+}
+
+
+def _real_or_drawn(world: FuzzWorld, value):
+    """A strategy for `value` (a body or part of one) with each field in BODY_FIELDS real or as drawn."""
+    if isinstance(value, dict):
+        return st.fixed_dictionaries(
+            {
+                name: st.sampled_from([*world.ids[BODY_FIELDS[name]], item])
+                if name in BODY_FIELDS and not isinstance(item, dict | list)
+                else _real_or_drawn(world, item)
+                for name, item in value.items()
+            }
+        )
+    return st.just(value)
+
+
 def real_ids_hooks(world: FuzzWorld) -> dict:
-    """Schemathesis hooks (by name) that draw path ids and `customer` query values from `world`'s real ones.
+    """Schemathesis hooks (by name) that draw path ids, `customer` query values and the ids in JSON bodies
+    from `world`'s real ones.
 
     Each value is a real id or the one schemathesis drew, so unknown and malformed ids are still sent.
     """
@@ -162,4 +196,11 @@ def real_ids_hooks(world: FuzzWorld) -> dict:
         choices = [*world.ids["customers"], query["customer"]]
         return st.sampled_from(choices).map(lambda customer: {**query, "customer": customer})
 
-    return {"flatmap_path_parameters": flatmap_path_parameters, "flatmap_query": flatmap_query}
+    def flatmap_body(context, body):
+        return _real_or_drawn(world, body)
+
+    return {
+        "flatmap_path_parameters": flatmap_path_parameters,
+        "flatmap_query": flatmap_query,
+        "flatmap_body": flatmap_body,
+    }

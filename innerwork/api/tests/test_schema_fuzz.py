@@ -3,8 +3,10 @@ inputs, authenticated with a real test key) and fails on any 500 and on any stat
 or body the schema does not describe.
 
 The partner has real customers, bookings, orders, proposals, a contract and an enrollment (fuzz_world.py,
-made through the API and paid on the Stripe emulator), and the ids schemathesis sends in paths and in
-`customer` are often theirs: so the fuzzer reaches the answers with data in them, not only 400s and 404s.
+made through the API and paid on the Stripe emulator), and the ids schemathesis sends in paths, in
+`customer` and in JSON bodies are often theirs: so the fuzzer reaches the answers with data in them (and
+books, pays, cancels and refunds for real), not only 400s and 404s. One run costs about 1.5-2.5 minutes
+of one core (40 examples for each of the 32 operations, three payments on the emulator to set up).
 That it did is checked at the end: every GET with an id in its path answered at least one 2xx.
 """
 
