@@ -19,6 +19,7 @@ help:
 	@echo "make bench  page, commerce and slot-engine benchmarks (see docs/benchmarks.md)"
 
 $(VENV)/.runtime: requirements.txt
+	@echo "Installing dependencies into $(VENV) (the first time takes a minute)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -r requirements.txt
@@ -28,24 +29,44 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PIP) install -q -r requirements-dev.txt
 	touch $@
 
-# The Stripe emulator runs in the background while the server runs (its port comes from
-# STRIPE_API_HOST; none when that is empty, i.e. real Stripe), then the database, the demo data
-# and the webhook endpoint are prepared and the server starts. Stopping the server stops the emulator.
+# `make run PORT=8300 EMULATOR_PORT=12300`: the site and the Stripe emulator on ports of your choice.
+# SITE_URL (links in e-mails, certificates, Stripe's return URLs) follows PORT unless SITE_URL is given
+# here or in .env; EMULATOR_PORT moves the emulator unless .env sets STRIPE_API_HOST (e.g. real Stripe).
+# One line of progress per step; the demo's e-mails written while seeding go to $(DEMO_MAIL)/ (files),
+# the ones the running site sends are printed on the console. Stopping the server stops the emulator.
+DEMO_MAIL ?= .demo-mail
+
 run: $(VENV)/.runtime
 	@set -e; \
+	export EMULATOR_PORT=$(EMULATOR_PORT); \
+	site_url="$${SITE_URL:-$$(sed -n 's/^SITE_URL=//p' .env 2>/dev/null | tail -1)}"; \
+	export SITE_URL="$${site_url:-http://$(HOST):$(PORT)}"; \
+	if $(PY) scripts/port_in_use.py $(HOST) $(PORT); then \
+		echo "Port $(PORT) is already in use: stop what runs there, or choose another with make run PORT=…" >&2; exit 1; \
+	fi; \
 	emulator_port="$$($(PY) manage.py stripe_demo_setup --emulator-port)"; \
 	if [ -n "$$emulator_port" ]; then \
+		if $(PY) scripts/port_in_use.py 127.0.0.1 "$$emulator_port"; then \
+			echo "Port $$emulator_port (the Stripe emulator) is already in use by another process: stop it, or" \
+				"choose another with make run EMULATOR_PORT=…" >&2; exit 1; \
+		fi; \
+		echo "[1/4] Starting the Stripe emulator on http://127.0.0.1:$$emulator_port/_emulator/ (log: $(EMULATOR_DATA)/emulator.log)"; \
 		mkdir -p $(EMULATOR_DATA); \
 		$(PY) -m stripe_emulator --port "$$emulator_port" --data-dir $(EMULATOR_DATA) >>$(EMULATOR_DATA)/emulator.log 2>&1 & \
 		emulator_pid=$$!; \
 		trap 'kill $$emulator_pid 2>/dev/null || true' EXIT; \
 		trap 'exit 130' INT TERM; \
-		echo "Stripe emulator: http://127.0.0.1:$$emulator_port/_emulator/  (log: $(EMULATOR_DATA)/emulator.log)"; \
+	else \
+		echo "[1/4] Real Stripe (STRIPE_API_HOST is empty): no emulator"; \
 	fi; \
-	$(PY) manage.py migrate --noinput; \
-	$(PY) manage.py seed_demo; \
-	$(PY) manage.py stripe_demo_setup --site-url http://$(HOST):$(PORT); \
-	echo "InnerWork demo: http://$(HOST):$(PORT)  (accounts in README.md)"; \
+	echo "[2/4] Migrating the database"; \
+	$(PY) manage.py migrate --noinput -v 0; \
+	echo "[3/4] Seeding the demo (courses, mentors, coaches, paid orders; e-mails to $(DEMO_MAIL)/)"; \
+	LOG_LEVEL=WARNING EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE_PATH=$(DEMO_MAIL) \
+		$(PY) manage.py seed_demo; \
+	echo "[4/4] Registering the webhook endpoint for $$SITE_URL"; \
+	$(PY) manage.py stripe_demo_setup --site-url "$$SITE_URL"; \
+	echo "InnerWork demo: $$SITE_URL  (accounts above and in README.md; Ctrl-C stops it)"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.dev

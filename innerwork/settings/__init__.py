@@ -180,6 +180,8 @@ STORAGES = {
 # E-mail: every message goes through the outbox (innerwork.core.emails) and is
 # delivered by this backend; console unless a provider is configured.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Where the file-based backend writes (make run's demo seeding sends its e-mails there).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / ".demo-mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="InnerWork <hello@innerwork.test>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 STAFF_ALERT_EMAILS = env.list("STAFF_ALERT_EMAILS", default=[])
@@ -269,7 +271,9 @@ STRIPE_TEST_SECRET_KEY = env.str("STRIPE_TEST_SECRET_KEY", default="sk_test_Inne
 STRIPE_TEST_PUBLIC_KEY = env.str("STRIPE_TEST_PUBLIC_KEY", default="pk_test_InnerWorkStripeEmulatorDemo0000")
 STRIPE_LIVE_SECRET_KEY = env.str("STRIPE_LIVE_SECRET_KEY", default="")
 STRIPE_LIVE_PUBLIC_KEY = env.str("STRIPE_LIVE_PUBLIC_KEY", default="")
-_stripe_api_host = env.str("STRIPE_API_HOST", default="http://127.0.0.1:12111" if DEBUG else "")
+# Under DEBUG the default is the emulator on EMULATOR_PORT (`make run EMULATOR_PORT=…` moves both).
+_emulator_port = env.int("EMULATOR_PORT", default=12111)
+_stripe_api_host = env.str("STRIPE_API_HOST", default=f"http://127.0.0.1:{_emulator_port}" if DEBUG else "")
 if _stripe_api_host:
     if not DEBUG and not env.bool("STRIPE_ALLOW_API_HOST", default=False):
         raise ImproperlyConfigured(
@@ -333,5 +337,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint reports every rendering step at INFO; keep its warnings (e.g. a refused URL).
         "weasyprint.progress": {"level": "WARNING"},
+        # stripe-python logs every request and response at INFO; our gateway logs what matters.
+        "stripe": {"level": "WARNING"},
     },
 }
