@@ -17,7 +17,7 @@ ReDoc, the API docs' second rendering, inserts style elements while it renders (
 handed a nonce) and indexes its search in a worker made from a blob: URL.
 
 Browsers send what the policy refused to `csp_report`, which logs a short line per report: enough to see
-a page that breaks, without letting anyone fill the logs.
+a page that breaks, without letting anyone fill the logs (at most REPORTS_PER_MINUTE per address).
 """
 
 from __future__ import annotations
@@ -74,9 +74,14 @@ class SitePolicyMiddleware(CSPMiddleware):
 @csrf_exempt  # browsers post reports without a token; the endpoint only writes a log line
 @require_POST
 def csp_report(request):
-    """Log one violation report (report-uri's `{"csp-report": {...}}`); 204 whatever it holds, 429 past the limit."""
+    """Log one violation report (report-uri's `{"csp-report": {...}}`) in one line, and answer 204.
+
+    Past REPORTS_PER_MINUTE from one address, reports are dropped with the same 204: a 4xx would itself be
+    logged by Django for each request, so a flood would still fill the log. Bodies that are not a report
+    (400) or too large to be one (413) count towards the limit too.
+    """
     if ratelimit_hit(scope="csp-report", key=client_address(request), limit=REPORTS_PER_MINUTE, period=60):
-        return HttpResponse(status=429)
+        return HttpResponse(status=204)
     declared = request.META.get("CONTENT_LENGTH") or "0"
     if not declared.isdigit() or int(declared) > REPORT_MAX_BYTES or len(request.body) > REPORT_MAX_BYTES:
         return HttpResponse(status=413)
