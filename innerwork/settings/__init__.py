@@ -333,7 +333,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],  # data: for the icons Django's admin and Swagger UI draw from CSS
+        "img-src": [SELF, "data:"],  # data: Swagger UI's CSS icons, the authenticator QR code (allauth)
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
