@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from innerwork.core import views as core_views
+from innerwork.core.csp import csp_report
 
 handler400 = "innerwork.core.views.bad_request"
 handler403 = "innerwork.core.views.permission_denied"
@@ -16,6 +17,7 @@ admin.site.index_title = "Run the business"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("csp-report/", csp_report, name="csp_report"),
     path("admin/", admin.site.urls),
     path("accounts/", include("innerwork.accounts.urls")),
     path("accounts/", include("allauth.urls")),

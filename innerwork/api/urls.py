@@ -2,11 +2,12 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from innerwork.api import api
+from innerwork.core.csp import redoc_policy
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("redoc/", redoc_policy(SpectacularRedocView.as_view(url_name="api:schema")), name="redoc"),
     path("config", api.ConfigApi.as_view(), name="config"),
     path("customers/", api.CustomersApi.as_view(), name="customers"),
     path("customers/<str:customer_id>/", api.CustomerDetailApi.as_view(), name="customer-detail"),

@@ -12,6 +12,7 @@ import pytest
 
 from innerwork.accounts.models import User
 from innerwork.core.tests.outbox import outbox_latest, outbox_link
+from tests.e2e.test_checkout_journeys import show_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +47,7 @@ def test_sign_up_confirm_reset_password_and_set_time_zone(page, live_server):
     confirmation = outbox_latest(to=EMAIL, kind="email_confirmation_signup")
     link = outbox_link(to=EMAIL, kind="email_confirmation_signup")
     assert link.startswith(base)
-    page.set_content(confirmation.body_html)
+    show_email(page, confirmation.body_html)
     assert page.is_visible("a:has-text('Confirm my e-mail address')")
     page.shot("email-confirmation")
 
@@ -75,7 +76,7 @@ def test_sign_up_confirm_reset_password_and_set_time_zone(page, live_server):
     page.shot("password-reset-done")
 
     # Follow the e-mailed link and choose a new password.
-    page.set_content(outbox_latest(to=EMAIL, kind="password_reset_key").body_html)
+    show_email(page, outbox_latest(to=EMAIL, kind="password_reset_key").body_html)
     page.shot("email-password-reset")
     page.goto(outbox_link(to=EMAIL, kind="password_reset_key"))
     assert page.is_visible("h1:has-text('Choose a new password')")

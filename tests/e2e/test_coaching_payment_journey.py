@@ -16,7 +16,14 @@ from coaching.models import Contract, Message
 from coaching.tests.factories_pay import coach_make, contract_make
 from innerwork.accounts.tests.factories import VerifiedUserFactory
 from innerwork.core.models import OutboxEmail
-from tests.e2e.test_checkout_journeys import HOSTED_PAGE, assert_no_sideways_scroll, fill_card, log_in, pay_button
+from tests.e2e.test_checkout_journeys import (
+    HOSTED_PAGE,
+    assert_no_sideways_scroll,
+    fill_card,
+    log_in,
+    pay_button,
+    show_email,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -111,10 +118,10 @@ def test_student_pays_after_a_declined_card_and_a_cancel_and_the_coach_is_told(p
     assert to_coach.subject.startswith("Payment received")
     assert OutboxEmail.objects.filter(kind="coaching/contract_paid").count() == 2
     assert Message.objects.filter(inquiry=contract.proposal.inquiry, author=None).count() == 1
-    page.set_content(to_coach.body_html)
+    show_email(page, to_coach.body_html)
     shoot(page, "06-email-to-coach")
     [to_student] = OutboxEmail.objects.filter(kind="coaching/contract_paid", to=[customer.email])
-    page.set_content(to_student.body_html)
+    show_email(page, to_student.body_html)
     shoot(page, "07-email-to-student")
 
     # The coach sees the active contract (and cannot pay it).

@@ -15,7 +15,7 @@ from coaching.models import Contract, Proposal
 from coaching.tests.factories import CoachProfileFactory, PackageOfferFactory, SpecialtyFactory
 from innerwork.accounts.tests.factories import VerifiedUserFactory
 from innerwork.core.models import OutboxEmail
-from tests.e2e.test_checkout_journeys import assert_no_sideways_scroll, log_in
+from tests.e2e.test_checkout_journeys import assert_no_sideways_scroll, log_in, show_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -126,6 +126,6 @@ def test_student_asks_coach_proposes_student_accepts(browser, page, live_server,
     coach_page.wait_for_url(f"{base}/coach/calendar/")
     assert "Weekly hours" in coach_page.inner_text("main")
     shoot(coach_page, "coach-calendar")
-    coach_page.set_content(email.body_html)
+    show_email(coach_page, email.body_html)
     shoot(coach_page, "email-accepted")
     coach_context.close()

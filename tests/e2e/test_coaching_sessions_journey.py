@@ -29,7 +29,7 @@ from coaching.tests.factories_sessions import (  # noqa: F401  (contract_kind is
 from commerce.models import CreditNote, Refund
 from innerwork.accounts.tests.factories import VerifiedUserFactory
 from innerwork.core.models import OutboxEmail
-from tests.e2e.test_checkout_journeys import assert_no_sideways_scroll, log_in
+from tests.e2e.test_checkout_journeys import assert_no_sideways_scroll, log_in, show_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -136,5 +136,5 @@ def test_student_books_from_the_ledger_downloads_the_ics_and_cancels_mid_way_wit
     # The e-mails, as a mail client shows them.
     for kind in ("coaching/session_booked", "coaching/contract_ended"):
         email = OutboxEmail.objects.filter(kind=kind, to=[student.email]).latest("pk")
-        page.set_content(email.body_html)
+        show_email(page, email.body_html)
         shoot(page, f"09-email-{kind.split('/')[1]}")
