@@ -215,12 +215,16 @@ class ProposalSerializer(serializers.Serializer):
     supersedes = serializers.CharField(
         source="supersedes.number", allow_null=True, help_text="The proposal this one revised, if any."
     )
-    contract = serializers.SerializerMethodField(help_text="The contract an accepted proposal became (CTR-…).")
+    contract = serializers.SerializerMethodField(
+        help_text="The contract an accepted proposal became (CTR-…), when it was accepted through you; else null."
+    )
 
     def get_object(self, proposal: Proposal) -> str:
         return "proposal"
 
     def get_contract(self, proposal: Proposal) -> str | None:
+        if not proposal.contract_is_partners:  # accepted on the site or through another partner: not yours
+            return None
         try:
             return proposal.contract.number
         except Contract.DoesNotExist:
@@ -297,11 +301,11 @@ ANSWER_ERRORS = {
 }
 
 
-def _answer(view, request, number: str, service) -> Response:
+def _answer(view, request, number: str, service, **options) -> Response:
     """The customer's answer to their proposal through `service` (accept, decline); the proposal as it now is."""
     proposal = _proposal(request, number)
     try:
-        service(proposal=proposal, student=proposal.student)
+        service(proposal=proposal, student=proposal.student, **options)
     except ConversationError as exc:
         raise _refusal(exc) from None
     return Response(view.get_serializer(_proposal(request, number)).data)
@@ -325,7 +329,8 @@ class ProposalAcceptApi(generics.GenericAPIView):
     )
     @idempotent
     def post(self, request, number: str):
-        return _answer(self, request, number, proposal_accept)
+        # The contract it makes is this partner's: its order is placed through the partner.
+        return _answer(self, request, number, proposal_accept, partner=request_partner(request))
 
 
 class ProposalDeclineApi(generics.GenericAPIView):

@@ -270,7 +270,7 @@ class CheckoutSessionCreateApi(generics.GenericAPIView):
         data = params.validated_data
         resolved = data["item"]["type"].resolve(partner=partner, data=data["item"]["data"])
         try:
-            order = order_create_for_items(user=resolved.user, items=resolved.items)
+            order = order_create_for_items(user=resolved.user, items=resolved.items, partner=partner)
             start = order_checkout(order=order, success_url=data["success_url"], cancel_url=data["cancel_url"])
         except (NotPurchasable, CheckoutError, CouponError) as exc:
             raise ApiError(409, code="not_purchasable", message=exc.message, param="item") from None

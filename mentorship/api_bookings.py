@@ -252,6 +252,7 @@ class BookingsApi(generics.GenericAPIView):
                 minutes=data["length"],
                 topic=data["topic"],
                 notes=data["notes"],
+                partner=request_partner(request),
             )
         except SlotTaken as exc:
             return _slot_taken(exc)
