@@ -20,7 +20,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from commerce.exceptions import CheckoutError, CouponError
-from commerce.orders import order_lines_for_item
 from commerce.registry import NotPurchasable
 from innerwork.api.authentication import request_partner
 from innerwork.api.exceptions import ApiError, error_body
@@ -31,7 +30,6 @@ from innerwork.api.selectors import partner_customer_get
 from innerwork.core.money import format_money
 from innerwork.scheduling.services import SlotTaken
 from mentorship.bookings import (
-    BOOKING_KIND,
     BookingError,
     booking_cancel,
     booking_cancel_quote,
@@ -134,7 +132,9 @@ class BookingSerializer(serializers.Serializer):
     topic = serializers.CharField()
     notes = serializers.CharField()
     reschedule_count = serializers.IntegerField()
-    payment_id = serializers.SerializerMethodField(help_text="Its latest payment (GET /payments/{id}); null if none.")
+    payment_id = serializers.CharField(
+        source="payment_number", allow_null=True, help_text="Its latest payment (GET /payments/{id}); null if none."
+    )
     created_at = _utc_field()
 
     def get_object(self, booking: Booking) -> str:
@@ -142,10 +142,6 @@ class BookingSerializer(serializers.Serializer):
 
     def get_customer(self, booking: Booking) -> str:
         return booking.customer_public_id
-
-    def get_payment_id(self, booking: Booking) -> str | None:
-        line = order_lines_for_item(kind=BOOKING_KIND, ref=str(booking.pk)).last()
-        return line.order.number if line else None
 
 
 @extend_schema_serializer(component_name="BookingRefundQuote")

@@ -6,6 +6,7 @@ staff do to an order from the console (resend the receipt, resolve a flag).
 """
 
 from commerce.orders.selectors import (
+    item_latest_order_number_for_partner,
     item_made_through_partner,
     net_paid_for_items,
     order_detail_for_user,
@@ -31,6 +32,7 @@ from commerce.orders.services import (
 __all__ = [
     "InvalidOrderTransition",
     "checkout_session_record",
+    "item_latest_order_number_for_partner",
     "item_made_through_partner",
     "net_paid_for_items",
     "order_detail_for_user",

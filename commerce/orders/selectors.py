@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Sum
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 
 from commerce.models import Order, OrderLine
@@ -163,6 +163,14 @@ def item_made_through_partner(*, partner, kind: str, ref=None, user=None, fulfil
     ref = OuterRef("pk") if ref is None else ref
     lines = _item_lines(kind=kind, ref=Cast(ref, output_field=CharField()), user=user, fulfilled=fulfilled)
     return Exists(lines.filter(order__partner=partner))
+
+
+def item_latest_order_number_for_partner(*, partner, kind: str, ref=None) -> Subquery:
+    """The number of the latest order `partner` placed for the item (kind, `ref`, default OuterRef("pk")) on the
+    outer row, or NULL: a Subquery to annotate a list with each item's payment id in the list's own query."""
+    ref = OuterRef("pk") if ref is None else ref
+    lines = _item_lines(kind=kind, ref=Cast(ref, output_field=CharField())).filter(order__partner=partner)
+    return Subquery(lines.order_by("-order__created_at", "-pk").values("order__number")[:1])
 
 
 def partner_ids_for_item(*, kind: str, ref, user=None, fulfilled: bool = False) -> list[int]:
