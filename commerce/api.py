@@ -275,9 +275,7 @@ class CheckoutSessionCreateApi(generics.GenericAPIView):
         except (NotPurchasable, CheckoutError, CouponError) as exc:
             raise ApiError(409, code="not_purchasable", message=exc.message, param="item") from None
         except PaymentProviderError:
-            raise ApiError(
-                503, type="api_error", code="payment_provider_unavailable", message=PAYMENT_UNAVAILABLE
-            ) from None
+            raise _provider_unavailable() from None
         order = start.order
         session = (
             order.checkout_sessions.filter(status=CheckoutSession.Status.OPEN).first() if start.at_stripe else None
@@ -434,7 +432,5 @@ class RefundCreateApi(generics.GenericAPIView):
         except RefundRequestError as exc:
             raise ApiError(409, code="refund_refused", message=exc.message, param="lines") from None
         except PaymentProviderError:
-            raise ApiError(
-                503, type="api_error", code="payment_provider_unavailable", message=PAYMENT_UNAVAILABLE
-            ) from None
+            raise _provider_unavailable() from None
         return Response(self.get_serializer(refund_request).data, status=status.HTTP_201_CREATED)
