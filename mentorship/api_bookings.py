@@ -118,7 +118,8 @@ class PriceSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="Booking")
 class BookingSerializer(serializers.Serializer):
-    """A session booked for one of your customers. `payment_id` is the payment of its latest order."""
+    """A session booked for one of your customers. `payment_id` is the payment of its latest order placed through
+    you (bookings_for_partner annotates it as `payment_number`)."""
 
     id = serializers.CharField(source="number", help_text="The booking's number, e.g. BKG-20261207-7KQ2XD.")
     object = serializers.SerializerMethodField()
@@ -133,7 +134,10 @@ class BookingSerializer(serializers.Serializer):
     notes = serializers.CharField()
     reschedule_count = serializers.IntegerField()
     payment_id = serializers.CharField(
-        source="payment_number", allow_null=True, help_text="Its latest payment (GET /payments/{id}); null if none."
+        source="payment_number",
+        allow_null=True,
+        read_only=True,
+        help_text="Its latest payment through you (GET /payments/{id}); null if none.",
     )
     created_at = _utc_field()
 
