@@ -3,7 +3,8 @@ and the contract a partner's checkout pays. Contracts and their sessions are in 
 
 Scopes: the coaches are catalogue (`catalogue:read`); proposals, contracts and sessions are a customer's
 bookings, read and written with `bookings:write` (there is no separate read scope for bookings). A proposal
-or contract whose student is not the partner's customer is a 404, as if it did not exist.
+whose student is not the partner's customer is a 404, as if it did not exist; so is a contract the partner did
+not make (accepting a proposal through the partner places the contract's order through it).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from innerwork.core.money import format_money
 
 COACH_NOT_FOUND = "No approved coach has this slug."
 PROPOSAL_NOT_FOUND = "You have no customer with a proposal of this number."
-CONTRACT_NOT_FOUND = "You have no customer with a contract of this number."
+CONTRACT_NOT_FOUND = "You have no contract with this number (one bought through you)."
 CUSTOMER_NOT_FOUND = "You have no customer with this id."
 NOT_PAYABLE = "This contract is {status}: only a contract waiting for payment can be paid."
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"

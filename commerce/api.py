@@ -1,4 +1,4 @@
-"""Partner API for money: checkout sessions, payments, orders and refunds of a partner's customers.
+"""Partner API for money: checkout sessions, and the payments, orders and refunds of orders the partner placed.
 
 Everything goes through the site's own services: `order_create_for_item(s)` and `order_checkout` open
 Stripe's page, the webhook pipeline records the payment, `refund_request_create` applies the refund

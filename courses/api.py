@@ -190,7 +190,7 @@ class CourseDetailApi(generics.RetrieveAPIView):
 
 # --- Enrollments of a partner's customers -------------------------------------------------------------------
 
-ENROLLMENT_NOT_FOUND = "You have no customer with an enrollment of this id."
+ENROLLMENT_NOT_FOUND = "You have no enrollment with this id (one bought through you)."
 CUSTOMER_NOT_FOUND = "You have no customer with this id."
 ENROLLMENT_TAGS = ["Enrollments"]
 

@@ -2,7 +2,8 @@
 
 Every write goes through the site's services (`mentorship.bookings`), so a partner's booking holds
 its slot, is priced and paid, moved and refunded exactly like one made on the site. A booking is
-visible to a partner only through its customer (`PartnerCustomer`); anyone else's is a 404.
+visible to a partner only when the partner's API made it (its order records the partner); anyone else's,
+the same customer's made on the site or through another partner included, is a 404.
 
 Scopes: writes need `bookings:write`; so do the reads. A key that books must read back what it
 booked, and the money side (orders, payments) is what `orders:read` is for; requiring one scope for
