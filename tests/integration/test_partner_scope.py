@@ -12,21 +12,25 @@ import uuid
 from dataclasses import dataclass, field
 
 import pytest
+from django.db import transaction
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from coaching.contracts import contract_pay
 from coaching.conversation import proposal_accept
 from coaching.models import CONTRACT_KIND, Contract, Proposal
+from coaching.status import contract_set_status
 from coaching.tests.factories import InquiryFactory, ProposalFactory
 from coaching.tests.factories_sessions import coach_open_every_day
 from commerce.checkout import order_checkout, order_create_for_item, order_fulfil_from_return
 from commerce.models import CheckoutSession, Order, RefundRequest
-from courses.models import COURSE_KIND, Enrollment
+from courses.models import COURSE_KIND, Enrollment, Lesson
+from courses.services import lesson_complete
 from courses.tests.factories import course_with_lessons
 from innerwork.accounts.tests.factories import UserFactory
 from innerwork.api.tests.factories import PartnerFactory, key_for
 from innerwork.api.webhooks.models import PartnerEvent
-from mentorship.bookings import booking_start
+from mentorship.bookings import booking_cancel, booking_start
 from mentorship.models import Booking
 from mentorship.tests.api_helpers import day_at, open_mentor, utc
 
@@ -265,7 +269,24 @@ def _owner_of(world: World, event: PartnerEvent) -> str:
     raise AssertionError(f"event about an unknown object: {data}")
 
 
+def _finish_everything(world: World) -> None:
+    """Every channel's course completed, its session cancelled by the customer, its contract ended."""
+    for bought in world.bought.values():
+        enrollment = Enrollment.objects.get(pk=bought.enrollment)
+        for lesson in Lesson.objects.filter(module__course=enrollment.course):
+            lesson_complete(enrollment=enrollment, lesson=lesson)
+        with world.capture(execute=True):
+            booking_cancel(booking=Booking.objects.get(number=bought.booking), actor=world.person, reason="Busy")
+        with transaction.atomic():
+            contract = Contract.objects.select_for_update().get(number=bought.contract)
+            contract_set_status(
+                contract=contract, status=Contract.Status.CANCELED, changes={"ended_at": timezone.now()}
+            )
+
+
 def test_events_go_only_to_the_partner_the_object_was_made_through(world):
+    # given everything bought then also finished: completed, cancelled (and refunded), ended
+    _finish_everything(world)
     partner_names = {partner.pk: name for name, partner in world.partners.items()}
     events = list(PartnerEvent.objects.order_by("pk"))
     # every event is about something made through the partner that received it, under its own customer id
@@ -281,12 +302,17 @@ def test_events_go_only_to_the_partner_the_object_was_made_through(world):
             for event in events
             if partner_names[event.partner_id] == name
         )
+        refunded = Order.objects.filter(number__in=bought.orders, amount_refunded__gt=0)
         assert heard == sorted(
             [("order.paid", number) for number in bought.orders]
+            + [("order.refunded", order.number) for order in refunded]
             + [
                 ("booking.confirmed", bought.booking),
+                ("booking.canceled", bought.booking),
                 ("enrollment.created", str(bought.enrollment)),
+                ("enrollment.completed", str(bought.enrollment)),
                 ("contract.activated", bought.contract),
+                ("contract.ended", bought.contract),
             ]
         )
 
