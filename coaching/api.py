@@ -3,7 +3,8 @@ and the contract a partner's checkout pays. Contracts and their sessions are in 
 
 Scopes: the coaches are catalogue (`catalogue:read`); proposals, contracts and sessions are a customer's
 bookings, read and written with `bookings:write` (there is no separate read scope for bookings). A proposal
-or contract whose student is not the partner's customer is a 404, as if it did not exist.
+whose student is not the partner's customer is a 404, as if it did not exist; so is a contract the partner did
+not make (accepting a proposal through the partner places the contract's order through it).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from innerwork.core.money import format_money
 
 COACH_NOT_FOUND = "No approved coach has this slug."
 PROPOSAL_NOT_FOUND = "You have no customer with a proposal of this number."
-CONTRACT_NOT_FOUND = "You have no customer with a contract of this number."
+CONTRACT_NOT_FOUND = "You have no contract with this number (one bought through you)."
 CUSTOMER_NOT_FOUND = "You have no customer with this id."
 NOT_PAYABLE = "This contract is {status}: only a contract waiting for payment can be paid."
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -216,12 +217,16 @@ class ProposalSerializer(serializers.Serializer):
     supersedes = serializers.CharField(
         source="supersedes.number", allow_null=True, help_text="The proposal this one revised, if any."
     )
-    contract = serializers.SerializerMethodField(help_text="The contract an accepted proposal became (CTR-…).")
+    contract = serializers.SerializerMethodField(
+        help_text="The contract an accepted proposal became (CTR-…), when it was accepted through you; else null."
+    )
 
     def get_object(self, proposal: Proposal) -> str:
         return "proposal"
 
     def get_contract(self, proposal: Proposal) -> str | None:
+        if not proposal.contract_is_partners:  # accepted on the site or through another partner: not yours
+            return None
         try:
             return proposal.contract.number
         except Contract.DoesNotExist:
@@ -298,11 +303,11 @@ ANSWER_ERRORS = {
 }
 
 
-def _answer(view, request, number: str, service) -> Response:
+def _answer(view, request, number: str, service, **options) -> Response:
     """The customer's answer to their proposal through `service` (accept, decline); the proposal as it now is."""
     proposal = _proposal(request, number)
     try:
-        service(proposal=proposal, student=proposal.student)
+        service(proposal=proposal, student=proposal.student, **options)
     except ConversationError as exc:
         raise _refusal(exc) from None
     return Response(view.get_serializer(_proposal(request, number)).data)
@@ -326,7 +331,8 @@ class ProposalAcceptApi(generics.GenericAPIView):
     )
     @idempotent
     def post(self, request, number: str):
-        return _answer(self, request, number, proposal_accept)
+        # The contract it makes is this partner's: its order is placed through the partner.
+        return _answer(self, request, number, proposal_accept, partner=request_partner(request))
 
 
 class ProposalDeclineApi(generics.GenericAPIView):

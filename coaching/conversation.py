@@ -27,7 +27,7 @@ from typing import TypeVar
 from django.db import transaction
 from django.utils import timezone
 
-from coaching.models import CoachProfile, Contract, Inquiry, Message, Proposal, Terms
+from coaching.models import CONTRACT_KIND, CoachProfile, Contract, Inquiry, Message, Proposal, Terms
 from coaching.notifications import (
     notify_message_posted,
     notify_proposal_answered,
@@ -35,6 +35,7 @@ from coaching.notifications import (
     notify_proposal_withdrawn,
 )
 from coaching.status import contract_event_add, proposal_set_status
+from commerce.checkout import order_create_for_item
 from innerwork.core.exceptions import UserFacingError
 
 MESSAGE_MAX_CHARS = 5000
@@ -284,7 +285,7 @@ def proposal_decline(*, proposal: Proposal, student, now: datetime | None = None
     return _answer(proposal=proposal, action="declined", now=now, apply=decline)
 
 
-def proposal_accept(*, proposal: Proposal, student, now: datetime | None = None) -> Contract:
+def proposal_accept(*, proposal: Proposal, student, now: datetime | None = None, partner=None) -> Contract:
     """The student accepts an open proposal: its terms are frozen into a contract waiting for payment.
 
     The contract copies the proposal's terms and records them as accepted (`accepted_terms`, `accepted_at`);
@@ -292,6 +293,10 @@ def proposal_accept(*, proposal: Proposal, student, now: datetime | None = None)
     the student: accepting an accepted proposal again returns its contract. Refused for anyone else, once
     the proposal is declined, withdrawn, superseded or expired (a late answer expires it), and while the
     coach is not approved. Locks the thread then the proposal, so two tabs make one contract.
+
+    Accepted through a partner's API (`partner`), the contract's order is placed for that partner in the same
+    transaction: the contract is the partner's (it sees it and checks it out), and only when this call made it,
+    so accepting again through another partner gains that partner nothing.
     """
     now = now or timezone.now()
     if student is None or student.pk != proposal.student_id:
@@ -320,6 +325,8 @@ def proposal_accept(*, proposal: Proposal, student, now: datetime | None = None)
             actor=student,
         )
         notify_proposal_answered(proposal=locked)
+        if partner is not None:
+            order_create_for_item(user=student, kind=CONTRACT_KIND, ref=str(contract.pk), partner=partner)
         return contract
 
     def accepted_before(locked: Proposal) -> Contract | None:

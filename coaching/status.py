@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from coaching.models import CoachingSession, CoachProfile, Contract, ContractEvent, Proposal
-from innerwork.api.events import partner_event_for_user
+from coaching.models import CONTRACT_KIND, CoachingSession, CoachProfile, Contract, ContractEvent, Proposal
+from commerce.orders import partner_ids_for_item
+from innerwork.api.events import partner_event_for_partners
 from innerwork.core.status import approved_profile_set_status, status_move
 
 CONTRACT_STATUS_MESSAGES = {
@@ -46,8 +47,9 @@ def contract_set_status(
     """Move the contract to `status` if Contract.TRANSITIONS allows it, and put the move on its timeline.
 
     Raises StatusTransitionError for a move the map refuses. Call it with the contract row locked.
-    Activation and every end (completed, cancelled, refunded) are told to the partner the student is a
-    customer of (`contract.activated`, `contract.ended`), in the same transaction, once per contract.
+    Activation and every end (completed, cancelled, refunded) are told to the partner the contract was made
+    through (its order's; none when accepted and paid on the site), as `contract.activated` and
+    `contract.ended`, in the same transaction, once per contract.
     """
     status_move(contract, status, changes=changes, actor=actor, reason=message)
     contract_event_add(
@@ -59,7 +61,8 @@ def contract_set_status(
     )
     partner_type = PARTNER_EVENTS.get(Contract.Status(status))
     if partner_type:
-        partner_event_for_user(
+        partner_event_for_partners(
+            partner_ids=partner_ids_for_item(kind=CONTRACT_KIND, ref=contract.pk),
             user=contract.student,
             type=partner_type,
             data=contract_event_data(contract=contract),

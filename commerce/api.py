@@ -1,4 +1,4 @@
-"""Partner API for money: checkout sessions, payments, orders and refunds of a partner's customers.
+"""Partner API for money: checkout sessions, and the payments, orders and refunds of orders the partner placed.
 
 Everything goes through the site's own services: `order_create_for_item(s)` and `order_checkout` open
 Stripe's page, the webhook pipeline records the payment, `refund_request_create` applies the refund
@@ -270,14 +270,12 @@ class CheckoutSessionCreateApi(generics.GenericAPIView):
         data = params.validated_data
         resolved = data["item"]["type"].resolve(partner=partner, data=data["item"]["data"])
         try:
-            order = order_create_for_items(user=resolved.user, items=resolved.items)
+            order = order_create_for_items(user=resolved.user, items=resolved.items, partner=partner)
             start = order_checkout(order=order, success_url=data["success_url"], cancel_url=data["cancel_url"])
         except (NotPurchasable, CheckoutError, CouponError) as exc:
             raise ApiError(409, code="not_purchasable", message=exc.message, param="item") from None
         except PaymentProviderError:
-            raise ApiError(
-                503, type="api_error", code="payment_provider_unavailable", message=PAYMENT_UNAVAILABLE
-            ) from None
+            raise _provider_unavailable() from None
         order = start.order
         session = (
             order.checkout_sessions.filter(status=CheckoutSession.Status.OPEN).first() if start.at_stripe else None
@@ -434,7 +432,5 @@ class RefundCreateApi(generics.GenericAPIView):
         except RefundRequestError as exc:
             raise ApiError(409, code="refund_refused", message=exc.message, param="lines") from None
         except PaymentProviderError:
-            raise ApiError(
-                503, type="api_error", code="payment_provider_unavailable", message=PAYMENT_UNAVAILABLE
-            ) from None
+            raise _provider_unavailable() from None
         return Response(self.get_serializer(refund_request).data, status=status.HTTP_201_CREATED)

@@ -1,5 +1,5 @@
-"""Partner API for the course catalogue (filtered like the public catalogue) and for the enrollments of a
-partner's customers with their progress (scope `orders:read`; another partner's is a 404). One view per operation."""
+"""Partner API for the course catalogue (filtered like the public catalogue) and for the enrollments a partner
+sold, with their progress (scope `orders:read`; any other enrollment is a 404). One view per operation."""
 
 from datetime import UTC
 
@@ -10,8 +10,9 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from commerce.orders import item_made_through_partner
 from courses.markdown import render_markdown
-from courses.models import Category, Certificate, Course, Enrollment, LessonProgress
+from courses.models import COURSE_KIND, Category, Certificate, Course, Enrollment, LessonProgress
 from courses.selectors.catalogue import (
     PRICE_CHOICES,
     SEARCH_MAX_LENGTH,
@@ -190,14 +191,19 @@ class CourseDetailApi(generics.RetrieveAPIView):
 
 # --- Enrollments of a partner's customers -------------------------------------------------------------------
 
-ENROLLMENT_NOT_FOUND = "You have no customer with an enrollment of this id."
+ENROLLMENT_NOT_FOUND = "You have no enrollment with this id (one bought through you)."
 CUSTOMER_NOT_FOUND = "You have no customer with this id."
 ENROLLMENT_TAGS = ["Enrollments"]
 
 
 def partner_enrollments(*, partner: Partner, customer: PartnerCustomer | None = None) -> QuerySet[Enrollment]:
-    """Enrollments of the partner's customers (or one customer's), any status, each with `customer_id` (the
-    partner's id for the learner) and its progress (`lessons_total`, `lessons_done`) computed in the query."""
+    """Enrollments bought through the partner's API (or one customer's of them), any status, each with
+    `customer_id` (the partner's id for the learner) and its progress (`lessons_total`, `lessons_done`)
+    computed in the query.
+
+    A partner sees an enrollment when an order its API placed enrolled the person (the paid line that was
+    fulfilled), not because the person is its customer: a course bought through another partner or on the
+    site, a free course taken on the site or a gift is not in this queryset (the API answers 404)."""
     done = (
         LessonProgress.objects.filter(enrollment=OuterRef("pk"), lesson__module__course=OuterRef("course"))
         .order_by()
@@ -209,6 +215,11 @@ def partner_enrollments(*, partner: Partner, customer: PartnerCustomer | None = 
     enrollments = (
         Enrollment.objects.annotate(customer_id=Subquery(customer_id))
         .filter(customer_id__isnull=False)
+        .filter(
+            item_made_through_partner(
+                partner=partner, kind=COURSE_KIND, ref=OuterRef("course_id"), user=OuterRef("user_id"), fulfilled=True
+            )
+        )
         .annotate(
             lessons_total=F("course__lessons_count"),
             lessons_done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),

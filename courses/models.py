@@ -116,6 +116,10 @@ class Lesson(models.Model):
         return self.title
 
 
+# What commerce calls a course on an order line (its ref is the course's pk); courses.product_kind sells it.
+COURSE_KIND = "course"
+
+
 class Enrollment(TimeStampedModel):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"

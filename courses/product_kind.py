@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from commerce.registry import NotPurchasable, PricedLine, ProductKind, RefundVerdict
-from courses.models import Certificate, Course, Enrollment, Lesson, LessonProgress
+from courses.models import COURSE_KIND, Certificate, Course, Enrollment, Lesson, LessonProgress
 from courses.selectors.learning import progress_percent
 from courses.services import enrollment_create, enrollment_set_status
 from innerwork.core.emails import email_enqueue
@@ -34,7 +34,7 @@ class CourseKind(ProductKind):
     `release` keep the base class's defaults.
     """
 
-    kind = "course"
+    kind = COURSE_KIND
     label = "Course"
 
     def _course(self, ref: str) -> Course:
@@ -83,6 +83,7 @@ class CourseKind(ProductKind):
             course=course,
             type=Enrollment.Type.FREE if paid_nothing else Enrollment.Type.PAID,
             reason=f"Order {line.order.number}",
+            partner_id=line.order.partner_id,
         )
         email_enqueue(
             key=f"enrollment:{enrollment.pk}:welcome:{line.pk}",

@@ -15,9 +15,10 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from courses.models import Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress
+from commerce.orders import partner_ids_for_item
+from courses.models import COURSE_KIND, Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress
 from innerwork.accounts.models import User
-from innerwork.api.events import partner_event_for_user
+from innerwork.api.events import partner_event_for_partners
 from innerwork.core import page_cache
 
 ENROLLMENT_TRANSITION_NOT_ALLOWED = "An enrollment cannot go from {from_status} to {to_status}."
@@ -97,7 +98,11 @@ def enrollment_set_status(
         )
         if status == Enrollment.Status.COMPLETED:
             # Keyed by this move, so a course completed again after a refund and a new purchase is news again.
-            partner_event_for_user(
+            # Told to the partner whose order enrolled the person (none for a site purchase or a gift).
+            partner_event_for_partners(
+                partner_ids=partner_ids_for_item(
+                    kind=COURSE_KIND, ref=locked.course_id, user=locked.user_id, fulfilled=True
+                ),
                 user=locked.user,
                 type="enrollment.completed",
                 data=enrollment_event_data(enrollment=locked),
@@ -109,9 +114,12 @@ def enrollment_set_status(
 
 
 def enrollment_create(
-    *, user: User, course: Course, type: str, actor: User | None = None, reason: str = ""
+    *, user: User, course: Course, type: str, actor: User | None = None, reason: str = "", partner_id=None
 ) -> Enrollment:
     """Give `user` access to `course`, as a `type` (paid, free, gifted) enrollment.
+
+    `partner_id` is the partner whose API placed the order that enrols (None: the site, a gift); only that
+    partner is told `enrollment.created`.
 
     Guarantees: one enrollment per (user, course), even under concurrent calls (the
     unique constraint decides, the loser reads the winner's row). An existing active or
@@ -139,7 +147,8 @@ def enrollment_create(
             EnrollmentEvent.objects.create(
                 enrollment=enrollment, from_status="", to_status=enrollment.status, reason=reason[:255], actor=actor
             )
-            partner_event_for_user(
+            partner_event_for_partners(
+                partner_ids=[partner_id],
                 user=user,
                 type="enrollment.created",
                 data=enrollment_event_data(enrollment=enrollment),

@@ -2,7 +2,8 @@
 
 Every write goes through the site's services (`mentorship.bookings`), so a partner's booking holds
 its slot, is priced and paid, moved and refunded exactly like one made on the site. A booking is
-visible to a partner only through its customer (`PartnerCustomer`); anyone else's is a 404.
+visible to a partner only when the partner's API made it (its order records the partner); anyone else's,
+the same customer's made on the site or through another partner included, is a 404.
 
 Scopes: writes need `bookings:write`; so do the reads. A key that books must read back what it
 booked, and the money side (orders, payments) is what `orders:read` is for; requiring one scope for
@@ -20,7 +21,6 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from commerce.exceptions import CheckoutError, CouponError
-from commerce.orders import order_lines_for_item
 from commerce.registry import NotPurchasable
 from innerwork.api.authentication import request_partner
 from innerwork.api.exceptions import ApiError, error_body
@@ -31,7 +31,6 @@ from innerwork.api.selectors import partner_customer_get
 from innerwork.core.money import format_money
 from innerwork.scheduling.services import SlotTaken
 from mentorship.bookings import (
-    BOOKING_KIND,
     BookingError,
     booking_cancel,
     booking_cancel_quote,
@@ -120,7 +119,8 @@ class PriceSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="Booking")
 class BookingSerializer(serializers.Serializer):
-    """A session booked for one of your customers. `payment_id` is the payment of its latest order."""
+    """A session booked for one of your customers. `payment_id` is the payment of its latest order placed through
+    you (bookings_for_partner annotates it as `payment_number`)."""
 
     id = serializers.CharField(source="number", help_text="The booking's number, e.g. BKG-20261207-7KQ2XD.")
     object = serializers.SerializerMethodField()
@@ -134,7 +134,12 @@ class BookingSerializer(serializers.Serializer):
     topic = serializers.CharField()
     notes = serializers.CharField()
     reschedule_count = serializers.IntegerField()
-    payment_id = serializers.SerializerMethodField(help_text="Its latest payment (GET /payments/{id}); null if none.")
+    payment_id = serializers.CharField(
+        source="payment_number",
+        allow_null=True,
+        read_only=True,
+        help_text="Its latest payment through you (GET /payments/{id}); null if none.",
+    )
     created_at = _utc_field()
 
     def get_object(self, booking: Booking) -> str:
@@ -142,10 +147,6 @@ class BookingSerializer(serializers.Serializer):
 
     def get_customer(self, booking: Booking) -> str:
         return booking.customer_public_id
-
-    def get_payment_id(self, booking: Booking) -> str | None:
-        line = order_lines_for_item(kind=BOOKING_KIND, ref=str(booking.pk)).last()
-        return line.order.number if line else None
 
 
 @extend_schema_serializer(component_name="BookingRefundQuote")
@@ -252,6 +253,7 @@ class BookingsApi(generics.GenericAPIView):
                 minutes=data["length"],
                 topic=data["topic"],
                 notes=data["notes"],
+                partner=request_partner(request),
             )
         except SlotTaken as exc:
             return _slot_taken(exc)

@@ -19,9 +19,9 @@ from django.utils import timezone
 from commerce.checkout import order_create_for_item, order_fulfil_item_from_return
 from commerce.exceptions import RefundError
 from commerce.models import Order
-from commerce.orders import order_line_for_item
+from commerce.orders import order_line_for_item, partner_ids_for_item
 from commerce.refunds import refund_quote, refund_start, refundable_by_line
-from innerwork.api.events import partner_event_for_user
+from innerwork.api.events import partner_event_for_partners
 from innerwork.core.audit import staff_action_record
 from innerwork.core.errors import Refused
 from innerwork.core.money import format_money
@@ -107,15 +107,16 @@ def booking_set_status(
 
     The one writer of Booking.status (through innerwork.core.status.status_move, which also keeps a
     StatusChange). Raises StatusTransitionError for a move the map refuses. Call it with the booking
-    row locked. A move to confirmed or canceled is told to the partner owning the customer, if any,
-    in the same transaction (once per booking and status).
+    row locked. A move to confirmed or canceled is told to the partner the booking was made through (its
+    order's), if any, in the same transaction (once per booking and status).
     """
     status_move(booking, status, changes=changes, actor=actor, reason=message)
     booking_event_add(
         booking=booking, type=str(status), message=message or STATUS_MESSAGES[status], data=data, actor=actor
     )
     if status in PARTNER_EVENTS:
-        partner_event_for_user(
+        partner_event_for_partners(
+            partner_ids=partner_ids_for_item(kind=BOOKING_KIND, ref=booking.pk),
             user=booking.customer,
             type=PARTNER_EVENTS[status],
             data=booking_partner_data(booking),
@@ -154,6 +155,7 @@ def booking_start(
     notes: str = "",
     request_key: str = "",
     now=None,
+    partner=None,
 ) -> tuple[Booking, Order | None]:
     """Book `minutes` with `mentor` at `start_at` for `customer`: the slot is held and a pending order placed.
 
@@ -164,13 +166,14 @@ def booking_start(
     `request_key` (the booking form's one-time token) makes a repeated submit safe: the same customer
     sending the same key gets the booking it made (and its waiting order, or None once it is no longer
     waiting for payment), never a second booking; two concurrent submits are decided by the unique
-    constraint on (customer, request_key).
+    constraint on (customer, request_key). `partner` is the partner whose API books it (None on the site):
+    the order is placed through it, which makes the booking that partner's (and no other's).
     Raises BookingError, mentorship.services.MentorError (length not offered), SlotTaken.
     """
     now = now or timezone.now()
     existing = booking_for_request(customer=customer, request_key=request_key)
     if existing is not None:
-        return existing, _waiting_order(existing)
+        return existing, _waiting_order(existing, partner=partner)
     if mentor.status != MentorProfile.Status.APPROVED:
         raise BookingError(MENTOR_NOT_BOOKABLE.format(name=mentor))
     if mentor.user_id == customer.pk:
@@ -188,21 +191,24 @@ def booking_start(
             notes=notes,
             request_key=request_key,
             now=now,
+            partner=partner,
         )
     except IntegrityError:
         existing = booking_for_request(customer=customer, request_key=request_key)
         if existing is None:
             raise
-        return existing, _waiting_order(existing)
+        return existing, _waiting_order(existing, partner=partner)
 
 
-def _waiting_order(booking: Booking) -> Order | None:
+def _waiting_order(booking: Booking, *, partner=None) -> Order | None:
     if booking.status != Booking.Status.PENDING_PAYMENT:
         return None
-    return order_create_for_item(user=booking.customer, kind=BOOKING_KIND, ref=str(booking.pk))
+    return order_create_for_item(user=booking.customer, kind=BOOKING_KIND, ref=str(booking.pk), partner=partner)
 
 
-def _booking_create(*, customer, mentor, start_at, price, topic, notes, request_key, now) -> tuple[Booking, Order]:
+def _booking_create(
+    *, customer, mentor, start_at, price, topic, notes, request_key, now, partner=None
+) -> tuple[Booking, Order]:
     minutes = price.minutes
     with transaction.atomic():
         booking = Booking.objects.create(
@@ -227,7 +233,7 @@ def _booking_create(*, customer, mentor, start_at, price, topic, notes, request_
         )
         booking.save(update_fields=["appointment", "updated_at"])
         booking_event_add(booking=booking, type="created", message=STATUS_MESSAGES[Booking.Status.PENDING_PAYMENT])
-        order = order_create_for_item(user=customer, kind=BOOKING_KIND, ref=str(booking.pk))
+        order = order_create_for_item(user=customer, kind=BOOKING_KIND, ref=str(booking.pk), partner=partner)
     return booking, order
 
 
@@ -276,7 +282,8 @@ def booking_reschedule(*, booking: Booking, start_at: datetime, actor, now: date
             data={"from": was.isoformat(), "to": start_at.isoformat(), "sequence": appointment.ics_sequence},
             actor=actor,
         )
-        partner_event_for_user(
+        partner_event_for_partners(
+            partner_ids=partner_ids_for_item(kind=BOOKING_KIND, ref=booking.pk),
             user=booking.customer,
             type="booking.rescheduled",
             data={**booking_partner_data(booking), "previous_start": was},

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from commerce.orders import net_paid_for_items
+from commerce.orders import item_latest_order_number_for_partner, item_made_through_partner, net_paid_for_items
 from innerwork.scheduling.selectors import (
     SlotDay,
     calendar_preview_days,
@@ -270,15 +270,20 @@ def calendar_preview(*, mentor: MentorProfile, zone: ZoneInfo, now: datetime, da
 
 
 def bookings_for_partner(*, partner, customer=None) -> QuerySet[Booking]:
-    """The bookings of `partner`'s customers (one customer's when given), mentor and time joined in.
+    """The bookings `partner`'s API made (one customer's when given), mentor and time joined in.
 
-    A partner sees a booking because it owns its customer (api.PartnerCustomer), never otherwise:
-    another partner's booking is simply not in this queryset (the API answers 404).
+    A partner sees a booking because its API placed the booking's order (commerce's Order.partner), not
+    because the person is its customer: the same person's bookings made through another partner or on the
+    site are not in this queryset (the API answers 404). Each carries `customer_public_id`, the partner's
+    id for the customer, and `payment_number`, its latest order placed through the partner (its payment id),
+    both in the list's one query.
     """
     bookings = (
         Booking.objects.select_related("mentor__user", "customer", "appointment")
         .filter(customer__partner_links__partner=partner)
         .annotate(customer_public_id=F("customer__partner_links__public_id"))  # the filter's join: this partner's
+        .filter(item_made_through_partner(partner=partner, kind=BOOKING_KIND))
+        .annotate(payment_number=item_latest_order_number_for_partner(partner=partner, kind=BOOKING_KIND))
     )
     if customer is not None:
         bookings = bookings.filter(customer=customer)

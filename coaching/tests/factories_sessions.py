@@ -59,8 +59,11 @@ def coach_open_every_day(*, user=None, meeting_url: str = "https://meet.example/
     return coach
 
 
-def contract_waiting(*, coach: CoachProfile, student=None, **terms) -> Contract:
-    """A contract waiting for payment: the student asked, the coach proposed, the student accepted."""
+def contract_waiting(*, coach: CoachProfile, student=None, partner=None, **terms) -> Contract:
+    """A contract waiting for payment: the student asked, the coach proposed, the student accepted.
+
+    With `partner`, accepted through that partner's API: its order is placed through the partner (as the API's
+    accept does), which makes the contract the partner's."""
     student = student or UserFactory(full_name="Sam Student")
     terms = {**TERMS, **terms}
     inquiry, _ = Inquiry.objects.get_or_create(coach=coach, student=student, defaults={"goals": terms["goals"]})
@@ -68,7 +71,7 @@ def contract_waiting(*, coach: CoachProfile, student=None, **terms) -> Contract:
         inquiry=inquiry, coach=coach, student=student, expires_at=timezone.now() + timedelta(days=7), **terms
     )
     proposal_set_status(proposal=proposal, status=Proposal.Status.ACCEPTED)
-    return Contract.objects.create(
+    contract = Contract.objects.create(
         proposal=proposal,
         coach=coach,
         student=student,
@@ -76,6 +79,9 @@ def contract_waiting(*, coach: CoachProfile, student=None, **terms) -> Contract:
         accepted_at=timezone.now(),
         **terms,
     )
+    if partner is not None:
+        order_create_for_item(user=student, kind=CONTRACT_KIND, ref=str(contract.pk), partner=partner)
+    return contract
 
 
 def contract_activate(contract: Contract, *, activated_at: datetime | None = None) -> Contract:
@@ -90,8 +96,9 @@ def contract_activate(contract: Contract, *, activated_at: datetime | None = Non
     return contract
 
 
-def contract_active(*, coach: CoachProfile, student=None, activated_at=None, **terms) -> Contract:
-    return contract_activate(contract_waiting(coach=coach, student=student, **terms), activated_at=activated_at)
+def contract_active(*, coach: CoachProfile, student=None, activated_at=None, partner=None, **terms) -> Contract:
+    contract = contract_waiting(coach=coach, student=student, partner=partner, **terms)
+    return contract_activate(contract, activated_at=activated_at)
 
 
 @pytest.fixture

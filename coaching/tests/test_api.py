@@ -160,24 +160,28 @@ def test_quick_start_accept_pay_on_the_emulator_book_and_hear_contract_activated
     assert endpoint.pk
 
 
-def _ended(coach, student):
-    return contract_active(coach=coach, student=student, activated_at=timezone.now() - timedelta(weeks=13))
+def _ended(coach, student, partner=None):
+    return contract_active(
+        coach=coach, student=student, activated_at=timezone.now() - timedelta(weeks=13), partner=partner
+    )
 
 
-def _ends_in_two_days(coach, student):
-    return contract_active(coach=coach, student=student, activated_at=timezone.now() - timedelta(weeks=12, days=-2))
+def _ends_in_two_days(coach, student, partner=None):
+    return contract_active(
+        coach=coach, student=student, activated_at=timezone.now() - timedelta(weeks=12, days=-2), partner=partner
+    )
 
 
-def _credits_used(coach, student):
-    contract = contract_active(coach=coach, student=student, sessions_count=1)
+def _credits_used(coach, student, partner=None):
+    contract = contract_active(coach=coach, student=student, sessions_count=1, partner=partner)
     session_book(contract=contract, student=student, start_at=day_at(3, 9))
     return contract
 
 
-def _time_taken(coach, student):
+def _time_taken(coach, student, partner=None):
     other = contract_active(coach=coach, student=UserFactory())
     session_book(contract=other, student=other.student, start_at=day_at(3, 10))
-    return contract_active(coach=coach, student=student)
+    return contract_active(coach=coach, student=student, partner=partner)
 
 
 BOOKING_REFUSALS = [
@@ -203,10 +207,10 @@ BOOKING_REFUSALS = [
     ("case", "make", "start_at", "status", "code", "param"), BOOKING_REFUSALS, ids=[c[0] for c in BOOKING_REFUSALS]
 )
 def test_booking_is_refused_with_an_exact_code(
-    api, coach, student, customer, case, make, start_at, status, code, param
+    api, partner, coach, student, customer, case, make, start_at, status, code, param
 ):
-    # given a contract of the customer in the case's state
-    contract = make(coach=coach, student=student)
+    # given a contract of the customer in the case's state, made through the partner
+    contract = make(coach=coach, student=student, partner=partner)
     before = CoachingSession.objects.filter(contract=contract).count()
 
     # when the partner books at `start_at`
@@ -218,8 +222,8 @@ def test_booking_is_refused_with_an_exact_code(
     assert CoachingSession.objects.filter(contract=contract).count() == before
 
 
-def test_slot_taken_offers_free_alternatives_nearby(api, coach, student, customer):
-    contract = _time_taken(coach, student)
+def test_slot_taken_offers_free_alternatives_nearby(api, partner, coach, student, customer):
+    contract = _time_taken(coach, student, partner)
     response = post(api, f"{API}/contracts/{contract.number}/sessions/", {"start_at": day_at(3, 10).isoformat()})
     alternatives = response.json()["error"]["alternatives"]
     assert alternatives
@@ -228,8 +232,8 @@ def test_slot_taken_offers_free_alternatives_nearby(api, coach, student, custome
     assert retried.status_code == 201
 
 
-def test_replaying_a_booking_with_its_key_answers_the_same_session_once(api, coach, student, customer):
-    contract = contract_active(coach=coach, student=student)
+def test_replaying_a_booking_with_its_key_answers_the_same_session_once(api, partner, coach, student, customer):
+    contract = contract_active(coach=coach, student=student, partner=partner)
     body = {"start_at": day_at(4, 9).isoformat()}
     first = post(api, f"{API}/contracts/{contract.number}/sessions/", body, key="book-1")
     again = post(api, f"{API}/contracts/{contract.number}/sessions/", body, key="book-1")
@@ -300,10 +304,11 @@ def test_accepting_twice_with_new_keys_answers_the_same_contract(api, coach, stu
 
 
 @pytest.fixture
-def objects(coach, student, customer):
-    """A proposal and an active contract of `customer` (the partner's)."""
+def objects(partner, coach, student, customer):
+    """A proposal to `customer` (the partner's) and an active contract made through the partner."""
     proposal = _open(coach, student)
-    contract = contract_active(coach=coach_open_every_day(), student=student)  # another thread: one open proposal each
+    # another thread: one open proposal each
+    contract = contract_active(coach=coach_open_every_day(), student=student, partner=partner)
     return {"proposal": proposal.number, "contract": contract.number}
 
 
@@ -380,8 +385,8 @@ def test_coaches_are_listed_with_their_packages_and_unapproved_ones_are_404(api,
 # --- The checkout item ---------------------------------------------------------------------------------------
 
 
-def _paid(coach, student):
-    return contract_active(coach=coach, student=student)
+def _paid(coach, student, partner=None):
+    return contract_active(coach=coach, student=student, partner=partner)
 
 
 CHECKOUT_ITEMS = [
@@ -397,7 +402,10 @@ CHECKOUT_ITEMS = [
 
 @pytest.mark.parametrize(("case", "make", "changes", "outcome"), CHECKOUT_ITEMS, ids=[c[0] for c in CHECKOUT_ITEMS])
 def test_contract_checkout_item(partner, coach, student, customer, case, make, changes, outcome):
-    contract = make(coach=coach, student=student) if make else contract_waiting(coach=coach, student=UserFactory())
+    if make:
+        contract = make(coach=coach, student=student, partner=partner)
+    else:
+        contract = contract_waiting(coach=coach, student=UserFactory(), partner=PartnerFactory())
     body = {"type": "contract", "number": contract.number, **changes}
     body = {key: value for key, value in body.items() if value is not None}
     if outcome == "resolved":
@@ -412,26 +420,27 @@ def test_contract_checkout_item(partner, coach, student, customer, case, make, c
 # --- Partner events of contracts -----------------------------------------------------------------------------
 
 
-def test_contract_events_reach_every_partner_of_the_student_once_and_no_one_else(coach, student, customer):
-    # given the student is also another partner's customer, and a student no partner knows
+def test_contract_events_reach_only_the_partner_it_was_made_through_once(partner, coach, student, customer):
+    # given the student is also another partner's customer, a contract made through the partner, one the
+    # student accepted on the site, and one of a student no partner knows
     other = PartnerFactory()
     customer_of(other, student)
-    contract = contract_active(coach=coach, student=student)
+    contract = contract_active(coach=coach, student=student, partner=partner)
+    on_the_site = contract_active(coach=coach_open_every_day(), student=student)
     stranger = contract_active(coach=coach, student=UserFactory())
 
-    # when the contract ends (cancelled) and the stranger's too
+    # when the three contracts end (cancelled)
     with transaction.atomic():
-        for ended in (contract, stranger):
+        for ended in (contract, on_the_site, stranger):
             contract_set_status(contract=ended, status=Contract.Status.CANCELED, changes={"ended_at": timezone.now()})
 
-    # then each of the student's partners has one contract.activated and one contract.ended, the stranger none
-    for partner_ in (customer.partner, other):
-        events = PartnerEvent.objects.filter(partner=partner_).order_by("pk")
-        assert [(e.type, e.data["number"], e.data["status"]) for e in events] == [
-            ("contract.activated", contract.number, "active"),
-            ("contract.ended", contract.number, "canceled"),
-        ]
-    assert not PartnerEvent.objects.filter(data__number=stranger.number).exists()
+    # then the partner has one contract.activated and one contract.ended of its contract; nobody else hears anything
+    events = PartnerEvent.objects.filter(partner=partner).order_by("pk")
+    assert [(e.type, e.data["number"], e.data["status"], e.data["customer"]) for e in events] == [
+        ("contract.activated", contract.number, "active", customer.public_id),
+        ("contract.ended", contract.number, "canceled", customer.public_id),
+    ]
+    assert PartnerEvent.objects.count() == 2
 
 
 # --- Free slots ----------------------------------------------------------------------------------------------
@@ -448,8 +457,8 @@ SLOT_CASES = [
 
 
 @pytest.mark.parametrize(("case", "make", "query", "status", "code"), SLOT_CASES, ids=[c[0] for c in SLOT_CASES])
-def test_contract_slots(api, coach, student, customer, case, make, query, status, code):
-    contract = make(coach=coach, student=student)
+def test_contract_slots(api, partner, coach, student, customer, case, make, query, status, code):
+    contract = make(coach=coach, student=student, partner=partner)
     days = {f"d{n}": day_at(n, 0).date().isoformat() for n in (1, 2, 90)}
     response = api.get(f"{API}/contracts/{contract.number}/slots/", {k: v.format(**days) for k, v in query.items()})
     body = response.json()

@@ -71,8 +71,12 @@ def _line_signature(lines) -> list[tuple]:
     return [(line.kind, line.ref, line.unit_amount, line.quantity, line.discount_amount) for line in lines]
 
 
-def _matching_unpaid_order(*, user, quote: Quote, origin: str) -> Order | None:
-    """The customer's waiting order with exactly this quote (they pressed back and checked out again)."""
+def _matching_unpaid_order(*, user, quote: Quote, origin: str, partner=None) -> Order | None:
+    """The customer's waiting order with exactly this quote (they pressed back and checked out again).
+
+    Asked for by a partner, only an order that partner placed: another partner's (or the site's) would
+    answer with a payment the asking partner is not allowed to see.
+    """
     candidates = Order.objects.filter(
         user=user,
         origin=origin,
@@ -84,11 +88,13 @@ def _matching_unpaid_order(*, user, quote: Quote, origin: str) -> Order | None:
         coupon_id=quote.coupon.pk if quote.coupon else None,
         created_at__gte=timezone.now() - ORDER_REUSE_WINDOW,
     ).prefetch_related("lines")
+    if partner is not None:
+        candidates = candidates.filter(partner=partner)
     wanted = _line_signature(quote.lines)
     return next((order for order in candidates if _line_signature(order.lines.all()) == wanted), None)
 
 
-def _order_create(*, user, quote: Quote, origin: str) -> Order:
+def _order_create(*, user, quote: Quote, origin: str, partner=None) -> Order:
     for _ in range(5):
         number = new_order_number()
         try:
@@ -97,6 +103,7 @@ def _order_create(*, user, quote: Quote, origin: str) -> Order:
                     number=number,
                     user=user,
                     origin=origin,
+                    partner=partner,
                     currency=quote.currency,
                     subtotal_amount=quote.subtotal_amount,
                     discount_amount=quote.discount_amount,
@@ -153,17 +160,21 @@ def order_create_from_cart(*, cart: Cart | None, user) -> Order:
     return _order_place(user=user, quote=quote, origin=Order.Origin.CART)
 
 
-def _order_place(*, user, quote: Quote, origin: str) -> Order:
+def _order_place(*, user, quote: Quote, origin: str, partner=None) -> Order:
     """The pending order of `quote`, its coupon use and its kinds' holds, in one transaction (all or nothing)."""
     with transaction.atomic():
-        order = _order_create(user=user, quote=quote, origin=origin)
+        order = _order_create(user=user, quote=quote, origin=origin, partner=partner)
         order_hold(order=order, until=timezone.now() + FIRST_HOLD)
         order_event_add(order=order, type="created", message="Order placed.")
     return order
 
 
-def order_create_for_item(*, user, kind: str, ref: str, coupon_code: str = "") -> Order:
+def order_create_for_item(*, user, kind: str, ref: str, coupon_code: str = "", partner=None) -> Order:
     """A pending order for one item bought on its own (a booking, a contract, a partner's checkout).
+
+    `partner` is the partner whose API places it (None on the site), recorded on the order: the partner sees
+    the order and the item through it. A partner reuses only a waiting order it placed itself; the site reuses
+    any (the person pays the order a partner placed for them, which stays that partner's).
 
     Priced by the item's product kind for `user` now (never from the request), with an optional
     coupon; what the kind holds for it (a slot) is held in the same transaction, so the order
@@ -173,7 +184,7 @@ def order_create_for_item(*, user, kind: str, ref: str, coupon_code: str = "") -
     Raises NotPurchasable (the kind refuses: unknown, taken, already owned), CouponError or
     CheckoutError (the kind could not hold it).
     """
-    existing = _waiting_item_order(user=user, kind=kind, ref=str(ref), coupon_code=coupon_code)
+    existing = _waiting_item_order(user=user, kind=kind, ref=str(ref), coupon_code=coupon_code, partner=partner)
     if existing is not None:
         return existing
     quote = quote_items(items=[(kind, str(ref))], user=user, coupon_code=coupon_code)
@@ -181,31 +192,34 @@ def order_create_for_item(*, user, kind: str, ref: str, coupon_code: str = "") -
         raise NotPurchasable(quote.unavailable[0].message)
     if quote.coupon_error:
         raise CouponError(quote.coupon_error)
-    return _order_place(user=user, quote=quote, origin=Order.Origin.ITEM)
+    return _order_place(user=user, quote=quote, origin=Order.Origin.ITEM, partner=partner)
 
 
-def order_create_for_items(*, user, items: list[tuple[str, str]]) -> Order:
+def order_create_for_items(*, user, items: list[tuple[str, str]], partner=None) -> Order:
     """A pending order for several items bought together outside the cart (a partner's list of courses).
 
     As `order_create_for_item`, for a list of (kind, ref): priced by their kinds for `user` now, held
     in one transaction, and an identical waiting order is returned instead of a second one. One item
     that cannot be bought refuses the whole order (NotPurchasable naming it). The cart is left alone.
+    `partner` as for `order_create_for_item`.
     """
     if len(items) == 1:
-        return order_create_for_item(user=user, kind=items[0][0], ref=items[0][1])
+        return order_create_for_item(user=user, kind=items[0][0], ref=items[0][1], partner=partner)
     quote = quote_items(items=[(kind, str(ref)) for kind, ref in items], user=user)
     if quote.unavailable:
         raise NotPurchasable(quote.unavailable[0].message)
-    existing = _matching_unpaid_order(user=user, quote=quote, origin=Order.Origin.ITEM)
+    existing = _matching_unpaid_order(user=user, quote=quote, origin=Order.Origin.ITEM, partner=partner)
     if existing is not None:
         return existing
-    return _order_place(user=user, quote=quote, origin=Order.Origin.ITEM)
+    return _order_place(user=user, quote=quote, origin=Order.Origin.ITEM, partner=partner)
 
 
-def _waiting_item_order(*, user, kind: str, ref: str, coupon_code: str) -> Order | None:
-    """The customer's order for this one item still waiting for payment (asked for again: a double click)."""
+def _waiting_item_order(*, user, kind: str, ref: str, coupon_code: str, partner=None) -> Order | None:
+    """The customer's order for this one item still waiting for payment (asked for again: a double click);
+    asked for by a partner, only one that partner placed."""
+    orders = Order.objects.filter(partner=partner) if partner is not None else Order.objects.all()
     return (
-        Order.objects.filter(
+        orders.filter(
             user=user,
             origin=Order.Origin.ITEM,
             status__in=(Order.Status.PENDING, Order.Status.FAILED),

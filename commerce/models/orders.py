@@ -66,6 +66,12 @@ class Order(TimeStampedModel):
     total_amount = models.PositiveIntegerField()
     coupon = models.ForeignKey("Coupon", on_delete=models.PROTECT, null=True, blank=True, related_name="orders")
     coupon_code = models.CharField(max_length=40, blank=True)
+    # The partner whose API placed the order (None: placed on the site). A partner sees an order, its payment,
+    # its refunds and what it bought (a booking, a contract, an enrollment) only through this, never through
+    # the buyer: one person can be the customer of several partners and buy on the site as well.
+    partner = models.ForeignKey(
+        "api.Partner", on_delete=models.PROTECT, null=True, blank=True, related_name="orders", db_index=True
+    )
 
     amount_paid = models.PositiveIntegerField(default=0)
     amount_refunded = models.PositiveIntegerField(default=0)
@@ -150,6 +156,9 @@ class OrderLine(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # An item's lines (a booking's, a contract's payments) are looked up by (kind, ref): the product apps'
+        # pages, and for every row of a partner's list, whether the partner's API placed its order.
+        indexes = [models.Index(fields=["kind", "ref"], name="order_line_item")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(total_amount=models.F("unit_amount") * models.F("quantity") - models.F("discount_amount")),

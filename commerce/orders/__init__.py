@@ -6,6 +6,8 @@ staff do to an order from the console (resend the receipt, resolve a flag).
 """
 
 from commerce.orders.selectors import (
+    item_latest_order_number_for_partner,
+    item_made_through_partner,
     net_paid_for_items,
     order_detail_for_user,
     order_for_item_session,
@@ -15,6 +17,7 @@ from commerce.orders.selectors import (
     order_lines_with_access,
     orders_for_partner,
     orders_for_user,
+    partner_ids_for_item,
     payments_for_user,
 )
 from commerce.orders.services import (
@@ -29,6 +32,8 @@ from commerce.orders.services import (
 __all__ = [
     "InvalidOrderTransition",
     "checkout_session_record",
+    "item_latest_order_number_for_partner",
+    "item_made_through_partner",
     "net_paid_for_items",
     "order_detail_for_user",
     "order_effect_once",
@@ -42,5 +47,6 @@ __all__ = [
     "order_set_status",
     "orders_for_partner",
     "orders_for_user",
+    "partner_ids_for_item",
     "payments_for_user",
 ]

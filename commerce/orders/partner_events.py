@@ -1,14 +1,14 @@
 """What a partner hears about its customers' orders: `order.paid` and `order.refunded`.
 
 Called by the fulfilment and refund services inside their transactions (the order row locked), so the
-event commits with the change it reports. Through innerwork.api.events, which does nothing (one query)
-for a buyer no partner owns.
+event commits with the change it reports. Only the partner whose API placed the order hears of it (through
+innerwork.api.events); a site order costs no query.
 """
 
 from __future__ import annotations
 
 from commerce.models import Order
-from innerwork.api.events import partner_event_for_user
+from innerwork.api.events import partner_event_for_partners
 
 # What the API calls a payment's status, from its order's (a payment is its order's payment).
 PAYMENT_STATUS = {
@@ -43,5 +43,11 @@ def order_partner_data(order: Order) -> dict:
 
 
 def order_partner_event(*, order: Order, type: str, key: str, extra: dict | None = None) -> None:
-    """Tell the partner owning the order's buyer (if any) that `type` happened; once per `key`."""
-    partner_event_for_user(user=order.user, type=type, data={**order_partner_data(order), **(extra or {})}, key=key)
+    """Tell the partner whose API placed the order (none for a site order) that `type` happened; once per `key`."""
+    partner_event_for_partners(
+        partner_ids=[order.partner_id],
+        user=order.user,
+        type=type,
+        data={**order_partner_data(order), **(extra or {})},
+        key=key,
+    )

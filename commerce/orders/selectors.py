@@ -1,13 +1,16 @@
 """Reads: a person's orders, their payments, and what each line gives access to.
 
-Every selector is scoped to its owner; none of them takes an id without the owner.
+Every selector is scoped to its owner; none of them takes an id without the owner. For a partner the owner
+is the partner whose API placed the order (`Order.partner`), never the buyer: one person can be the customer
+of two partners and buy on the site too, and each sees only what was made through it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Cast
 
 from commerce.models import Order, OrderLine
 from commerce.registry import NotPurchasable, get_kind
@@ -122,17 +125,56 @@ def order_lines_for_item(*, kind: str, ref: str) -> QuerySet[OrderLine]:
 
 
 def orders_for_partner(*, partner, user=None) -> QuerySet[Order]:
-    """The orders of `partner`'s customers (one customer's when `user` is given), lines prefetched.
+    """The orders `partner`'s API placed (one customer's when `user` is given), lines prefetched.
 
-    Reached through the buyer's partner link (innerwork.api.PartnerCustomer, related name
-    `partner_links`): another partner's order is not in this queryset. Each order carries
-    `customer_public_id`, the partner's id for its buyer (the filter's own join, so this partner's).
+    A partner sees an order (its payment, its refunds) because it placed it: not because the buyer is its
+    customer. The same person's orders placed through another partner, or on the site, are not in this
+    queryset (the API answers 404). Each order carries `customer_public_id`, the partner's id for its
+    buyer (the filter's own join, so this partner's link).
     """
     orders = (
-        Order.objects.filter(user__partner_links__partner=partner)
+        Order.objects.filter(partner=partner, user__partner_links__partner=partner)
         .annotate(customer_public_id=F("user__partner_links__public_id"))
         .prefetch_related("lines")
     )
     if user is not None:
         orders = orders.filter(user=user)
     return orders
+
+
+def _item_lines(*, kind: str, ref, user=None, fulfilled: bool = False) -> QuerySet[OrderLine]:
+    lines = OrderLine.objects.filter(kind=kind, ref=ref)
+    if user is not None:
+        lines = lines.filter(order__user=user)
+    if fulfilled:
+        lines = lines.filter(fulfilled_at__isnull=False)
+    return lines
+
+
+def item_made_through_partner(*, partner, kind: str, ref=None, user=None, fulfilled: bool = False) -> Exists:
+    """Whether an item (kind, ref) was bought through `partner`'s API: an Exists() for a product app's queryset.
+
+    `ref` is an expression on the outer row (default OuterRef("pk"): the item is the row itself), `user` one
+    for the buyer when the item is not the person's alone (a course: OuterRef("user")). Any order the
+    partner placed for it counts (a booking or a contract waiting for payment is already the partner's);
+    with `fulfilled`, only a line that gave the access (an enrollment: the paid line that enrolled the
+    person, not an order left unpaid or refused). One index lookup per row (order_line_item).
+    """
+    ref = OuterRef("pk") if ref is None else ref
+    lines = _item_lines(kind=kind, ref=Cast(ref, output_field=CharField()), user=user, fulfilled=fulfilled)
+    return Exists(lines.filter(order__partner=partner))
+
+
+def item_latest_order_number_for_partner(*, partner, kind: str, ref=None) -> Subquery:
+    """The number of the latest order `partner` placed for the item (kind, `ref`, default OuterRef("pk")) on the
+    outer row, or NULL: a Subquery to annotate a list with each item's payment id in the list's own query."""
+    ref = OuterRef("pk") if ref is None else ref
+    lines = _item_lines(kind=kind, ref=Cast(ref, output_field=CharField())).filter(order__partner=partner)
+    return Subquery(lines.order_by("-order__created_at", "-pk").values("order__number")[:1])
+
+
+def partner_ids_for_item(*, kind: str, ref, user=None, fulfilled: bool = False) -> list[int]:
+    """The partners whose API placed an order for the item (kind, ref), as item_made_through_partner counts
+    them: whom an event about the item goes to. [] for an item bought on the site (one query either way)."""
+    lines = _item_lines(kind=kind, ref=str(ref), user=user, fulfilled=fulfilled)
+    return sorted(set(lines.filter(order__partner__isnull=False).values_list("order__partner_id", flat=True)))

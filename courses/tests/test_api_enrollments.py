@@ -1,11 +1,17 @@
-"""The partner API's enrollments: a customer's courses with their progress, never another partner's; and the
-enrollment.created / enrollment.completed events the learning services emit to the learner's partners."""
+"""The partner API's enrollments: the courses a partner sold its customer, with their progress, never another
+partner's nor the person's own; and the enrollment.created / enrollment.completed events the learning services
+emit to the partner whose order enrolled the learner."""
 
 from __future__ import annotations
+
+import uuid
 
 import pytest
 from rest_framework.test import APIClient
 
+from commerce.checkout import order_fulfil_from_return
+from commerce.models import Order
+from commerce.tests.stripe_fixtures import emulator  # noqa: F401  (the Stripe emulator, used by name)
 from courses.models import Enrollment, Lesson
 from courses.services import enrollment_create, enrollment_set_status, lesson_complete
 from courses.tests.factories import course_with_lessons
@@ -47,19 +53,40 @@ def customer(partner, learner):
     return customer_of(partner, learner)
 
 
+def buy_through(partner, customer, course, *, emulator, capture) -> Order:  # noqa: F811
+    """The partner checks `course` out for its customer; the customer pays 4242 on the emulator's page."""
+    body = {
+        "item": {"type": "courses", "customer": customer.public_id, "courses": [course.slug]},
+        "success_url": "https://portal.example.com/paid",
+        "cancel_url": "https://portal.example.com/",
+    }
+    started = client_for(partner).post(
+        f"{API}/checkout-sessions/", body, format="json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex
+    )
+    assert started.status_code == 201, started.json()
+    emulator.pay_checkout_session(started.json()["session_id"], card="4242424242424242")
+    order = Order.objects.get(number=started.json()["payment_id"])
+    with capture(execute=True):
+        return order_fulfil_from_return(order=order, session_id=started.json()["session_id"])
+
+
 @pytest.fixture
-def enrollment(customer, learner):
-    """The learner in a 6-lesson course, 2 lessons done."""
+def enrollment(partner, customer, learner, emulator, django_capture_on_commit_callbacks):  # noqa: F811
+    """The learner in a 6-lesson course bought through the partner, 2 lessons done."""
     course = course_with_lessons(slug="calm", modules=2, lessons_per_module=3)
-    enrollment = enrollment_create(user=learner, course=course, type=Enrollment.Type.PAID)
+    buy_through(partner, customer, course, emulator=emulator, capture=django_capture_on_commit_callbacks)
+    enrollment = Enrollment.objects.get(user=learner, course=course)
     for lesson in Lesson.objects.filter(module__course=course).order_by("module__position", "position")[:2]:
         lesson_complete(enrollment=enrollment, lesson=lesson)
     return enrollment
 
 
-def test_a_customers_enrollments_with_their_progress(partner, customer, enrollment):
-    # given another learner's enrollment, who is not the partner's customer
+def test_a_customers_enrollments_with_their_progress(partner, customer, learner, enrollment):
+    # given another learner's enrollment, who is not the partner's customer, and a free course the customer
+    # took on the site
     enrollment_create(user=UserFactory(), course=enrollment.course, type=Enrollment.Type.PAID)
+    free = course_with_lessons(slug="free", modules=1, lessons_per_module=1, price_amount=0)
+    enrollment_create(user=learner, course=free, type=Enrollment.Type.FREE)
 
     # when the partner lists its customer's enrollments and gets the one
     api = client_for(partner, scopes=["orders:read"])
@@ -107,18 +134,31 @@ def test_enrollment_refusals(partner, customer, enrollment, case, who, path, sta
     assert (response.status_code, response.json()["error"]["code"]) == (status, code)
 
 
-def test_enrollment_events_reach_the_learners_partner_once_each(partner, customer, enrollment):
+def test_enrollment_events_reach_the_partner_that_sold_it_once_each(partner, customer, enrollment):
     # when the learner finishes the course (and finishing again changes nothing)
     for lesson in Lesson.objects.filter(module__course=enrollment.course):
         lesson_complete(enrollment=enrollment, lesson=lesson)
     enrollment_set_status(enrollment=enrollment, status=Enrollment.Status.COMPLETED)
 
     # then the partner has one enrollment.created and one enrollment.completed, with the course named
-    events = PartnerEvent.objects.filter(partner=partner).order_by("pk")
+    events = PartnerEvent.objects.filter(partner=partner).exclude(type="order.paid").order_by("pk")
     assert [(e.type, e.data["id"], e.data["course"], e.data["status"]) for e in events] == [
         ("enrollment.created", enrollment.pk, "calm", "active"),
         ("enrollment.completed", enrollment.pk, "calm", "completed"),
     ]
+
+
+def test_a_course_the_customer_took_on_the_site_tells_the_partner_nothing(partner, customer, learner):
+    # given a free course the partner's customer takes on the site
+    course = course_with_lessons(slug="solo", modules=1, lessons_per_module=1, price_amount=0)
+    enrollment = enrollment_create(user=learner, course=course, type=Enrollment.Type.FREE)
+    # when they finish it
+    lesson_complete(enrollment=enrollment, lesson=Lesson.objects.get(module__course=course))
+    # then it is completed and the partner heard nothing of it, nor can it read it
+    assert Enrollment.objects.get(pk=enrollment.pk).status == Enrollment.Status.COMPLETED
+    assert not PartnerEvent.objects.exists()
+    response = client_for(partner).get(f"{API}/enrollments/{enrollment.pk}/")
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "resource_missing")
 
 
 def test_a_learner_no_partner_knows_emits_nothing(learner):

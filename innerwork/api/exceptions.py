@@ -7,20 +7,26 @@ to match), `message` for a person, `param` the request field at fault (dotted fo
 | status | type | codes |
 |---|---|---|
 | 400 | invalid_request_error | parameter_invalid, parameter_missing, parse_error, request_too_large, |
-|     |                       | api_version_invalid, idempotency_key_missing, idempotency_key_invalid |
+|     |                       | api_version_invalid, idempotency_key_missing, idempotency_key_invalid, |
+|     |                       | url_not_allowed, after_contract_end |
 | 401 | authentication_error | api_key_missing, api_key_invalid, api_key_revoked, api_key_wrong_mode, |
 |     |                      | partner_inactive |
-| 403 | permission_error | scope_missing |
+| 403 | permission_error | scope_missing, permission_denied |
 | 404 | invalid_request_error | resource_missing |
 | 405, 406, 415 | invalid_request_error | method_not_allowed, not_acceptable, unsupported_media_type |
-| 409 | idempotency_error / invalid_request_error | idempotency_request_in_progress / resource_conflict |
-| 409 | invalid_request_error | a contract's session: session_not_scheduled, session_started, |
-|     |                       | reschedule_too_late, contract_not_active, slot_taken (with `alternatives`); |
-|     |                       | a contract: contract_not_cancelable |
-| 400 | invalid_request_error | after_contract_end (a session would end after its contract) |
+| 409 | idempotency_error | idempotency_request_in_progress |
+| 409 | invalid_request_error | resource_conflict, slot_taken (with `alternatives`), booking_refused, |
+|     |                       | not_purchasable, refund_refused, contract_not_payable, contract_not_paid, |
+|     |                       | contract_not_active, no_credits_left, proposal_not_open, proposal_expired, |
+|     |                       | coach_unavailable, session_not_scheduled, session_started, reschedule_too_late, |
+|     |                       | contract_not_cancelable |
 | 422 | idempotency_error | idempotency_key_reused |
 | 429 | rate_limit_error | rate_limited (with Retry-After) |
 | 500 | api_error | internal_error (a bug: logged, never expected) |
+| 503 | api_error | payment_provider_unavailable (Stripe could not be reached; nothing was charged: retry) |
+
+`ERROR_CODES` below is this table as data; a test walks every raising site of the API and fails on a code
+missing from it (or raised with another status).
 
 Views raise DRF's exceptions (ValidationError, NotFound…) or `ApiError` for anything more specific;
 services may raise Django's ValidationError, which becomes a 400 naming its field.
@@ -46,6 +52,59 @@ PERMISSION = "permission_error"
 IDEMPOTENCY = "idempotency_error"
 RATE_LIMIT = "rate_limit_error"
 API_ERROR = "api_error"
+
+# code -> (HTTP status, type): the table above. Every code the API answers is here, once.
+ERROR_CODES: dict[str, tuple[int, str]] = {
+    **dict.fromkeys(
+        (
+            "parameter_invalid",
+            "parameter_missing",
+            "parse_error",
+            "request_too_large",
+            "api_version_invalid",
+            "idempotency_key_missing",
+            "idempotency_key_invalid",
+            "url_not_allowed",
+            "after_contract_end",
+        ),
+        (400, INVALID_REQUEST),
+    ),
+    **dict.fromkeys(
+        ("api_key_missing", "api_key_invalid", "api_key_revoked", "api_key_wrong_mode", "partner_inactive"),
+        (401, AUTHENTICATION),
+    ),
+    **dict.fromkeys(("scope_missing", "permission_denied"), (403, PERMISSION)),
+    "resource_missing": (404, INVALID_REQUEST),
+    "method_not_allowed": (405, INVALID_REQUEST),
+    "not_acceptable": (406, INVALID_REQUEST),
+    "unsupported_media_type": (415, INVALID_REQUEST),
+    "idempotency_request_in_progress": (409, IDEMPOTENCY),
+    **dict.fromkeys(
+        (
+            "resource_conflict",
+            "slot_taken",
+            "booking_refused",
+            "not_purchasable",
+            "refund_refused",
+            "contract_not_payable",
+            "contract_not_paid",
+            "contract_not_active",
+            "no_credits_left",
+            "proposal_not_open",
+            "proposal_expired",
+            "coach_unavailable",
+            "session_not_scheduled",
+            "session_started",
+            "reschedule_too_late",
+            "contract_not_cancelable",
+        ),
+        (409, INVALID_REQUEST),
+    ),
+    "idempotency_key_reused": (422, IDEMPOTENCY),
+    "rate_limited": (429, RATE_LIMIT),
+    "internal_error": (500, API_ERROR),
+    "payment_provider_unavailable": (503, API_ERROR),
+}
 
 REQUEST_TOO_LARGE = "The request body is too large."
 INTERNAL_ERROR = "Something went wrong on our side. It has been logged; try again later."

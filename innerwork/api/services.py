@@ -37,7 +37,9 @@ def partner_customer_create_or_link(
 
     - (partner, external_id) already linked to this e-mail → that link, unchanged (repeatable);
     - linked to another e-mail, or this e-mail linked under another external_id → ApiError 409;
-    - the e-mail has an InnerWork account → linked as it is (its name and zone stay the person's own);
+    - the e-mail has an InnerWork account → linked as it is (its name and zone stay the person's own); the link
+      shows the partner nothing the person bought on the site or through another partner: a partner sees
+      only what its own API places (orders record their partner), plus the offers (proposals) made to them;
     - otherwise a new account (no password: the person signs in by resetting it) with the name and zone.
     Two concurrent calls for one customer make one link: the loser's insert hits the unique constraints
     and it answers with the winner's link.

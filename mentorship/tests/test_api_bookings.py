@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from commerce.models import Order
 from innerwork.api.webhooks.models import PartnerEvent
+from mentorship.bookings import BOOKING_KIND
 from mentorship.models import Booking
 from mentorship.tests.api_helpers import (
     book,
@@ -211,3 +213,27 @@ def test_bookings_need_the_bookings_write_scope(partner, api, mentor, customer, 
         assert response.status_code in (200, 201), response.data
     else:
         assert (response.status_code, response.data["error"]["code"]) == (403, "scope_missing")
+
+
+def _listed(api, django_assert_max_num_queries) -> tuple[dict, int]:
+    with django_assert_max_num_queries(50) as counted:
+        response = api.get("/api/v1/bookings/")
+    assert response.status_code == 200, response.data
+    return {item["id"]: item["payment_id"] for item in response.data["data"]}, len(counted.captured_queries)
+
+
+def test_the_bookings_list_costs_as_many_queries_for_five_bookings_as_for_one(
+    api, mentor, customer, django_assert_max_num_queries
+):
+    # given one booking, listed
+    numbers = [book(api, customer, day_at(3, 6)).data["id"]]
+    _, queries_for_one = _listed(api, django_assert_max_num_queries)
+    # when four more are booked and the list is read again
+    numbers += [book(api, customer, day_at(3, 7 + hour)).data["id"] for hour in range(4)]
+    listed, queries_for_five = _listed(api, django_assert_max_num_queries)
+    # then it took the same queries, and each row names its own payment (its order's number)
+    assert queries_for_five == queries_for_one
+    assert sorted(listed) == sorted(numbers)
+    for number, payment_id in listed.items():
+        booking = Booking.objects.get(number=number)
+        assert payment_id == Order.objects.get(lines__kind=BOOKING_KIND, lines__ref=str(booking.pk)).number
