@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from stripe_emulator import faults, payflow, webhooks
-from stripe_emulator.api import refunds
+from stripe_emulator.api import disputes, refunds
 from stripe_emulator.context import Ctx
 from stripe_emulator.errors import StripeError
 from stripe_emulator.http import Request, Response, json_response, redirect
@@ -240,6 +240,24 @@ def dashboard_refund(emulator: Emulator, body: dict, request: Request, charge_id
     with emulator.store.tx():
         _load(emulator, "charge", charge_id)
         return refunds.create(Ctx(emulator, params=params))
+
+
+@router.post("/_emulator/charges/{charge_id}/dispute")
+def dispute_open(emulator: Emulator, body: dict, request: Request, charge_id: str) -> dict:
+    """The cardholder's bank disputes a paid charge (what card 4000 0000 0000 0259 does by itself)."""
+    with emulator.store.tx():
+        charge = _load(emulator, "charge", charge_id)
+        return disputes.open_dispute(Ctx(emulator), charge, reason=body.get("reason") or "fraudulent")
+
+
+@router.post("/_emulator/disputes/{dispute_id}/status")
+def dispute_move(emulator: Emulator, body: dict, request: Request, dispute_id: str) -> dict:
+    """The bank's next step on a dispute: `{"status": "under_review"}`, then `"won"` or `"lost"`."""
+    if body.get("status") not in ("under_review", "won", "lost"):
+        raise ControlError("`status` is one of under_review, won, lost.")
+    with emulator.store.tx():
+        dispute = _load(emulator, "dispute", dispute_id)
+        return disputes.move(Ctx(emulator), dispute, body["status"])
 
 
 @router.post("/_emulator/checkout/sessions/{session_id}/pay")

@@ -36,6 +36,7 @@ LISTS = {
     "payment_method": "/v1/payment_methods",
     "balance_transaction": "/v1/balance_transactions",
     "refund": "/v1/refunds",
+    "dispute": "/v1/disputes",
     "event": "/v1/events",
     "webhook_endpoint": "/v1/webhook_endpoints",
 }
@@ -121,6 +122,11 @@ def build_scenario(emulator) -> dict[str, list[dict]]:
     failed = stripe.Refund.create(charge=succeeded[1].id, amount=200)
     emulator.fail_refund(failed.id)
     stripe.Refund.create(payment_intent=succeeded[2].payment_intent)
+    for outcome in ("won", "lost", "under_review"):
+        disputed = make_session()
+        emulator.pay_checkout_session(disputed.id, card="4000000000000259")
+        dispute = stripe.Dispute.list(payment_intent=stripe.checkout.Session.retrieve(disputed.id).payment_intent)
+        emulator.move_dispute(dispute.data[0].id, outcome)
 
     objects: dict[str, list[dict]] = {name: every(emulator, path) for name, path in LISTS.items()}
     objects["account"] = [get(emulator, "/v1/account")]
