@@ -1,12 +1,16 @@
 """Disputes as Stripe reports them: card 4000 0000 0000 0259 pays and is disputed, the emulator moves the
 dispute on, and its webhooks reach dj-stripe on live_server, delivered once, twice, or out of order."""
 
+from datetime import timedelta
+
 import pytest
 import stripe
+from django.utils import timezone
 
 from commerce.disputes.alerts import FINANCE_DISPUTE_TEMPLATE
 from commerce.disputes.services import FLAG_DISPUTE_LOST
 from commerce.models import CreditNote, Dispute, Order, Refund
+from commerce.reporting.reconciliation import reconciliation_compare
 from commerce.tests.stripe_fixtures import cart_for, checkout, session_id_of
 from commerce.tests.test_refunds import course_with_lesson, lesson_url
 from courses.models import Enrollment
@@ -192,3 +196,17 @@ def test_a_closed_dispute_delivered_before_its_creation_and_the_payment_still_en
     assert Enrollment.objects.get(user=buyer, course=calm).status == ("refunded" if outcome == "lost" else "active")
     assert len(finance_alerts()) == 1
     assert [t for t in event_types(order) if t.startswith("dispute")] == ["disputed", f"dispute_{outcome}"]
+
+
+def test_reconciliation_agrees_with_stripe_after_a_lost_dispute(emulator, client, buyer, course):
+    # given a dispute lost and recorded as a refund of ours that Stripe keeps as a dispute
+    _, dispute_id = pay_with_dispute_card(emulator, client, buyer, course[0])
+    settle(emulator)
+    emulator.move_dispute(dispute_id, "lost")
+    settle(emulator)
+    assert Refund.objects.get().source == "dispute"
+    # when Stripe and we are compared
+    result = reconciliation_compare(since=timezone.now() - timedelta(days=1))
+    # then nothing differs: the charge was paid and refunded nothing at Stripe, the order lost its payment here
+    assert result.differences == []
+    assert (result.charges_seen, result.refunds_seen) == (1, 0)
