@@ -17,6 +17,7 @@ from stripe_emulator.context import Ctx
 from stripe_emulator.errors import StripeError
 from stripe_emulator.http import Request, Response, json_response, redirect
 from stripe_emulator.routing import Router
+from stripe_emulator.wire import on_the_wire
 
 if TYPE_CHECKING:
     from stripe_emulator.app import Emulator
@@ -65,7 +66,7 @@ def handle(emulator: Emulator, request: Request) -> Response:
         return result
     if (request.header("content-type") or "").startswith("application/x-www-form-urlencoded"):
         return redirect("/_emulator/")  # a dashboard button: back to the dashboard
-    return json_response(result)
+    return json_response(on_the_wire(result))
 
 
 def _load(emulator: Emulator, type_: str, object_id: str) -> dict:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from stripe_emulator.ids import new_id
 from stripe_emulator.objects import API_VERSION
+from stripe_emulator.wire import on_the_wire
 
 if TYPE_CHECKING:
     from stripe_emulator.app import Emulator
@@ -260,7 +261,7 @@ class Dispatcher:
             return {"delivery": dict(row), "event": event, "url": row["url"], "secret": secret}
 
     def _deliver(self, job: dict) -> None:
-        payload = json.dumps(job["event"], indent=2)
+        payload = json.dumps(on_the_wire(job["event"]), indent=2)
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "Accept": "*/*; q=0.5, application/xml",

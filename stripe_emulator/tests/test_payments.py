@@ -89,7 +89,9 @@ def test_declines_carry_stripes_advice_code(emulator, card, advice_code):
     emulator.pay_checkout_session(session.id, card=card)
 
     intent = stripe.checkout.Session.retrieve(session.id, expand=["payment_intent.latest_charge"]).payment_intent
-    assert (intent.last_payment_error.advice_code, intent.latest_charge.outcome.advice_code) == (advice_code,) * 2
+    # Stripe's error leaves advice_code out when it has none; the charge's outcome says null
+    assert intent.last_payment_error.get("advice_code") == advice_code
+    assert intent.latest_charge.outcome.advice_code == advice_code
 
 
 def test_retry_after_a_decline_reuses_the_payment_intent(emulator):
