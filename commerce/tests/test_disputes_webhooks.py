@@ -6,12 +6,15 @@ from datetime import timedelta
 import pytest
 import stripe
 from django.utils import timezone
+from djstripe.models import Dispute as StripeDispute
+from djstripe.models import WebhookEventTrigger
 
 from commerce.disputes.alerts import FINANCE_DISPUTE_TEMPLATE
-from commerce.disputes.services import FLAG_DISPUTE_LOST
+from commerce.disputes.services import FLAG_DISPUTE_LOST, dispute_record_from_stripe
 from commerce.models import CreditNote, Dispute, Order, Refund
 from commerce.reporting.reconciliation import reconciliation_compare
-from commerce.tests.stripe_fixtures import cart_for, checkout, session_id_of
+from commerce.stripe_gateway.disputes import dispute_retrieve
+from commerce.tests.stripe_fixtures import cart_for, checkout, run_at_once, session_id_of
 from commerce.tests.test_refunds import course_with_lesson, lesson_url
 from courses.models import Enrollment
 from innerwork.core.models import OutboxEmail
@@ -77,6 +80,9 @@ def test_a_disputed_payment_flags_the_order_and_alerts_finance_once(emulator, cl
     assert alert.subject == f"Payment disputed: $49.00 on order {order.number}"
     assert dispute_id in alert.body_text
     assert client.get(lesson_url(lesson)).status_code == 200
+    # and dj-stripe took every delivery (it mirrors the dispute itself) without an error
+    assert StripeDispute.objects.get(id=dispute_id).stripe_data["status"] == "needs_response"
+    assert all(t.valid and t.processed and not t.exception for t in WebhookEventTrigger.objects.all())
 
 
 @pytest.mark.parametrize("copies", [2, 3])
@@ -210,3 +216,25 @@ def test_reconciliation_agrees_with_stripe_after_a_lost_dispute(emulator, client
     # then nothing differs: the charge was paid and refunded nothing at Stripe, the order lost its payment here
     assert result.differences == []
     assert (result.charges_seen, result.refunds_seen) == (1, 0)
+
+
+@pytest.mark.parametrize("outcome", ["needs_response", "lost"])
+def test_the_same_answer_recorded_by_three_workers_at_once_counts_once(emulator, client, buyer, course, outcome):
+    # given a paid, disputed order whose dispute webhooks are dropped (the workers below stand for them)
+    emulator.webhook_mode(drop=True, event_types=["charge.dispute.*"])
+    order, dispute_id = pay_with_dispute_card(emulator, client, buyer, course[0])
+    if outcome == "lost":
+        emulator.move_dispute(dispute_id, "lost")
+    settle(emulator)
+    assert not Dispute.objects.exists()
+    info = dispute_retrieve(dispute_id=dispute_id)
+    # when three deliveries are handled at the same moment (real threads, PostgreSQL)
+    results = run_at_once(*[lambda: dispute_record_from_stripe(info=info)] * 3)
+    # then
+    assert [type(result) for result in results] == [Dispute] * 3
+    assert Dispute.objects.get().status == outcome
+    assert len(finance_alerts()) == 1
+    assert order.events.filter(type="disputed").count() == 1
+    assert Refund.objects.count() == (outcome == "lost")
+    order.refresh_from_db()
+    assert order.amount_refunded == (4900 if outcome == "lost" else 0)
