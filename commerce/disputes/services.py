@@ -28,7 +28,6 @@ logger = logging.getLogger(__name__)
 
 FLAG_DISPUTED_PREFIX = "Payment disputed by the card's bank"
 FLAG_DISPUTED = FLAG_DISPUTED_PREFIX + " ({amount}, {reason}): answer by {due}."
-FLAG_DISPUTE_LOST = "Dispute lost ({amount}): the bank took the payment back; access was revoked."
 LOST_REASON = "The card's bank took the payment back (dispute {dispute}, {reason})."
 NOT_PAID_YET = "Dispute {dispute} was lost on order {number}, whose payment is not recorded yet: try again later."
 # Timeline entries are shown to the customer on the order page.
@@ -135,11 +134,12 @@ def _record_loss(*, order: Order, dispute: Dispute) -> None:
     dispute.refund = refund
     dispute.save(update_fields=["refund", "updated_at"])
     refund_apply(order=order, refund=refund)
-    order_flag(order=order, reason=FLAG_DISPUTE_LOST.format(amount=_money(dispute)), data={"dispute": dispute.pk})
 
 
 def _clear_flag(*, order: Order, dispute: Dispute) -> None:
-    """A won dispute: the order leaves staff's review list, if the dispute is what put it there."""
+    """A closed dispute: the bank's decision ends the review, so the order leaves staff's review list (and the
+    customer's "Under review") if the dispute is what put it there. Won, nothing was lost; lost, the loss is
+    recorded by then. The dispute list and the order's timeline keep the outcome for Finance."""
     if not order.is_flagged or order.flag_resolved_at is not None:
         return
     if not order.flag_reason.startswith(FLAG_DISPUTED_PREFIX):
@@ -162,9 +162,9 @@ def dispute_record_from_stripe(*, info: DisputeInfo) -> Dispute | None:
     - One Dispute per Stripe dispute; the order is flagged and Finance alerted once, at first sight.
     - The status only moves forward (a stale answer that would move a closed dispute back is logged
       and ignored); each move writes the order's timeline once.
-    - Lost: the money is recorded once as a refund (source dispute) and applied (_record_loss);
-      won: the dispute's flag is cleared. A dispute first seen already closed gets both its opening
-      and its outcome.
+    - Lost: the money is recorded once as a refund (source dispute) and applied (_record_loss).
+      Closed either way: the dispute's flag is cleared (_clear_flag). A dispute first seen already
+      closed gets both its opening and its outcome.
     Locks the order row, then the dispute row. Returns None when the payment is no order of ours.
     Raises DisputeNotReady when a lost dispute's order has no payment recorded yet (the delivery
     fails and Stripe retries once the payment's own webhook has been handled).
@@ -196,6 +196,6 @@ def dispute_record_from_stripe(*, info: DisputeInfo) -> Dispute | None:
             )
         if dispute.status == Dispute.Status.LOST:
             _record_loss(order=order, dispute=dispute)
-        elif dispute.status == Dispute.Status.WON:
+        if dispute.status in Dispute.CLOSED:
             _clear_flag(order=order, dispute=dispute)
     return dispute
