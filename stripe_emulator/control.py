@@ -246,9 +246,12 @@ def dashboard_refund(emulator: Emulator, body: dict, request: Request, charge_id
 @router.post("/_emulator/charges/{charge_id}/dispute")
 def dispute_open(emulator: Emulator, body: dict, request: Request, charge_id: str) -> dict:
     """The cardholder's bank disputes a paid charge (what card 4000 0000 0000 0259 does by itself)."""
+    reason = body.get("reason") or "fraudulent"
+    if reason not in disputes.REASONS:
+        raise ControlError(f"`reason` is one of {', '.join(disputes.REASONS)}.")
     with emulator.store.tx():
         charge = _load(emulator, "charge", charge_id)
-        return disputes.open_dispute(Ctx(emulator), charge, reason=body.get("reason") or "fraudulent")
+        return disputes.open_dispute(Ctx(emulator), charge, reason=reason)
 
 
 @router.post("/_emulator/disputes/{dispute_id}/status")

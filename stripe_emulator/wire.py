@@ -52,6 +52,7 @@ ABSENT_WHEN_NULL: dict[str, set[str]] = {
         "tax_ids",
     },
     "discount": {"deleted"},
+    "dispute": {"network_reason_code"},
     "event": {"account", "context"},
     "item": {"discounts", "taxes"},
     "payment_intent": {

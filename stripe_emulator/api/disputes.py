@@ -23,6 +23,24 @@ from stripe_emulator.params import LIST_PARAMS, Metadata, Str, Timestamps, Unsup
 if TYPE_CHECKING:
     from stripe_emulator.context import Ctx
 
+# Stripe's dispute reasons (https://docs.stripe.com/disputes/categories).
+REASONS = (
+    "bank_cannot_process",
+    "check_returned",
+    "credit_not_processed",
+    "customer_initiated",
+    "debit_not_authorized",
+    "duplicate",
+    "fraudulent",
+    "general",
+    "incorrect_account_details",
+    "insufficient_funds",
+    "noncompliant",
+    "product_not_received",
+    "product_unacceptable",
+    "subscription_canceled",
+    "unrecognized",
+)
 DISPUTE_FEE = 1500  # Stripe's chargeback fee, 15.00 in the charge's currency
 EVIDENCE_DAYS = 7  # days the merchant has to answer (Stripe shows the network's deadline, 7-21 days)
 OPEN_STATUSES = ("needs_response", "under_review", "warning_needs_response", "warning_under_review")

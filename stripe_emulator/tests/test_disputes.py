@@ -151,3 +151,21 @@ def test_only_metadata_of_a_dispute_can_be_updated(emulator):
 
     assert updated.metadata.to_dict() == {"ticket": "7"}
     assert "does not implement `evidence`" in caught.value.user_message
+
+
+def test_a_reason_without_a_network_code_leaves_the_code_out(emulator):
+    charge = make_paid_session(emulator).payment_intent.latest_charge
+
+    opened = emulator.open_dispute(charge.id, reason="duplicate")
+
+    assert "network_reason_code" not in opened
+    assert opened["payment_method_details"]["card"]["network_reason_code"] is None
+
+
+def test_a_reason_stripe_does_not_have_is_refused(emulator):
+    charge = make_paid_session(emulator).payment_intent.latest_charge
+
+    with pytest.raises(EmulatorError, match="`reason` is one of"):
+        emulator.open_dispute(charge.id, reason="changed_my_mind")
+
+    assert stripe.Charge.retrieve(charge.id).disputed is False
