@@ -170,6 +170,10 @@ def test_a_lost_dispute_is_recorded_once_as_a_refund_and_closes_the_course(emula
     assert CreditNote.objects.filter(refund=refund).count() == 1
     assert len(finance_alerts()) == 1
     assert order.events.filter(type="dispute_lost").count() == 1
+    [told] = OutboxEmail.objects.filter(kind="commerce/refund_issued")  # the credit note goes to the customer
+    assert f"Your bank disputed the payment of order {order.number} and returned $49.00 to you" in told.body_text
+    assert "Banks usually take" not in told.body_text
+    assert len(told.attachments) == 1
     with emulator.configure_stripe():
         assert stripe.Refund.list(payment_intent=order.payment_intent_id).data == []
 
