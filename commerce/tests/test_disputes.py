@@ -5,10 +5,13 @@ The answers are DisputeInfo values as the gateway reads them from Stripe; the we
 emulator is in test_disputes_webhooks.py.
 """
 
+import importlib
 import itertools
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from commerce.disputes.models import Dispute
@@ -24,8 +27,9 @@ from commerce.orders.services import order_flag
 from commerce.refunds.apply import refund_apply
 from commerce.refunds.status import refund_set_status
 from commerce.stripe_gateway.disputes import DisputeInfo
-from commerce.tests.admin_fixtures import clients_by_role
+from commerce.tests.admin_fixtures import clients_by_role, staff_roles_ensure
 from commerce.tests.factories import paid_order
+from commerce.tests.test_admin_roles import rights
 from innerwork.core.models import OutboxEmail, StatusChange
 from innerwork.core.tests.status_doors import walk_pair
 
@@ -241,3 +245,27 @@ def test_nobody_adds_changes_or_deletes_a_dispute_in_the_console(order, role):
     assert posted.status_code == 403
     dispute.refresh_from_db()
     assert dispute.status == "needs_response"
+
+
+@pytest.mark.parametrize(
+    ("role", "has", "lacks"),
+    [
+        ("Support", set(), {"commerce.view_dispute", "djstripe.view_dispute"}),
+        ("Finance", {"commerce.view_dispute", "djstripe.view_dispute"}, {"commerce.change_dispute"}),
+        ("Marketing", set(), {"commerce.view_dispute", "djstripe.view_dispute"}),
+        ("Admin", {"commerce.view_dispute", "commerce.change_dispute", "djstripe.view_dispute"}, set()),
+    ],
+)
+def test_the_disputes_roles_migration_gives_each_role_its_rights_and_takes_them_back(role, has, lacks):
+    staff_roles_ensure()
+    migration = importlib.import_module("commerce.migrations.0007_disputes_staff_roles")
+    state = MigrationExecutor(connection).loader.project_state(("commerce", "0007_disputes_staff_roles")).apps
+
+    migration.create_roles(state, None)  # again: changes nothing
+    assert has <= rights(role)
+    assert not lacks & rights(role)
+
+    migration.remove_rights(state, None)
+    assert not {"commerce.view_dispute", "djstripe.view_dispute"} & rights(role)
+    migration.create_roles(state, None)
+    assert has <= rights(role)
