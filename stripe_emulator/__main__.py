@@ -20,6 +20,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data-dir", default=".stripe-emulator", help="where the SQLite state lives")
     parser.add_argument("--public-url", default=None, help="address browsers use for hosted pages")
     parser.add_argument("--webhook-retry-scale", type=float, default=1.0, help="multiplies Stripe's retry back-off")
+    parser.add_argument(
+        "--webhook-retry-schedule",
+        choices=("test", "live"),
+        default="test",
+        help="Stripe's test-mode retries (3 over a few hours) or live-mode ones (about 3 days)",
+    )
     parser.add_argument("--webhook-timeout", type=float, default=10.0, help="seconds before a delivery attempt fails")
     parser.add_argument("--webhook-workers", type=int, default=4)
     parser.add_argument("--refund-failure-delay", type=float, default=5.0)
@@ -38,6 +44,7 @@ def main(argv: list[str] | None = None) -> None:
             port=args.port,
             public_url=args.public_url,
             webhook_retry_scale=args.webhook_retry_scale,
+            webhook_retry_schedule=args.webhook_retry_schedule,
             webhook_timeout=args.webhook_timeout,
             webhook_workers=args.webhook_workers,
             refund_failure_delay=args.refund_failure_delay,

@@ -9,7 +9,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from stripe_emulator.storage import Store
-from stripe_emulator.webhooks import MAX_ATTEMPTS, Dispatcher
+from stripe_emulator.webhooks import Dispatcher
 
 log = logging.getLogger("stripe_emulator")
 
@@ -23,7 +23,8 @@ class Config:
     webhook_retry_scale: float = 1.0  # multiplies Stripe's retry back-off (0.001 turns hours into seconds)
     webhook_timeout: float = 10.0  # seconds before an unanswered delivery counts as failed
     webhook_workers: int = 4
-    webhook_max_attempts: int = MAX_ATTEMPTS
+    webhook_retry_schedule: str = "test"  # test: 3 retries over a few hours (Stripe's sandbox); live: 3 days
+    webhook_max_attempts: int | None = None  # default: the schedule's retries + 1
     refund_failure_delay: float = 5.0  # seconds (emulator clock) before a 4000 0000 0000 5126 refund fails
     tick_seconds: float = 0.2  # how often expiry and scheduled tasks are checked
     quiet: bool = False

@@ -17,6 +17,7 @@ class Outcome:
     message: str | None = None
     seller_message: str | None = None
     refund_fails: bool = False  # the refund of this card's charge fails asynchronously
+    dispute_reason: str | None = None  # the payment succeeds, then the cardholder disputes it for this reason
 
 
 SUCCEED = Outcome("succeed")
@@ -57,7 +58,21 @@ TEST_CARDS: dict[str, tuple[str, str, str, Outcome]] = {
     "4000000000000127": ("visa", "credit", "US", _decline("incorrect_cvc", "incorrect_cvc", errors.INCORRECT_CVC)),
     "4000002500003155": ("visa", "credit", "US", THREE_D_SECURE),
     "4000002760003184": ("visa", "credit", "US", THREE_D_SECURE),
+    "4000000000009987": ("visa", "credit", "US", _decline("card_declined", "lost_card", errors.CARD_DECLINED)),
+    "4000000000009979": ("visa", "credit", "US", _decline("card_declined", "stolen_card", errors.CARD_DECLINED)),
+    "4000000000000119": (
+        "visa",
+        "credit",
+        "US",
+        Outcome(
+            "decline",
+            code="processing_error",
+            message=errors.PROCESSING_ERROR,
+            seller_message="An error occurred while processing this card.",
+        ),
+    ),
     "4000000000005126": ("visa", "credit", "US", Outcome("succeed", refund_fails=True)),
+    "4000000000000259": ("visa", "credit", "US", Outcome("succeed", dispute_reason="fraudulent")),
 }
 
 INVALID_NUMBER = "Your card number is incorrect."

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from stripe_emulator import faults, payflow, webhooks
-from stripe_emulator.api import refunds
+from stripe_emulator.api import disputes, refunds
 from stripe_emulator.context import Ctx
 from stripe_emulator.errors import StripeError
 from stripe_emulator.http import Request, Response, json_response, redirect
 from stripe_emulator.routing import Router
+from stripe_emulator.wire import on_the_wire
 
 if TYPE_CHECKING:
     from stripe_emulator.app import Emulator
@@ -65,7 +66,7 @@ def handle(emulator: Emulator, request: Request) -> Response:
         return result
     if (request.header("content-type") or "").startswith("application/x-www-form-urlencoded"):
         return redirect("/_emulator/")  # a dashboard button: back to the dashboard
-    return json_response(result)
+    return json_response(on_the_wire(result))
 
 
 def _load(emulator: Emulator, type_: str, object_id: str) -> dict:
@@ -240,6 +241,27 @@ def dashboard_refund(emulator: Emulator, body: dict, request: Request, charge_id
     with emulator.store.tx():
         _load(emulator, "charge", charge_id)
         return refunds.create(Ctx(emulator, params=params))
+
+
+@router.post("/_emulator/charges/{charge_id}/dispute")
+def dispute_open(emulator: Emulator, body: dict, request: Request, charge_id: str) -> dict:
+    """The cardholder's bank disputes a paid charge (what card 4000 0000 0000 0259 does by itself)."""
+    reason = body.get("reason") or "fraudulent"
+    if reason not in disputes.REASONS:
+        raise ControlError(f"`reason` is one of {', '.join(disputes.REASONS)}.")
+    with emulator.store.tx():
+        charge = _load(emulator, "charge", charge_id)
+        return disputes.open_dispute(Ctx(emulator), charge, reason=reason)
+
+
+@router.post("/_emulator/disputes/{dispute_id}/status")
+def dispute_move(emulator: Emulator, body: dict, request: Request, dispute_id: str) -> dict:
+    """The bank's next step on a dispute: `{"status": "under_review"}`, then `"won"` or `"lost"`."""
+    if body.get("status") not in ("under_review", "won", "lost"):
+        raise ControlError("`status` is one of under_review, won, lost.")
+    with emulator.store.tx():
+        dispute = _load(emulator, "dispute", dispute_id)
+        return disputes.move(Ctx(emulator), dispute, body["status"])
 
 
 @router.post("/_emulator/checkout/sessions/{session_id}/pay")

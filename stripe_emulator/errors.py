@@ -54,6 +54,7 @@ CARD_DECLINED = "Your card was declined."
 INSUFFICIENT_FUNDS = "Your card has insufficient funds."
 EXPIRED_CARD = "Your card has expired."
 INCORRECT_CVC = "Your card's security code is incorrect."
+PROCESSING_ERROR = "An error occurred while processing your card. Try again in a little bit."
 LIVE_CARD_IN_TEST_MODE = "Your card was declined. Your request was in test mode, but used a non test card."
 AUTHENTICATION_FAILED = (
     "We are unable to authenticate your payment method. Please choose a different payment method and try again."

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 MAX_DEPTH = 4
 _BY_PREFIX = "by_prefix"
-_PREFIX_TYPES = {"ch_": "charge", "re_": "refund", "pi_": "payment_intent", "cus_": "customer"}
+_PREFIX_TYPES = {"ch_": "charge", "re_": "refund", "pi_": "payment_intent", "cus_": "customer", "dp_": "dispute"}
 
 Virtual = Callable[["Ctx", dict], Any]
 _VIRTUAL: dict[tuple[str, str], Virtual] = {}
@@ -80,6 +80,7 @@ EXPANDABLE: dict[str, dict[str, str | None]] = {
         "source_transfer_reversal": None,
         "transfer_reversal": None,
     },
+    "dispute": {"charge": "charge", "payment_intent": "payment_intent"},
     "payment_method": {"customer": "customer"},
     "balance_transaction": {"source": _BY_PREFIX},
     "customer": {

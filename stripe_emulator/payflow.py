@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from stripe_emulator import cards, errors, events, pricing
+from stripe_emulator.api import disputes
 from stripe_emulator.api.checkout import apply_discount
 from stripe_emulator.api.customers import customer_create
 from stripe_emulator.errors import StripeError
@@ -258,7 +259,10 @@ def _succeed(
     ctx.store.update("payment_intent", intent)
     events.emit(ctx, "charge.succeeded", charge)
     events.emit(ctx, "payment_intent.succeeded", intent)
-    return _complete(ctx, session, buyer=buyer, intent=intent, charge=charge, customer_id=customer_id)
+    result = _complete(ctx, session, buyer=buyer, intent=intent, charge=charge, customer_id=customer_id)
+    if card.outcome.dispute_reason:  # the cardholder's bank takes the payment back once it went through
+        disputes.open_dispute(ctx, charge, reason=card.outcome.dispute_reason)
+    return result
 
 
 def _customer_for(ctx: Ctx, session: dict, buyer: Buyer) -> str | None:

@@ -31,6 +31,7 @@ from stripe_emulator.expand import expand
 from stripe_emulator.http import Request, Response, json_response, redirect
 from stripe_emulator.objects import API_VERSION
 from stripe_emulator.params import parse_form, validate
+from stripe_emulator.wire import on_the_wire
 
 if TYPE_CHECKING:
     from stripe_emulator.app import Emulator
@@ -171,7 +172,7 @@ def _carry_out(
             result = route.handler(ctx, **path_args)
             if ctx.params.get("expand"):
                 result = expand(ctx, result, ctx.params["expand"])
-            response = json_response(result, headers=headers)
+            response = json_response(on_the_wire(result), headers=headers)
             if idempotency_key:
                 store.execute(
                     "INSERT OR REPLACE INTO idempotency"

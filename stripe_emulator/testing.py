@@ -156,6 +156,14 @@ class EmulatorHandle:
         """Refund as staff would in Stripe's dashboard (outside the product): same refund and events as the API."""
         return self.control("POST", f"/_emulator/charges/{charge_id}/refund", {"amount": amount, "reason": reason})
 
+    def open_dispute(self, charge_id: str, *, reason: str = "fraudulent") -> dict:
+        """Have the cardholder's bank dispute a paid charge: `charge.dispute.created`, funds withdrawn."""
+        return self.control("POST", f"/_emulator/charges/{charge_id}/dispute", {"reason": reason})
+
+    def move_dispute(self, dispute_id: str, status: str) -> dict:
+        """The bank's next step: `under_review` (`charge.dispute.updated`), `won` or `lost` (`...closed`)."""
+        return self.control("POST", f"/_emulator/disputes/{dispute_id}/status", {"status": status})
+
     # -- pointing stripe-python at it ----------------------------------------------------------
     @contextmanager
     def configure_stripe(self) -> Iterator[None]:

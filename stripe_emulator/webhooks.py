@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from stripe_emulator.ids import new_id
 from stripe_emulator.objects import API_VERSION
+from stripe_emulator.wire import on_the_wire
 
 if TYPE_CHECKING:
     from stripe_emulator.app import Emulator
@@ -32,9 +33,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("stripe_emulator.webhooks")
 
-# Seconds to wait after the 1st, 2nd, ... failed attempt: Stripe's exponential back-off over about three days.
-RETRY_DELAYS = (60, 300, 1800, 7200, 18000, 36000, 36000, 36000, 36000, 36000, 36000)
+# Seconds to wait after the 1st, 2nd, ... failed attempt. In live mode Stripe backs off exponentially for up
+# to three days; in test mode (a sandbox: the emulator only takes test keys) it "retries three times over a
+# few hours" (docs.stripe.com/webhooks, "Automatic retries"). Stripe does not publish the test-mode
+# intervals: these keep the live schedule's first step and stop after three retries, about 2.5 hours in.
+LIVE_RETRY_DELAYS = (60, 300, 1800, 7200, 18000, 36000, 36000, 36000, 36000, 36000, 36000)
+TEST_RETRY_DELAYS = (60, 1800, 7200)
+RETRY_SCHEDULES = {"test": TEST_RETRY_DELAYS, "live": LIVE_RETRY_DELAYS}
+RETRY_DELAYS = TEST_RETRY_DELAYS
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+ENDPOINT_DISABLED = "endpoint disabled or deleted: no further attempts"
 USER_AGENT = "Stripe/1.0 (+https://stripe.com/docs/webhooks)"
 
 DEFAULT_MODE: dict[str, Any] = {
@@ -230,10 +238,19 @@ class Dispatcher:
                 row = eligible[0]
             event = store.get("event", row["event_id"])
             endpoint = store.get("webhook_endpoint", row["endpoint_id"])
-            if event is None or endpoint is None:
+            if event is None:  # the state was reset meanwhile
                 store.execute(
                     "UPDATE deliveries SET status = 'failed', last_error = ? WHERE id = ?", ("gone", row["id"])
                 )
+                return None
+            if endpoint is None or endpoint["status"] != "enabled":
+                # Stripe stops retrying once the endpoint is disabled or deleted (re-enabled in time, it goes on)
+                store.execute(
+                    "UPDATE deliveries SET status = 'failed', last_error = ? WHERE id = ?",
+                    (ENDPOINT_DISABLED, row["id"]),
+                )
+                event["pending_webhooks"] = pending_count(store, event["id"])
+                store.update("event", event)
                 return None
             store.execute(
                 "UPDATE deliveries SET status = 'sending', attempts = attempts + 1 WHERE id = ?", (row["id"],)
@@ -244,7 +261,7 @@ class Dispatcher:
             return {"delivery": dict(row), "event": event, "url": row["url"], "secret": secret}
 
     def _deliver(self, job: dict) -> None:
-        payload = json.dumps(job["event"], indent=2)
+        payload = json.dumps(on_the_wire(job["event"]), indent=2)
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "Accept": "*/*; q=0.5, application/xml",
@@ -269,6 +286,8 @@ class Dispatcher:
         self, delivery: dict, status_code: int | None, error: str | None, response: str, duration_ms: int
     ) -> None:
         store = self.store
+        config = self.emulator.config
+        delays = RETRY_SCHEDULES[config.webhook_retry_schedule]
         with store.tx():
             row = store.execute("SELECT attempts FROM deliveries WHERE id = ?", (delivery["id"],)).fetchone()
             if row is None:  # the state was reset while this attempt was in flight
@@ -281,10 +300,10 @@ class Dispatcher:
             )
             if status_code is not None and 200 <= status_code < 300:
                 status, due_at = "succeeded", delivery["due_at"]
-            elif attempts >= self.emulator.config.webhook_max_attempts:
+            elif attempts >= (config.webhook_max_attempts or len(delays) + 1):
                 status, due_at = "failed", delivery["due_at"]
             else:
-                delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1] * self.emulator.config.webhook_retry_scale
+                delay = delays[min(attempts, len(delays)) - 1] * config.webhook_retry_scale
                 status, due_at = "pending", store.now_float() + delay
             store.execute(
                 "UPDATE deliveries SET status = ?, due_at = ?, last_status_code = ?, last_error = ? WHERE id = ?",

@@ -5,3 +5,4 @@ from commerce.admin import (
     orders,  # noqa: F401
     refund_requests,  # noqa: F401
 )
+from commerce.disputes import admin as disputes  # noqa: F401

@@ -1,5 +1,6 @@
 """Commerce's tables, one module per concern; import them from here."""
 
+from commerce.disputes.models import Dispute
 from commerce.models.documents import CreditNote, DocumentCounter, Invoice
 from commerce.models.orders import CheckoutSession, Order, OrderEffect, OrderEvent, OrderLine, new_order_number
 from commerce.models.refunds import Refund, RefundLine, RefundRequest
@@ -13,6 +14,7 @@ __all__ = [
     "Coupon",
     "CouponRedemption",
     "CreditNote",
+    "Dispute",
     "DocumentCounter",
     "Invoice",
     "Order",

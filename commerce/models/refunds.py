@@ -26,6 +26,7 @@ class Refund(TimeStampedModel):
         STRIPE = "stripe", "Stripe dashboard"
         RECONCILIATION = "reconciliation", "Reconciliation"
         AUTOMATIC = "automatic", "Automatic: the item could not be given"
+        DISPUTE = "dispute", "Dispute lost: the bank took the payment back"
 
     # Every status change goes through refunds.status.refund_set_status, which checks this map.
     # Stripe's word decides: a refund can fail after it succeeded (the bank sent it back). Stripe

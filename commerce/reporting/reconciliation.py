@@ -117,7 +117,10 @@ def _compare_charges(charges, differences: list[Difference]) -> set[str]:
                     charge.id,
                 )
             )
-        if order.amount_refunded != charge.amount_refunded:
+        # A lost dispute is recorded as a refund of ours that Stripe keeps as a dispute, not a refund.
+        lost_to_disputes = order.refunds.filter(source=Refund.Source.DISPUTE, status=Refund.Status.SUCCEEDED)
+        refunded_at_stripe = order.amount_refunded - sum(lost_to_disputes.values_list("amount", flat=True))
+        if refunded_at_stripe != charge.amount_refunded:
             differences.append(
                 Difference(
                     REFUNDED_TOTAL_DIFFERS,
@@ -190,7 +193,11 @@ def _compare_our_side(*, since, until, paid_intents: set[str], refund_ids: set[s
             )
         )
     created = Q(created_at__gte=since) & (Q(created_at__lt=until) if until else Q())
-    ours = Refund.objects.filter(created, status=Refund.Status.SUCCEEDED).exclude(stripe_refund_id__in=refund_ids)
+    ours = (
+        Refund.objects.filter(created, status=Refund.Status.SUCCEEDED)
+        .exclude(stripe_refund_id__in=refund_ids)
+        .exclude(source=Refund.Source.DISPUTE)  # lost disputes: Stripe has a dispute, not a refund
+    )
     for refund in ours.select_related("order"):
         differences.append(
             Difference(

@@ -20,6 +20,7 @@ TARGET_REQUIRED = "You must provide either `charge` or `payment_intent`."
 NOTHING_TO_REFUND = "This PaymentIntent ({intent}) does not have a successful charge to refund."
 CHARGE_NOT_SUCCEEDED = "Charge {charge} has not succeeded, so it cannot be refunded."
 ALREADY_REFUNDED = "Charge {charge} has already been refunded."
+CHARGE_DISPUTED = "Charge {charge} has been charged back; cannot issue a refund."
 AMOUNT_TOO_LARGE = "Refund amount ({amount}) is greater than unrefunded amount on charge ({remaining})"
 CANNOT_FAIL = "Only a succeeded or pending refund can fail; {refund} is {status}."
 DEFAULT_FAILURE_REASON = "expired_or_canceled_card"
@@ -77,6 +78,8 @@ def create(ctx: Ctx) -> dict:
     params = ctx.params
     charge = _charge_to_refund(ctx)
     remaining = charge["amount"] - charge["amount_refunded"]
+    if charge["disputed"]:
+        raise StripeError(CHARGE_DISPUTED.format(charge=charge["id"]), code="charge_disputed")
     if remaining <= 0:
         raise StripeError(ALREADY_REFUNDED.format(charge=charge["id"]), code="charge_already_refunded")
     amount = params.get("amount") or remaining

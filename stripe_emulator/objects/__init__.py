@@ -1,5 +1,8 @@
 """Builders for every object the emulator serves, each with every field stripe-python 15 declares.
 
+Stored and read whole (null where unset); what is sent drops the keys Stripe leaves out while they are
+null (`deleted`, other payment method types, fields filled only when expanded): see stripe_emulator.wire.
+
 Values follow Stripe's own examples (`fixtures3.json`): realistic where the emulator knows them, null
 where Stripe would send null for a test-mode card payment. Builders are pure: they take what the flow
 decided and return the JSON-ready dict; storing and emitting events is the caller's job.

@@ -68,6 +68,15 @@ PAYMENT_METHOD_TYPES = [
 ]
 
 
+# Stripe's `advice_code` for the declines whose next step it states (https://docs.stripe.com/declines/codes).
+ADVICE_CODES = {
+    "insufficient_funds": "try_again_later",
+    "processing_error": "try_again_later",
+    "lost_card": "do_not_try_again",
+    "stolen_card": "do_not_try_again",
+}
+
+
 def billing_details(*, email: str | None, name: str | None, country: str | None, postal_code: str | None) -> dict:
     has_address = country or postal_code
     return {
@@ -247,11 +256,11 @@ def charge(
         "metadata": dict(payment_intent["metadata"]),
         "on_behalf_of": None,
         "outcome": {
-            "advice_code": "try_again_later" if declined and outcome.decline_code == "insufficient_funds" else None,
+            "advice_code": ADVICE_CODES.get(outcome.decline_code or outcome.code or "") if declined else None,
             "network_advice_code": None,
             "network_decline_code": None,
             "network_status": "declined_by_network" if declined else "approved_by_network",
-            "reason": outcome.decline_code if declined else None,
+            "reason": (outcome.decline_code or outcome.code) if declined else None,
             "risk_level": "normal",
             "risk_score": 32,
             "seller_message": outcome.seller_message if declined else "Payment complete.",

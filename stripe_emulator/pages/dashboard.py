@@ -1,4 +1,5 @@
-"""`/_emulator/`: what the emulator holds — sessions, payments, refunds, events, deliveries — with Resend."""
+"""`/_emulator/`: what the emulator holds — sessions, payments, refunds, disputes, events, deliveries — with
+Resend, Refund, and the bank's decisions on a dispute."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from stripe_emulator import faults, webhooks
+from stripe_emulator.api import disputes
 from stripe_emulator.http import Response, html_response
 from stripe_emulator.money import format_amount
 from stripe_emulator.pages.layout import h, page, test_mode_badge
@@ -24,6 +26,7 @@ COUNTED = (
     "payment_intent",
     "charge",
     "refund",
+    "dispute",
     "event",
 )
 
@@ -49,12 +52,23 @@ def _table(title: str, headers: list[str], rows: list[list[str]]) -> str:
 
 def _refund_button(charge: dict) -> str:
     """A dashboard refund: what a staff member doing it in Stripe's dashboard would cause."""
-    if charge["status"] != "succeeded" or charge["refunded"]:
+    if charge["status"] != "succeeded" or charge["refunded"] or charge["disputed"]:
         return ""
     return (
         f'<form class="inline-form" method="post" action="/_emulator/charges/{h(charge["id"])}/refund">'
         '<input type="hidden" name="reason" value="requested_by_customer">'
         '<button class="small-button" type="submit">Refund</button></form>'
+    )
+
+
+def _dispute_buttons(dispute: dict) -> str:
+    """The bank's next steps on a dispute, as buttons (the control API's `disputes/{id}/status`)."""
+    return "".join(
+        f'<form class="inline-form" method="post" action="/_emulator/disputes/{h(dispute["id"])}/status">'
+        f'<input type="hidden" name="status" value="{h(status)}">'
+        f'<button class="small-button" type="submit">{h(label)}</button></form>'
+        for status, label in (("under_review", "Review"), ("won", "Won"), ("lost", "Lost"))
+        if status in disputes.NEXT_STATUSES.get(dispute["status"], ())
     )
 
 
@@ -65,6 +79,7 @@ def render(emulator: Emulator) -> Response:
         sessions = store.all("checkout.session")[:ROWS]
         charges = store.all("charge")[:ROWS]
         refunds = store.all("refund")[:ROWS]
+        dispute_rows = store.all("dispute")[:ROWS]
         events = store.all("event")[:ROWS]
         endpoints = store.all("webhook_endpoint")
         customers = [c for c in store.all("customer") if not c.get("deleted")][:ROWS]
@@ -123,6 +138,22 @@ def render(emulator: Emulator) -> Response:
                     _time(r["created"]),
                 ]
                 for r in refunds
+            ],
+        ),
+        _table(
+            "Disputes",
+            ["Id", "Status", "Amount", "Charge", "Reason", "Answer by", ""],
+            [
+                [
+                    f"<code>{h(d['id'])}</code>",
+                    _status(d["status"]),
+                    h(format_amount(d["amount"], d["currency"])),
+                    f"<code>{h(d['charge'])}</code>",
+                    h(d["reason"]),
+                    _time(d["evidence_details"]["due_by"]),
+                    _dispute_buttons(d),
+                ]
+                for d in dispute_rows
             ],
         ),
         _table(

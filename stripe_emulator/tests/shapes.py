@@ -1,9 +1,10 @@
 """Check a JSON object against the fields stripe-python 15 declares on its class.
 
 stripe-python ships one class per Stripe resource (`stripe.checkout.Session`, `stripe.Charge`, ...) whose
-annotations list every field with its type; the emulator's objects must carry each of them (top level),
-with a value of the declared type, or null where the annotation is Optional. Nested hashes must carry
-their non-optional fields, and no object may carry a field stripe-python does not know.
+annotations list every field with its type; the emulator's objects must carry each non-optional one with
+a value of the declared type. An Optional field may be null or absent: Stripe leaves conditional fields
+out rather than sending null, and which ones it leaves out is checked against Stripe's own examples in
+test_shapes.py. No object may carry a field stripe-python does not know.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class ShapeChecker:
         fields = declared_fields(cls)
         for name, annotation in fields.items():
             if name not in value:
-                if top or not is_optional(annotation):
+                if not is_optional(annotation):
                     self.problems.append(f"{path}.{name}: missing ({cls.__qualname__} declares it)")
                 continue
             self.check_value(value[name], annotation, f"{path}.{name}", cls)

@@ -298,3 +298,22 @@ def test_the_dashboard_refunds_a_payment_like_stripes_dashboard(emulator, shop, 
     charge = stripe.Charge.list().data[0]
     assert (charge.refunded, charge.amount_refunded) == (True, 7400)
     assert page.get_by_role("row").filter(has_text="requested_by_customer").count() == 1
+
+
+def test_the_dashboard_moves_a_dispute_as_the_bank_decides(emulator, shop, page):
+    session = open_session(shop)
+    emulator.pay_checkout_session(session.id, card="4000000000000259")
+    page.goto(f"{emulator.url}/_emulator/")
+    row = page.get_by_role("row").filter(has_text="dp_")
+    assert row.get_by_role("button", name="Refund").count() == 0  # a disputed charge cannot be refunded
+
+    row.get_by_role("button", name="Review").click()
+    page.wait_for_url(f"{emulator.url}/_emulator/")
+    page.shot("dashboard-dispute")
+    page.get_by_role("row").filter(has_text="dp_").get_by_role("button", name="Lost").click()
+
+    page.wait_for_url(f"{emulator.url}/_emulator/")
+    dispute = stripe.Dispute.list().data[0]
+    assert dispute.status == "lost"
+    assert page.get_by_role("row").filter(has_text="dp_").get_by_role("button").count() == 0
+    assert [e.type for e in stripe.Event.list(limit=3).data][:2] == ["charge.dispute.closed", "charge.dispute.updated"]

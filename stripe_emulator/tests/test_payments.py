@@ -45,6 +45,9 @@ def test_paying_creates_intent_charge_method_and_balance_transaction(emulator):
         ("4000000000009995", "card_declined", "insufficient_funds", errors.INSUFFICIENT_FUNDS),
         ("4000000000000069", "expired_card", "expired_card", errors.EXPIRED_CARD),
         ("4000000000000127", "incorrect_cvc", "incorrect_cvc", errors.INCORRECT_CVC),
+        ("4000000000009987", "card_declined", "lost_card", errors.CARD_DECLINED),
+        ("4000000000009979", "card_declined", "stolen_card", errors.CARD_DECLINED),
+        ("4000000000000119", "processing_error", None, errors.PROCESSING_ERROR),
     ],
 )
 def test_declined_cards_fail_like_stripe_and_leave_the_session_open(emulator, card, code, decline_code, message):
@@ -53,7 +56,7 @@ def test_declined_cards_fail_like_stripe_and_leave_the_session_open(emulator, ca
     result = emulator.pay_checkout_session(session.id, card=card)
 
     assert (result["status"], result["message"]) == ("declined", message)
-    assert (result["error"]["code"], result["error"]["decline_code"], result["error"]["type"]) == (
+    assert (result["error"]["code"], result["error"].get("decline_code"), result["error"]["type"]) == (
         code,
         decline_code,
         "card_error",
@@ -65,9 +68,30 @@ def test_declined_cards_fail_like_stripe_and_leave_the_session_open(emulator, ca
     assert (intent.last_payment_error.code, intent.last_payment_error.decline_code) == (code, decline_code)
     charge = intent.latest_charge
     assert (charge.status, charge.paid, charge.failure_code, charge.failure_message) == ("failed", False, code, message)
-    assert charge.outcome.type == "issuer_declined"
+    assert (charge.outcome.type, charge.outcome.reason) == ("issuer_declined", decline_code or code)
     assert charge.balance_transaction is None
     assert event_types()[-3:] == ["payment_intent.created", "charge.failed", "payment_intent.payment_failed"]
+
+
+@pytest.mark.parametrize(
+    ("card", "advice_code"),
+    [
+        ("4000000000000002", None),
+        ("4000000000009995", "try_again_later"),
+        ("4000000000000119", "try_again_later"),
+        ("4000000000009987", "do_not_try_again"),
+        ("4000000000009979", "do_not_try_again"),
+    ],
+)
+def test_declines_carry_stripes_advice_code(emulator, card, advice_code):
+    session = make_session()
+
+    emulator.pay_checkout_session(session.id, card=card)
+
+    intent = stripe.checkout.Session.retrieve(session.id, expand=["payment_intent.latest_charge"]).payment_intent
+    # Stripe's error leaves advice_code out when it has none; the charge's outcome says null
+    assert intent.last_payment_error.get("advice_code") == advice_code
+    assert intent.latest_charge.outcome.advice_code == advice_code
 
 
 def test_retry_after_a_decline_reuses_the_payment_intent(emulator):

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import stripe
 
-from stripe_emulator.tests.factories import make_price, make_session
+from stripe_emulator.tests.factories import make_paid_session, make_price, make_session
 from stripe_emulator.tests.shapes import class_for, declared_fields, shape_problems
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -36,6 +36,7 @@ LISTS = {
     "payment_method": "/v1/payment_methods",
     "balance_transaction": "/v1/balance_transactions",
     "refund": "/v1/refunds",
+    "dispute": "/v1/disputes",
     "event": "/v1/events",
     "webhook_endpoint": "/v1/webhook_endpoints",
 }
@@ -121,6 +122,11 @@ def build_scenario(emulator) -> dict[str, list[dict]]:
     failed = stripe.Refund.create(charge=succeeded[1].id, amount=200)
     emulator.fail_refund(failed.id)
     stripe.Refund.create(payment_intent=succeeded[2].payment_intent)
+    for outcome in ("won", "lost", "under_review"):
+        disputed = make_session()
+        emulator.pay_checkout_session(disputed.id, card="4000000000000259")
+        dispute = stripe.Dispute.list(payment_intent=stripe.checkout.Session.retrieve(disputed.id).payment_intent)
+        emulator.move_dispute(dispute.data[0].id, outcome)
 
     objects: dict[str, list[dict]] = {name: every(emulator, path) for name, path in LISTS.items()}
     objects["account"] = [get(emulator, "/v1/account")]
@@ -182,6 +188,22 @@ def fixture_problems(ours, example, path: str) -> list[str]:
     return [] if kind(ours) == kind(example) else [f"{path}: {kind(ours)} here, {kind(example)} in Stripe's example"]
 
 
+def null_key_problems(ours, example, path: str) -> list[str]:
+    """Where `ours` sends a key as null that Stripe's example leaves out: Stripe omits it, it does not send null."""
+    if not (isinstance(ours, dict) and isinstance(example, dict)):
+        if isinstance(ours, list) and isinstance(example, list) and example:
+            return [problem for item in ours for problem in null_key_problems(item, example[0], f"{path}[]")]
+        return []
+    problems = []
+    for key, value in ours.items():
+        if key not in example:
+            if value is None:
+                problems.append(f"{path}.{key}: null here, absent in Stripe's example")
+        elif key != "metadata" and not (path.endswith(".data") and key == "object"):
+            problems += null_key_problems(value, example[key], f"{path}.{key}")
+    return problems
+
+
 @pytest.fixture(scope="module")
 def stripe_examples():
     return json.loads(FIXTURES.read_text())["resources"] if FIXTURES.exists() else None
@@ -196,6 +218,7 @@ def test_every_object_has_stripes_shape(scenario, stripe_examples, object_type):
     problems = [problem for obj in found for problem in shape_problems(obj, class_for(obj["object"]))]
     if stripe_examples is not None:
         problems += [p for obj in found for p in fixture_problems(obj, stripe_examples[object_type], object_type)]
+        problems += [p for obj in found for p in null_key_problems(obj, stripe_examples[object_type], object_type)]
 
     assert sorted(set(problems)) == []
 
@@ -269,14 +292,66 @@ def test_every_expandable_id_expands_to_its_object(scenario, object_type):
         assert checked > 0
 
 
-def test_the_shape_check_itself_catches_a_missing_field_and_a_wrong_type(scenario):
+def test_the_shape_check_itself_catches_a_missing_field_a_wrong_type_and_a_null_stripe_leaves_out(
+    scenario, stripe_examples
+):
     _, objects = scenario
     charge = dict(objects["charge"][0])
-    del charge["receipt_url"]
+    del charge["amount_refunded"]  # stripe-python: int, never absent
+    del charge["receipt_url"]  # Optional, but Stripe's example has it
     charge["amount"] = "4900"
+    charge["level3"] = None  # Stripe leaves level3 out when there is none
 
     problems = shape_problems(charge)
 
-    assert any("receipt_url: missing" in problem for problem in problems)
+    assert any("amount_refunded: missing" in problem for problem in problems)
     assert any(problem.startswith("charge.amount: expected an integer") for problem in problems)
     assert fixture_problems({"a": 1}, {"a": 1, "b": None}, "x") == ["x.b: in Stripe's example, missing here"]
+    assert null_key_problems({"a": 1, "b": None, "c": {"d": None}}, {"a": 1, "c": {}}, "x") == [
+        "x.b: null here, absent in Stripe's example",
+        "x.c.d: null here, absent in Stripe's example",
+    ]
+    if stripe_examples is not None:
+        assert "charge.receipt_url: in Stripe's example, missing here" in fixture_problems(
+            charge, stripe_examples["charge"], "charge"
+        )
+        assert "charge.level3: null here, absent in Stripe's example" in null_key_problems(
+            charge, stripe_examples["charge"], "charge"
+        )
+
+
+@pytest.mark.parametrize(
+    ("path", "absent", "present"),
+    [
+        ("/v1/customers/{customer}", ["deleted", "sources", "tax_ids"], ["email", "default_source"]),
+        ("/v1/payment_methods/{method}", ["deleted", "sepa_debit", "klarna", "radar_options"], ["card", "customer"]),
+        ("/v1/refunds/{refund}", ["failure_reason", "next_action", "description"], ["reason", "charge"]),
+        ("/v1/webhook_endpoints/{endpoint}", ["secret", "deleted"], ["url", "api_version"]),
+    ],
+)
+def test_keys_stripe_leaves_out_are_absent_not_null(emulator, path, absent, present):
+    # given one of each
+    customer = stripe.Customer.create(email="ann@example.com")
+    session = make_session(customer=customer.id)
+    emulator.pay_checkout_session(session.id)
+    intent = stripe.checkout.Session.retrieve(session.id, expand=["payment_intent"]).payment_intent
+    refund = stripe.Refund.create(payment_intent=intent.id)
+    endpoint = stripe.WebhookEndpoint.create(url="http://127.0.0.1:9/hook", enabled_events=["*"])
+    ids = {"customer": customer.id, "method": intent.payment_method, "refund": refund.id, "endpoint": endpoint.id}
+    # when read as raw JSON
+    found = get(emulator, path.format(**ids))
+    # then
+    assert [key for key in absent if key in found] == []
+    assert [key for key in present if key not in found] == []
+
+
+def test_a_key_stripe_leaves_out_appears_once_it_has_a_value(emulator):
+    charge = make_paid_session(emulator).payment_intent.latest_charge
+    refund = stripe.Refund.create(charge=charge.id)
+    assert "failure_reason" not in get(emulator, f"/v1/refunds/{refund.id}")
+
+    emulator.fail_refund(refund.id, failure_reason="lost_or_stolen_card")
+
+    failed = get(emulator, f"/v1/refunds/{refund.id}")
+    assert (failed["status"], failed["failure_reason"]) == ("failed", "lost_or_stolen_card")
+    assert get(emulator, f"/v1/customers/{stripe.Customer.delete(stripe.Customer.create().id).id}")["deleted"] is True
