@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "innerwork.accounts.middleware.UserTimezoneMiddleware",
     "innerwork.api.middleware.ApiVersionMiddleware",
+    # Last, so nothing above reads a parameter into the database and API refusals still carry the version.
+    "innerwork.core.nul_bytes.NulByteMiddleware",  # a NUL in the path is a 404, in a parameter a 400
 ]
 
 ROOT_URLCONF = "innerwork.urls"
