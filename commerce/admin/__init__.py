@@ -3,5 +3,6 @@
 from commerce.admin import (
     coupons,  # noqa: F401
     orders,  # noqa: F401
+    reconciliation,  # noqa: F401
     refund_requests,  # noqa: F401
 )

@@ -118,7 +118,7 @@ TASK_AND_COMMAND_SERVICE = {
     "send_booking_reminders": "booking_reminders_send",
     "end_coaching_contracts": "contracts_tend_due",
     "expire_coaching_proposals": "proposals_expire_due",
-    "reconcile_stripe": "reconciliation_run",
+    "reconcile_stripe": "reconciliation_run_recorded",
 }
 
 
