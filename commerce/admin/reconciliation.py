@@ -21,8 +21,9 @@ NOTHING = "None."
 
 @admin.register(ReconciliationRun)
 class ReconciliationRunAdmin(RecordAdmin):
-    list_display = ("started_at", "period", "result", "difference_count", "trigger", "ran_by", "finished_at")
-    list_display_links = ("started_at", "period")
+    # Result and period first: on a phone they are what shows before the table scrolls.
+    list_display = ("period", "result", "difference_count", "started_at", "trigger")
+    list_display_links = ("period",)
     list_filter = ("status", "trigger", "fix")
     date_hierarchy = "started_at"
     ordering = ("-started_at", "-id")
@@ -87,9 +88,10 @@ class ReconciliationRunAdmin(RecordAdmin):
                 '<a href="{}">{}</a>', reverse("admin:commerce_order_change", args=[order_ids[number]]), number
             )
 
-        body = format_html_join(
+        # A list rather than a table: the message is long, and a list wraps on a phone.
+        items = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<li><strong>{}</strong> · {} · {}<br>{}</li>",
             (
                 (
                     row["kind"],
@@ -100,8 +102,4 @@ class ReconciliationRunAdmin(RecordAdmin):
                 for row in rows
             ),
         )
-        return format_html(
-            '<table class="iw-reconciliation"><thead><tr><th>Kind</th><th>Order</th><th>Stripe</th><th>What</th>'
-            "</tr></thead><tbody>{}</tbody></table>",
-            body,
-        )
+        return format_html('<ul class="iw-reconciliation">{}</ul>', items)

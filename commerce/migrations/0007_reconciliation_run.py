@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('period_end', models.DateTimeField(blank=True, help_text='Moment the period ends (UTC), excluded; empty: up to when the run started.', null=True)),
                 ('fix', models.BooleanField(default=False, help_text='Whether missing payments and refunds were repaired.')),
                 ('status', models.CharField(choices=[('running', 'Running'), ('agreed', 'Stripe agrees'), ('differences', 'Differences'), ('failed', 'Failed')], db_index=True, default='running', max_length=12)),
-                ('trigger', models.CharField(choices=[('command', 'manage.py reconcile_stripe'), ('schedule', 'Daily schedule (Celery beat)')], max_length=10)),
+                ('trigger', models.CharField(choices=[('command', 'Command'), ('schedule', 'Daily schedule')], max_length=10)),
                 ('ran_by', models.CharField(help_text='The system user and host, or the Celery task and worker.', max_length=255)),
                 ('started_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),

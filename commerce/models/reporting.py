@@ -27,8 +27,8 @@ class ReconciliationRun(models.Model):
     }
 
     class Trigger(models.TextChoices):
-        COMMAND = "command", "manage.py reconcile_stripe"
-        SCHEDULE = "schedule", "Daily schedule (Celery beat)"
+        COMMAND = "command", "Command"
+        SCHEDULE = "schedule", "Daily schedule"
 
     period_start = models.DateTimeField(help_text="First moment compared (UTC), included.")
     period_end = models.DateTimeField(
