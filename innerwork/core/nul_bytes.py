@@ -7,7 +7,7 @@ Django's and DRF's form fields already refuse NUL, but views and admin searches 
 parameters themselves do not. Rather than guard each of them, `NulByteMiddleware` answers:
 
 - 404 when the path holds a NUL (no address of ours contains one);
-- 400 when a query parameter or a form field (its name or a value) does.
+- 400 when a query parameter or, on the site, a form field (its name or a value) does.
 
 Under the partner API (`/api/`) the answer is the API's error shape (`invalid_request_error`,
 `resource_missing` or `parameter_invalid` with the parameter in `param`); elsewhere it is the
@@ -38,10 +38,14 @@ def _has_nul(value) -> bool:
     return NUL in str(value)
 
 
-def _nul_parameter(request: HttpRequest) -> str | None:
-    """The name of the first query parameter or form field holding a NUL ("" when it has no name), else None."""
+def _nul_parameter(request: HttpRequest, *, api: bool) -> str | None:
+    """The name of the first query parameter or form field holding a NUL ("" when it has no name), else None.
+
+    Form bodies are read on the site only: the API takes JSON and answers a form with 415, and reading a
+    multipart body here would leave DRF (and the Idempotency-Key fingerprint of the raw body) without it.
+    """
     fields = [request.GET]
-    if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+    if not api and request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
         fields += [request.POST]
     for data in fields:
         for name, values in data.lists():
@@ -59,7 +63,7 @@ class NulByteMiddleware:
         if _has_nul(request.path_info):
             return self._refuse(request, api=api, status=404, code="resource_missing", message=NUL_IN_PATH)
         try:
-            param = _nul_parameter(request)
+            param = _nul_parameter(request, api=api)
         except SuspiciousOperation:  # too many fields, a broken multipart body: Django's own 400 follows
             return self.get_response(request)
         if param is not None:
