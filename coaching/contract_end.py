@@ -28,7 +28,14 @@ from django.utils import timezone
 from coaching.credits import contract_credits, prorata_refund
 from coaching.models import CONTRACT_KIND, CoachingSession, Contract
 from coaching.session_notifications import notify_contract_ended, notify_contract_expiring
-from coaching.sessions import SessionError, contract_lock, session_cancel_status, session_party, sessions_cancel_open
+from coaching.sessions import (
+    SessionError,
+    contract_lock,
+    session_cancel_status,
+    session_party,
+    sessions_cancel_open,
+    sessions_remind_due,
+)
 from coaching.status import contract_set_status
 from commerce.exceptions import RefundError
 from commerce.models import Order
@@ -284,3 +291,20 @@ def contracts_warn_expiring(*, now: datetime | None = None) -> int:
             notify_contract_expiring(contract=contract, available=available)
         warned += 1
     return warned
+
+
+@dataclass(frozen=True)
+class ContractsTended:
+    reminded: int
+    warned: int
+    ended: int
+
+
+def contracts_tend_due(*, now: datetime | None = None) -> ContractsTended:
+    """One run of the contracts' periodic work, for `manage.py end_coaching_contracts` and its beat task alike:
+    remind the sessions starting within a day, warn the contracts ending within a week, end those past their
+    end date. Each step happens once per session or contract however often this runs (see each)."""
+    now = now or timezone.now()
+    return ContractsTended(
+        reminded=sessions_remind_due(now=now), warned=contracts_warn_expiring(now=now), ended=contracts_end_due(now=now)
+    )

@@ -3,6 +3,7 @@
 from commerce.admin import (
     coupons,  # noqa: F401
     orders,  # noqa: F401
+    reconciliation,  # noqa: F401
     refund_requests,  # noqa: F401
 )
 from commerce.disputes import admin as disputes  # noqa: F401

@@ -1,6 +1,7 @@
 """Figures for staff: the sales report and the reconciliation of our orders with Stripe's charges."""
 
 from commerce.reporting.reconciliation import Reconciliation, reconciliation_compare, reconciliation_run
+from commerce.reporting.runs import reconciliation_run_recorded
 from commerce.reporting.sales import SalesReport, sales_currencies, sales_orders_csv, sales_report
 
 __all__ = [
@@ -8,6 +9,7 @@ __all__ = [
     "SalesReport",
     "reconciliation_compare",
     "reconciliation_run",
+    "reconciliation_run_recorded",
     "sales_currencies",
     "sales_orders_csv",
     "sales_report",

@@ -13,6 +13,8 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from innerwork.celery import daily, every
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "innerwork.accounts.middleware.UserTimezoneMiddleware",
     "innerwork.api.middleware.ApiVersionMiddleware",
+    # Last, so nothing above reads a parameter into the database and API refusals still carry the version.
+    "innerwork.core.nul_bytes.NulByteMiddleware",  # a NUL in the path is a 404, in a parameter a 400
 ]
 
 ROOT_URLCONF = "innerwork.urls"
@@ -220,6 +224,20 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "UTC"
+# Periodic jobs, sent by Celery beat (`celery -A innerwork beat`, or `worker -B` on a single host). Each line
+# is keyed by the management command that does the same work from cron (README, "Running in production",
+# lists both, and a test keeps the two lists equal); its task calls the service the command calls.
+CELERY_BEAT_SCHEDULE = {
+    "deliver_pending_emails": every("innerwork.core.tasks.deliver_due_emails", minutes=1),
+    "deliver_partner_webhooks": every("innerwork.api.tasks.deliver_due_partner_webhooks", minutes=1),
+    "purge_idempotency_records": every("innerwork.api.tasks.purge_idempotency_records", minutes=60),
+    "expire_abandoned_orders": every("commerce.tasks.expire_abandoned_orders", minutes=10),
+    "send_pending_refunds": every("commerce.tasks.send_pending_refunds", minutes=10),
+    "send_booking_reminders": every("mentorship.tasks.send_booking_reminders", minutes=10),
+    "end_coaching_contracts": every("coaching.tasks.end_coaching_contracts", minutes=10),
+    "expire_coaching_proposals": every("coaching.tasks.expire_coaching_proposals", minutes=10),
+    "reconcile_stripe": daily("commerce.tasks.reconcile_stripe_yesterday", at="03:15"),
+}
 
 # Django REST framework and the OpenAPI schema: the partner API (innerwork/api/). One way in, a partner key
 # (`Authorization: Bearer iw_test_…`), checked with the scopes each view declares; one error shape; the

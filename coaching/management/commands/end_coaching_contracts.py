@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from coaching.contract_end import contracts_end_due, contracts_warn_expiring
-from coaching.sessions import sessions_remind_due
+from coaching.contract_end import contracts_tend_due
 
 
 class Command(BaseCommand):
@@ -12,9 +11,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        reminded = sessions_remind_due()
-        warned = contracts_warn_expiring()
-        ended = contracts_end_due()
+        done = contracts_tend_due()
+        reminded, warned, ended = done.reminded, done.warned, done.ended
         self.stdout.write(
             f"Reminded {reminded} session{'s' if reminded != 1 else ''}; "
             f"warned {warned} contract{'s' if warned != 1 else ''}; ended {ended}."

@@ -5,14 +5,18 @@ python manage.py reconcile_stripe --since 2026-11-01 --fix         # apply missi
 python manage.py reconcile_stripe --since 2026-11-01 --until 2026-11-08
 
 Exit code 0 when Stripe and InnerWork agree (after the fix, with --fix), 1 when differences remain.
+Every run is recorded for staff (admin → Commerce → Reconciliation runs); differences alert Finance.
 """
 
+import getpass
+import socket
 from datetime import UTC, datetime, time, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
 from commerce.exceptions import PaymentProviderError
-from commerce.reporting.reconciliation import reconciliation_run
+from commerce.models import ReconciliationRun
+from commerce.reporting.runs import reconciliation_run_recorded
 
 
 def _day(value: str) -> datetime:
@@ -20,6 +24,15 @@ def _day(value: str) -> datetime:
         return datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time.min, tzinfo=UTC)
     except ValueError:
         raise CommandError(f"“{value}” is not a date; write it as YYYY-MM-DD.") from None
+
+
+def _who() -> str:
+    """The system user and host running the command, as the run's record shows it."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers)
+        user = "unknown user"
+    return f"{user}@{socket.gethostname()}"
 
 
 class Command(BaseCommand):
@@ -35,7 +48,9 @@ class Command(BaseCommand):
         if end is not None and end <= since:
             raise CommandError("--until must not be before --since.")
         try:
-            result = reconciliation_run(since=since, until=end, fix=fix)
+            _, result = reconciliation_run_recorded(
+                since=since, until=end, fix=fix, trigger=ReconciliationRun.Trigger.COMMAND, ran_by=_who()
+            )
         except PaymentProviderError as exc:
             raise CommandError(f"Stripe could not be read: {exc.message}") from exc
         period = f"{since:%Y-%m-%d} to {(end - timedelta(days=1)):%Y-%m-%d}" if end else f"{since:%Y-%m-%d} to now"
