@@ -258,8 +258,8 @@ def test_nobody_adds_changes_or_deletes_a_dispute_in_the_console(order, role):
 )
 def test_the_disputes_roles_migration_gives_each_role_its_rights_and_takes_them_back(role, has, lacks):
     staff_roles_ensure()
-    migration = importlib.import_module("commerce.migrations.0007_disputes_staff_roles")
-    state = MigrationExecutor(connection).loader.project_state(("commerce", "0007_disputes_staff_roles")).apps
+    migration = importlib.import_module("commerce.migrations.0008_disputes_staff_roles")
+    state = MigrationExecutor(connection).loader.project_state(("commerce", "0008_disputes_staff_roles")).apps
 
     migration.create_roles(state, None)  # again: changes nothing
     assert has <= rights(role)

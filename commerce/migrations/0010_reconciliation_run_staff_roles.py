@@ -27,6 +27,6 @@ def remove_rights(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("commerce", "0007_reconciliation_run")]
+    dependencies = [("commerce", "0009_reconciliation_run")]
 
     operations = [migrations.RunPython(create_roles, remove_rights)]

@@ -30,7 +30,7 @@ def remove_rights(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commerce", "0006_status_changes_staff_roles"),
+        ("commerce", "0007_order_partner"),
         ("djstripe", "0003_2_11"),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('commerce', '0006_status_changes_staff_roles'),
+        ('commerce', '0008_disputes_staff_roles'),
     ]
 
     operations = [
