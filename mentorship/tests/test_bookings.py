@@ -229,9 +229,9 @@ def test_a_late_payment_onto_a_slot_still_free_confirms_it(mentor, emulator, dja
 def test_a_customer_cancelling_gets_back_the_tier_of_their_notice(
     mentor, emulator, django_capture_on_commit_callbacks, hours_ahead, back
 ):
-    # given a paid hour-long session `hours_ahead` from now
-    now = timezone.now().replace(microsecond=0)
-    start = (now + timedelta(hours=hours_ahead, minutes=5)).replace(minute=0, second=0) + timedelta(hours=1)
+    # given a paid hour-long session at 10:00 UTC in four days (inside the mentor's hours whatever the time
+    # of day the test runs), cancelled `hours_ahead` before it starts
+    start = (timezone.now() + timedelta(days=4)).replace(hour=10, minute=0, second=0, microsecond=0)
     customer = UserFactory()
     booking, order = booking_start(customer=customer, mentor=mentor, start_at=start, minutes=60, topic="Hi")
     _pay(emulator, order, django_capture_on_commit_callbacks)
