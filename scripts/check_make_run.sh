@@ -24,9 +24,10 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "check_make_run: $*" >&2; echo "--- make run's output:" >&2; cat "$log" >&2; exit 1; }
 
-# 1. start the demo (its own process group, so the server and the emulator stop together)
+# 1. start the demo in a process group of its own (setsid without a fork: its pid is the group's id), so the
+#    server and the emulator stop together
 started=$(date +%s)
-(cd "$clone" && setsid make run PORT="$port" EMULATOR_PORT="$emulator_port" >"$log" 2>&1) &
+(cd "$clone" && exec setsid make run PORT="$port" EMULATOR_PORT="$emulator_port" >"$log" 2>&1) &
 run_pid=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/"; do
   sleep 2
