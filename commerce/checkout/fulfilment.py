@@ -24,7 +24,12 @@ from commerce.checkout.holds import RELEASE_EXPIRED, RELEASE_FAILED, order_relea
 from commerce.documents.services import invoice_issue
 from commerce.exceptions import CouponError, PaymentProviderError
 from commerce.models import Cart, CartItem, CheckoutSession, Order
-from commerce.orders.notifications import notify_line_not_fulfilled, notify_order_paid, notify_payment_failed
+from commerce.orders.notifications import (
+    CONFIRMATION_EFFECT,
+    notify_line_not_fulfilled,
+    notify_order_paid,
+    notify_payment_failed,
+)
 from commerce.orders.partner_events import order_partner_event
 from commerce.orders.selectors import order_for_item_session
 from commerce.orders.services import (
@@ -132,11 +137,15 @@ def _fulfil(order: Order) -> None:
             order_flag(order=order, reason=FLAG_COUPON_OVER_LIMIT.format(code=order.coupon_code, reason=exc.message))
     if order_effect_once(order=order, key="cart:clear"):
         _clear_bought_from_cart(order)
-    # Issued before the confirmation, which attaches it; its number is taken in this transaction.
+    # Numbered in this transaction (gap-free), rendered after commit on the `documents` queue:
+    # no lock of the numbering is held across a render. The confirmation attaches the PDF, so an
+    # order with an invoice has it queued by the render (notify_order_paid_once_invoiced).
+    invoice = None
     if order.total_amount > 0 and order_effect_once(order=order, key="invoice:issue"):
-        invoice_issue(order=order)
-    if order_effect_once(order=order, key="email:confirmation"):
-        notify_order_paid(order=order)
+        invoice = invoice_issue(order=order, render_after_commit=True)
+    claimed = order_effect_once(order=order, key=CONFIRMATION_EFFECT)
+    if claimed and (invoice is None or invoice.pdf_sha256):
+        notify_order_paid(order=order, invoice=invoice)
     # Once per order by the event's own key (partner_event_emit), so no effect row of its own.
     order_partner_event(order=order, type="order.paid", key=f"order.paid:{order.pk}")
 
@@ -171,7 +180,8 @@ def order_fulfil_from_session(*, session: gateway.CheckoutSessionInfo) -> Order 
     Locks the order row. The amount and currency Stripe charged must equal the order's
     total: otherwise the payment is recorded, the order is flagged for staff (the customer
     sees ORDER_UNDER_REVIEW) and nothing is fulfilled. A second, different payment for an
-    already paid order is flagged too. Repeated calls for the same session change nothing.
+    already paid order is flagged too.
+    Repeated calls for the same session change nothing.
     Returns the order, or None when the session names no order of ours.
     """
     order = order_for_session(session=session)

@@ -53,15 +53,26 @@ def _order_context(order: Order) -> dict:
     }
 
 
-def notify_order_paid(*, order: Order) -> None:
+# The fulfilment effect that claims the confirmation (commerce.checkout.fulfilment).
+CONFIRMATION_EFFECT = "email:confirmation"
+
+
+def notify_order_paid(*, order: Order, invoice: Invoice | None = None) -> None:
     """Queue the order confirmation with its receipt (lines, discount, total, card, Stripe receipt).
 
-    The invoice PDF is attached ("INV-2026-000042.pdf") when the order has one (fulfilment
-    issues it first). Idempotent: keyed `order:<pk>:confirmation`, so however often
-    fulfilment runs the customer receives one confirmation. Sent after the surrounding
+    The invoice PDF is attached ("INV-2026-000042.pdf") when the order has one: pass it as
+    `invoice` (rendered), or it is looked up and rendered now if it is not yet. Fulfilment
+    does not call this while the invoice it just issued waits for its PDF: the render does
+    (notify_order_paid_once_invoiced). Idempotent: keyed `order:<pk>:confirmation`, so however
+    often it runs the customer receives one confirmation. Sent after the surrounding
     transaction commits.
     """
-    invoice = Invoice.objects.filter(order=order).only("number", "pdf").first()
+    if invoice is None:
+        invoice = Invoice.objects.defer("pdf").filter(order=order).first()
+    if invoice is not None:
+        from commerce.documents.services import invoice_pdf_ensure
+
+        invoice = invoice_pdf_ensure(invoice=invoice)
     attachments = [(f"{invoice.number}.pdf", bytes(invoice.pdf), "application/pdf")] if invoice else []
     with in_time_zone_of(order.user):
         email_enqueue(
@@ -71,6 +82,17 @@ def notify_order_paid(*, order: Order) -> None:
             context={**_order_context(order), "invoice": invoice},
             attachments=attachments,
         )
+
+
+def notify_order_paid_once_invoiced(*, order: Order, invoice: Invoice) -> None:
+    """The invoice's PDF was just stored: queue the confirmation fulfilment left waiting for it.
+
+    Call in the transaction that stores the PDF, so the confirmation and its attachment commit
+    together. Only for an order whose fulfilment claimed the confirmation (an invoice rendered
+    for another reason sends nothing), and idempotent like notify_order_paid.
+    """
+    if order.effects.filter(key=CONFIRMATION_EFFECT).exists():
+        notify_order_paid(order=order, invoice=invoice)
 
 
 def notify_payment_failed(*, order: Order, reason: str, attempt_key: str) -> None:
@@ -140,11 +162,12 @@ def notify_order_receipt_resend(*, order: Order, request_key: str):
     A new outbox row per `request_key` (keyed `order:<pk>:receipt_resend:<request_key>`), so a
     double-submitted form sends one copy and a later resend sends another. Returns the outbox row.
     """
-    from commerce.models import Invoice
+    from commerce.documents.services import invoice_pdf_ensure
 
     attachments = []
-    invoice = Invoice.objects.filter(order=order).first()
+    invoice = Invoice.objects.defer("pdf").filter(order=order).first()
     if invoice is not None:
+        invoice = invoice_pdf_ensure(invoice=invoice)
         attachments.append((f"{invoice.number}.pdf", bytes(invoice.pdf), "application/pdf"))
     with in_time_zone_of(order.user):
         return email_enqueue(

@@ -215,6 +215,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "UTC"
+# Invoice PDFs render on their own queue, so a burst of sales never waits behind documents
+# (run a worker with `-Q celery,documents`, or one per queue).
+CELERY_TASK_ROUTES = {"commerce.documents.*": {"queue": "documents"}}
+CELERY_IMPORTS = ["commerce.documents.tasks"]
 
 # Django REST framework and the OpenAPI schema: the partner API (innerwork/api/). One way in, a partner key
 # (`Authorization: Bearer iw_test_…`), checked with the scopes each view declares; one error shape; the
