@@ -26,6 +26,7 @@ from commerce.exceptions import CouponError, PaymentProviderError
 from commerce.models import Cart, CartItem, CheckoutSession, Order
 from commerce.orders.notifications import (
     CONFIRMATION_EFFECT,
+    notify_duplicate_payment,
     notify_line_not_fulfilled,
     notify_order_paid,
     notify_payment_failed,
@@ -39,7 +40,11 @@ from commerce.orders.services import (
     order_flag,
     order_set_status,
 )
-from commerce.refunds.services import refund_record_automatic, send_pending_refund_after_commit
+from commerce.refunds.services import (
+    refund_record_automatic,
+    refund_record_duplicate_payment,
+    send_pending_refund_after_commit,
+)
 from commerce.registry import RELEASE_NOT_FULFILLED, CannotFulfil, get_kind
 from commerce.shop.coupons import coupon_redeem
 from innerwork.core.money import format_money
@@ -166,6 +171,25 @@ def _refund_refused_line(order: Order, line, *, reason: str) -> None:
     notify_line_not_fulfilled(order=order, line=line, reason=reason)
 
 
+def _refund_second_payment(order: Order, session: gateway.CheckoutSessionInfo) -> None:
+    """A second payment reached an order already paid (two tabs, two sessions): it all goes back, once.
+
+    The pending Refund is keyed by that payment and written with the order locked, so a redelivered
+    or concurrent event finds it; Stripe is asked after commit. The customer and Finance are told
+    once per payment. The order itself, its fulfilment and its invoice are untouched.
+    """
+    if not session.payment_intent_id or session.amount_total <= 0:
+        return
+    refund = refund_record_duplicate_payment(
+        order=order,
+        payment_intent_id=session.payment_intent_id,
+        amount=session.amount_total,
+        currency=session.currency or order.currency,
+    )
+    notify_duplicate_payment(order=order, refund=refund)
+    send_pending_refund_after_commit(refund=refund)
+
+
 def _clear_bought_from_cart(order: Order) -> None:
     # What was just bought leaves the buyer's cart, and so does the code it used.
     for line in order.lines.all():
@@ -180,7 +204,8 @@ def order_fulfil_from_session(*, session: gateway.CheckoutSessionInfo) -> Order 
     Locks the order row. The amount and currency Stripe charged must equal the order's
     total: otherwise the payment is recorded, the order is flagged for staff (the customer
     sees ORDER_UNDER_REVIEW) and nothing is fulfilled. A second, different payment for an
-    already paid order is flagged too.
+    already paid order is refunded in full, once (the customer and Finance told once); for an
+    order whose first payment is under review it is flagged for staff instead.
     Repeated calls for the same session change nothing.
     Returns the order, or None when the session names no order of ours.
     """
@@ -194,7 +219,10 @@ def order_fulfil_from_session(*, session: gateway.CheckoutSessionInfo) -> Order 
         if not session.is_paid:
             return order
         if order.paid_at is not None:
-            if order.payment_intent_id != session.payment_intent_id:
+            if order.payment_intent_id != session.payment_intent_id and order.status in Order.SETTLED:
+                _refund_second_payment(order, session)
+            elif order.payment_intent_id != session.payment_intent_id:
+                # The first payment is under review (it did not match the total): staff decide about both.
                 order_flag(order=order, reason=FLAG_PAID_TWICE.format(payment_intent=session.payment_intent_id))
             elif order.status in Order.SETTLED:
                 _fulfil(order)  # a no-op unless an effect was added since

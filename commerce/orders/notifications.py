@@ -95,6 +95,39 @@ def notify_order_paid_once_invoiced(*, order: Order, invoice: Invoice) -> None:
         notify_order_paid(order=order, invoice=invoice)
 
 
+DUPLICATE_PAYMENT_TEMPLATE = "commerce/duplicate_payment"
+STAFF_DUPLICATE_PAYMENT_TEMPLATE = "commerce/staff_duplicate_payment"
+
+
+def notify_duplicate_payment(*, order: Order, refund) -> None:
+    """Queue "you paid twice; the second payment is on its way back" to the customer, and an alert to Finance.
+
+    Idempotent per refund (`refund:<pk>:duplicate:customer` / `:staff`), and the refund is keyed by
+    the second payment, so a redelivered event tells nobody twice. Finance is the list in
+    STAFF_ALERT_EMAILS (nothing is queued for them when it is empty; the order's timeline shows it).
+    """
+    with in_time_zone_of(order.user):
+        email_enqueue(
+            key=f"refund:{refund.pk}:duplicate:customer",
+            to=[order.user.email],
+            template=DUPLICATE_PAYMENT_TEMPLATE,
+            context={**_order_context(order), "refund": refund},
+        )
+    recipients = list(settings.STAFF_ALERT_EMAILS)
+    if recipients:
+        email_enqueue(
+            key=f"refund:{refund.pk}:duplicate:staff",
+            to=recipients,
+            template=STAFF_DUPLICATE_PAYMENT_TEMPLATE,
+            context={
+                "order": order,
+                "refund": refund,
+                "customer_name": order.user.get_full_name(),
+                "review_url": _order_admin_url(order),
+            },
+        )
+
+
 def notify_payment_failed(*, order: Order, reason: str, attempt_key: str) -> None:
     """Queue "your payment didn't go through" with the reason and a way back to pay.
 
