@@ -218,7 +218,7 @@ CELERY_TIMEZONE = "UTC"
 # Invoice PDFs render on their own queue, so a burst of sales never waits behind documents
 # (run a worker with `-Q celery,documents`, or one per queue).
 CELERY_TASK_ROUTES = {"commerce.documents.*": {"queue": "documents"}}
-CELERY_IMPORTS = ["commerce.documents.tasks"]
+CELERY_IMPORTS = ["commerce.documents.tasks", "commerce.checkout.tasks", "commerce.stripe_gateway.tasks"]
 
 # Django REST framework and the OpenAPI schema: the partner API (innerwork/api/). One way in, a partner key
 # (`Authorization: Bearer iw_test_…`), checked with the scopes each view declares; one error shape; the
