@@ -7,7 +7,9 @@ class CommerceConfig(AppConfig):
 
     def ready(self):
         # Connects the Stripe webhook handlers, what cart and wishlist changes retire in the
-        # page cache (page_cache), and the cart merge at login (shop.signals).
+        # page cache (page_cache), the cart merge at login (shop.signals), and the Stripe Customer
+        # prepared at a signed-in person's first cart item (checkout.customers).
         from commerce import page_cache, webhooks  # noqa: F401
+        from commerce.checkout import customers  # noqa: F401
         from commerce.disputes import webhooks as dispute_webhooks  # noqa: F401
         from commerce.shop import signals  # noqa: F401

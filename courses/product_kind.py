@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from commerce.registry import NotPurchasable, PricedLine, ProductKind, RefundVerdict
+from courses.figures import course_figures_after_commit
 from courses.models import COURSE_KIND, Certificate, Course, Enrollment, Lesson, LessonProgress
 from courses.selectors.learning import progress_percent
 from courses.services import enrollment_create, enrollment_set_status
@@ -75,16 +76,19 @@ class CourseKind(ProductKind):
 
         Idempotent: an existing enrollment is kept or reactivated, and the welcome e-mail is
         keyed `enrollment:<pk>:welcome:<line pk>`, so a repeated fulfilment sends no second copy.
+        The course's learner count is recounted after the payment commits (courses/figures.py),
+        so buyers of the same course never wait on its row.
         """
         course = Course.objects.select_related("instructor").get(pk=int(line.ref))
         paid_nothing = line.total_amount == 0 and course.is_free
-        enrollment = enrollment_create(
-            user=line.order.user,
-            course=course,
-            type=Enrollment.Type.FREE if paid_nothing else Enrollment.Type.PAID,
-            reason=f"Order {line.order.number}",
-            partner_id=line.order.partner_id,
-        )
+        with course_figures_after_commit():
+            enrollment = enrollment_create(
+                user=line.order.user,
+                course=course,
+                type=Enrollment.Type.FREE if paid_nothing else Enrollment.Type.PAID,
+                reason=f"Order {line.order.number}",
+                partner_id=line.order.partner_id,
+            )
         email_enqueue(
             key=f"enrollment:{enrollment.pk}:welcome:{line.pk}",
             to=[enrollment.user.email],
@@ -109,15 +113,17 @@ class CourseKind(ProductKind):
         """Close the course to the buyer after a refund.
 
         Idempotent; an enrollment already closed (refunded, or revoked by staff) is left as it is.
+        The learner count is recounted after the refund commits, as after a purchase.
         """
         enrollment = Enrollment.objects.filter(user=line.order.user, course_id=int(line.ref)).first()
         if enrollment is None or not enrollment.has_access:
             return
-        enrollment_set_status(
-            enrollment=enrollment,
-            status=Enrollment.Status.REFUNDED,
-            reason=REFUND_REASON.format(reason=reason)[:255],
-        )
+        with course_figures_after_commit():
+            enrollment_set_status(
+                enrollment=enrollment,
+                status=Enrollment.Status.REFUNDED,
+                reason=REFUND_REASON.format(reason=reason)[:255],
+            )
 
     def refund_rule(self, *, line, now: datetime) -> RefundVerdict:
         """The course refund policy: within COURSE_REFUND_DAYS days of payment (that instant included),

@@ -4,12 +4,14 @@ Lessons and modules are written by the admin (inlines, "delete selected"), enrol
 the services and by commerce through them; tests and scripts save models directly. Hooking
 the model signals covers all of them with one rule: whatever changed, recount the courses
 it touched with `course_refresh_stats`. Bulk inserts and queryset updates send no signals;
-their callers (seed_demo) refresh explicitly.
+their callers (seed_demo) refresh explicitly. Enrollments go through `course_learners_changed`,
+which a purchase defers until it commits (courses/figures.py: no buyer queues on the course row).
 """
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from courses.figures import course_learners_changed
 from courses.models import Enrollment, Lesson, Module
 from courses.services import course_refresh_stats
 
@@ -70,9 +72,9 @@ def _enrollment_saved(sender, instance: Enrollment, created=False, update_fields
     # Only a new row or a status change can move the learner count; "last visited" saves are frequent.
     if raw or (not created and update_fields is not None and "status" not in update_fields):
         return
-    course_refresh_stats(course_ids=[instance.course_id])
+    course_learners_changed(course_ids=[instance.course_id])
 
 
 @receiver(post_delete, sender=Enrollment)
 def _enrollment_deleted(sender, instance: Enrollment, **kwargs):
-    course_refresh_stats(course_ids=[instance.course_id])
+    course_learners_changed(course_ids=[instance.course_id])

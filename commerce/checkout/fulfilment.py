@@ -17,24 +17,35 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
 from commerce.checkout.holds import RELEASE_EXPIRED, RELEASE_FAILED, order_release
 from commerce.documents.services import invoice_issue
-from commerce.exceptions import CouponError, PaymentProviderError
-from commerce.models import Cart, CartItem, CheckoutSession, Order
-from commerce.orders.notifications import notify_line_not_fulfilled, notify_order_paid, notify_payment_failed
+from commerce.exceptions import CouponError
+from commerce.models import Cart, CartItem, CheckoutSession, Order, OrderLine
+from commerce.orders.notifications import (
+    CONFIRMATION_EFFECT,
+    notify_duplicate_payment,
+    notify_line_not_fulfilled,
+    notify_order_paid,
+    notify_payment_failed,
+)
 from commerce.orders.partner_events import order_partner_event
 from commerce.orders.selectors import order_for_item_session
 from commerce.orders.services import (
     checkout_session_record,
-    order_effect_once,
+    order_effects_claim,
     order_event_add,
     order_flag,
     order_set_status,
 )
-from commerce.refunds.services import refund_record_automatic, send_pending_refund_after_commit
+from commerce.refunds.services import (
+    refund_record_automatic,
+    refund_record_duplicate_payment,
+    send_pending_refund_after_commit,
+)
 from commerce.registry import RELEASE_NOT_FULFILLED, CannotFulfil, get_kind
 from commerce.shop.coupons import coupon_redeem
 from innerwork.core.money import format_money
@@ -71,7 +82,8 @@ def order_for_session(*, session: gateway.CheckoutSessionInfo) -> Order | None:
 
 
 def _lock(order: Order) -> Order:
-    return Order.objects.select_for_update().get(pk=order.pk)
+    # The buyer comes along (not locked): every effect of a payment needs them.
+    return Order.objects.select_for_update(of=("self",)).select_related("user").get(pk=order.pk)
 
 
 def _record_payment(order: Order, session: gateway.CheckoutSessionInfo, *, amount_paid: int) -> None:
@@ -109,11 +121,20 @@ def _fulfil(order: Order) -> None:
     """Run every effect of a paid order that has not run yet (each keyed, so each runs once).
 
     Lines are fulfilled in (kind, ref) order: a product kind may lock rows of its own (a
-    course's figures), and one global order keeps two orders of the same items from
-    deadlocking each other.
+    slot, a contract), and one global order keeps two orders of the same items from
+    deadlocking each other. Every effect is claimed in one statement (order_effects_claim),
+    in the same transaction as the effects themselves.
     """
-    for line in order.lines.order_by("kind", "ref", "pk"):
-        if order_effect_once(order=order, key=f"fulfil:line:{line.pk}"):
+    lines = list(order.lines.order_by("kind", "ref", "pk"))
+    wanted = [f"fulfil:line:{line.pk}" for line in lines]
+    wanted += ["coupon:redeem"] if order.coupon_id else []
+    wanted += ["cart:clear"]
+    wanted += ["invoice:issue"] if order.total_amount > 0 else []
+    wanted += [CONFIRMATION_EFFECT]
+    claimed = order_effects_claim(order=order, keys=wanted)
+    fulfilled = []
+    for line in lines:
+        if f"fulfil:line:{line.pk}" in claimed:
             line.order = order
             try:
                 with transaction.atomic():  # a refusal rolls back what the kind wrote before it
@@ -122,21 +143,23 @@ def _fulfil(order: Order) -> None:
                 _refund_refused_line(order, line, reason=exc.reason)
                 get_kind(line.kind).release(line=line, reason=RELEASE_NOT_FULFILLED)
                 continue
-            line.fulfilled_at = timezone.now()
-            line.save(update_fields=["fulfilled_at"])
-    if order.coupon_id and order_effect_once(order=order, key="coupon:redeem"):
+            fulfilled.append(line.pk)
+    if fulfilled:
+        OrderLine.objects.filter(pk__in=fulfilled).update(fulfilled_at=timezone.now())
+    if "coupon:redeem" in claimed:
         try:
             coupon_redeem(order=order)
         except CouponError as exc:
             # The customer paid the discounted price we showed them: honour it, and tell staff.
             order_flag(order=order, reason=FLAG_COUPON_OVER_LIMIT.format(code=order.coupon_code, reason=exc.message))
-    if order_effect_once(order=order, key="cart:clear"):
-        _clear_bought_from_cart(order)
-    # Issued before the confirmation, which attaches it; its number is taken in this transaction.
-    if order.total_amount > 0 and order_effect_once(order=order, key="invoice:issue"):
-        invoice_issue(order=order)
-    if order_effect_once(order=order, key="email:confirmation"):
-        notify_order_paid(order=order)
+    if "cart:clear" in claimed:
+        _clear_bought_from_cart(order, lines)
+    # Numbered in this transaction (gap-free), rendered after commit on the `documents` queue:
+    # no lock of the numbering is held across a render. The confirmation attaches the PDF, so an
+    # order with an invoice has it queued by the render (notify_order_paid_once_invoiced).
+    invoice = invoice_issue(order=order, render_after_commit=True) if "invoice:issue" in claimed else None
+    if CONFIRMATION_EFFECT in claimed and (invoice is None or invoice.pdf_sha256):
+        notify_order_paid(order=order, invoice=invoice)
     # Once per order by the event's own key (partner_event_emit), so no effect row of its own.
     order_partner_event(order=order, type="order.paid", key=f"order.paid:{order.pk}")
 
@@ -157,10 +180,31 @@ def _refund_refused_line(order: Order, line, *, reason: str) -> None:
     notify_line_not_fulfilled(order=order, line=line, reason=reason)
 
 
-def _clear_bought_from_cart(order: Order) -> None:
-    # What was just bought leaves the buyer's cart, and so does the code it used.
-    for line in order.lines.all():
-        CartItem.objects.filter(cart__user=order.user, kind=line.kind, ref=line.ref).delete()
+def _refund_second_payment(order: Order, session: gateway.CheckoutSessionInfo) -> None:
+    """A second payment reached an order already paid (two tabs, two sessions): it all goes back, once.
+
+    The pending Refund is keyed by that payment and written with the order locked, so a redelivered
+    or concurrent event finds it; Stripe is asked after commit. The customer and Finance are told
+    once per payment. The order itself, its fulfilment and its invoice are untouched.
+    """
+    if not session.payment_intent_id or session.amount_total <= 0:
+        return
+    refund = refund_record_duplicate_payment(
+        order=order,
+        payment_intent_id=session.payment_intent_id,
+        amount=session.amount_total,
+        currency=session.currency or order.currency,
+    )
+    notify_duplicate_payment(order=order, refund=refund)
+    send_pending_refund_after_commit(refund=refund)
+
+
+def _clear_bought_from_cart(order: Order, lines: list) -> None:
+    # What was just bought leaves the buyer's cart (one statement), and so does the code it used.
+    bought = Q()
+    for line in lines:
+        bought |= Q(kind=line.kind, ref=line.ref)
+    CartItem.objects.filter(bought, cart_id__in=Cart.objects.filter(user_id=order.user_id).values("pk")).delete()
     if order.coupon_id:
         Cart.objects.filter(user=order.user, coupon_id=order.coupon_id).update(coupon=None)
 
@@ -171,7 +215,9 @@ def order_fulfil_from_session(*, session: gateway.CheckoutSessionInfo) -> Order 
     Locks the order row. The amount and currency Stripe charged must equal the order's
     total: otherwise the payment is recorded, the order is flagged for staff (the customer
     sees ORDER_UNDER_REVIEW) and nothing is fulfilled. A second, different payment for an
-    already paid order is flagged too. Repeated calls for the same session change nothing.
+    already paid order is refunded in full, once (the customer and Finance told once); for an
+    order whose first payment is under review it is flagged for staff instead.
+    Repeated calls for the same session change nothing.
     Returns the order, or None when the session names no order of ours.
     """
     order = order_for_session(session=session)
@@ -184,7 +230,10 @@ def order_fulfil_from_session(*, session: gateway.CheckoutSessionInfo) -> Order 
         if not session.is_paid:
             return order
         if order.paid_at is not None:
-            if order.payment_intent_id != session.payment_intent_id:
+            if order.payment_intent_id != session.payment_intent_id and order.status in Order.SETTLED:
+                _refund_second_payment(order, session)
+            elif order.payment_intent_id != session.payment_intent_id:
+                # The first payment is under review (it did not match the total): staff decide about both.
                 order_flag(order=order, reason=FLAG_PAID_TWICE.format(payment_intent=session.payment_intent_id))
             elif order.status in Order.SETTLED:
                 _fulfil(order)  # a no-op unless an effect was added since
@@ -217,15 +266,11 @@ def order_fulfil_from_return(*, order: Order, session_id: str) -> Order:
     someone else's session id) and PaymentProviderError when Stripe cannot be reached.
     """
     try:
-        session = gateway.session_retrieve(session_id=session_id)
+        session = gateway.session_read_and_mirror(session_id=session_id)
     except gateway.ProviderRequestRefused:
         raise Order.DoesNotExist(f"no session {session_id!r}") from None
     if session.order_number != order.number:
         raise Order.DoesNotExist(f"session {session_id} does not pay order {order.number}")
-    try:
-        gateway.session_mirror(session_id=session.id)
-    except PaymentProviderError:
-        logger.warning("Could not mirror session %s into dj-stripe; its webhook will", session.id)
     return order_fulfil_from_session(session=session) or order
 
 

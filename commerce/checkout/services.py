@@ -56,6 +56,9 @@ ORDER_REUSE_WINDOW = timedelta(hours=24)
 ABANDONED_AFTER = timedelta(hours=1)
 # What a new order holds before its payment page opens; opening the page holds it until the page expires.
 FIRST_HOLD = SESSION_LIFETIME
+# Set on the Order instance `_order_place` returns: it was priced, held and written moments ago in
+# this request, with no session yet, so order_checkout need not read, price and hold it all again.
+PLACED_IN_THIS_REQUEST = "_placed_in_this_request"
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,7 @@ def _order_place(*, user, quote: Quote, origin: str, partner=None) -> Order:
         order = _order_create(user=user, quote=quote, origin=origin, partner=partner)
         order_hold(order=order, until=timezone.now() + FIRST_HOLD)
         order_event_add(order=order, type="created", message="Order placed.")
+    setattr(order, PLACED_IN_THIS_REQUEST, True)
     return order
 
 
@@ -384,20 +388,25 @@ def order_checkout(*, order: Order, success_url: str, cancel_url: str) -> Checko
     Raises CheckoutError (not payable any more), CouponError (its code was used up meanwhile),
     PaymentProviderError (Stripe failed: nothing was charged and retrying is safe).
     """
-    order.refresh_from_db()
+    # Only the first checkout of the instance _order_place returned: any later one reads it afresh.
+    just_placed = order.__dict__.pop(PLACED_IN_THIS_REQUEST, False)
+    if not just_placed:
+        order.refresh_from_db()
     if order.paid_at is not None or order.status in Order.SETTLED:
         return _paid_start(order)
     if order.total_amount == 0:
         return _paid_start(order_complete_free(order=order))
     if order.status not in Order.PAYABLE:
         raise CheckoutError(ORDER_NOT_PAYABLE.format(number=order.number))
-    reused = _reuse_open_session(order)
-    if reused is not None:
-        return reused
-    _check_still_purchasable(order)
-    _hold_again(order, until=timezone.now() + FIRST_HOLD)
-    # Waiting again from here on: if Stripe fails now, the abandoned-order clean-up frees the code.
-    _back_to_pending(order)
+    if not just_placed:
+        # An order placed earlier: its page may be open, its items gone, its holds let go.
+        reused = _reuse_open_session(order)
+        if reused is not None:
+            return reused
+        _check_still_purchasable(order)
+        _hold_again(order, until=timezone.now() + FIRST_HOLD)
+        # Waiting again from here on: if Stripe fails now, the abandoned-order clean-up frees the code.
+        _back_to_pending(order)
     return _open_session(order, success_url=success_url, cancel_url=cancel_url)
 
 

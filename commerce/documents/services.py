@@ -7,6 +7,15 @@ issuing transaction, so a rolled-back issue gives its number back and two issues
 moment never share one. Every figure printed is copied onto the row, the PDF is rendered
 from that copy and stored with its SHA-256, and downloads serve those bytes unchanged.
 
+An invoice issued by fulfilment is rendered after commit, not in the transaction that holds
+the INV counter: WeasyPrint takes ~0.2 s of CPU, and every paid order in the system waits on
+that one counter row. Its row is written without a PDF (`pdf_sha256` empty) and the task
+`commerce.documents.invoice_render` (queue `documents`) renders it; a download or a resent
+receipt that comes first renders it itself (`invoice_pdf_ensure`). Either way the invoice row
+is locked while it renders, so it is rendered once and stored once, and every later request
+gets the same bytes. The order's confirmation, which attaches the PDF, is queued in the
+transaction that stores it. `documents_render_pending` picks up invoices whose task was lost.
+
 Dates on the documents are printed in UTC (the documents say so): one document, the same for
 the customer, staff and an accountant, whatever their time zone.
 """
@@ -14,7 +23,8 @@ the customer, staff and an accountant, whatever their time zone.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+import logging
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -25,6 +35,8 @@ from django.utils import timezone
 from commerce.models import CreditNote, DocumentCounter, Invoice, Order, Refund
 from innerwork.core.pdf import render_pdf
 
+logger = logging.getLogger(__name__)
+
 INVOICE_SERIES = "INV"
 CREDIT_NOTE_SERIES = "CN"
 INVOICE_TEMPLATE = "commerce/documents/invoice.html"
@@ -32,6 +44,8 @@ CREDIT_NOTE_TEMPLATE = "commerce/documents/credit_note.html"
 
 NOT_IN_TRANSACTION = "document_number_next must run inside the transaction that saves the document"
 REFUND_NOT_SUCCEEDED = "A credit note is issued for a succeeded refund only; refund {refund} is {status}."
+# An invoice whose render task has not stored its PDF after this long is rendered by the sweep.
+RENDER_OVERDUE_AFTER = timedelta(minutes=2)
 
 
 def document_number_next(*, series: str, year: int) -> str:
@@ -84,10 +98,16 @@ def _buyer(order: Order) -> dict:
     }
 
 
-def _stored(document, template: str, context: dict):
-    """Render the document's PDF from its own copied figures, store the bytes and their hash, save."""
+def _rendered(document, template: str, context: dict):
+    """Render the document's PDF from its own copied figures and set the bytes and their hash (not saved)."""
     document.pdf = render_pdf(template, {"document": document, **context})
     document.pdf_sha256 = hashlib.sha256(document.pdf).hexdigest()
+    return document
+
+
+def _stored(document, template: str, context: dict):
+    """Render the document's PDF from its own copied figures, store the bytes and their hash, save."""
+    _rendered(document, template, context)
     document.save(force_insert=True)
     return document
 
@@ -96,56 +116,129 @@ def _lock_order(order: Order) -> Order:
     return Order.objects.select_for_update().select_related("user").get(pk=order.pk)
 
 
-def invoice_issue(*, order: Order, now: datetime | None = None) -> Invoice | None:
+def invoice_issue(*, order: Order, now: datetime | None = None, render_after_commit: bool = False) -> Invoice | None:
     """The order's invoice, issued now if it has none: idempotent, one invoice per order for ever.
 
     Only a paid order with a total above zero gets one (None otherwise). Locks the order row,
-    then the INV counter (always in that order). Snapshots seller (settings), buyer (the
-    Checkout Session's billing name, e-mail and address), lines, discount, tax included at
-    INVOICE_TAX_RATE, totals, card and paid date, then renders and stores the PDF once.
-    Call it inside the transaction that records the payment, or on its own.
+    then the INV counter (always in that order), and releases neither before the caller's
+    transaction ends. Snapshots seller (settings), buyer (the Checkout Session's billing name,
+    e-mail and address), lines, discount, tax included at INVOICE_TAX_RATE, totals, card and
+    paid date.
+
+    With `render_after_commit` (fulfilment) the row is stored without its PDF, and the PDF is
+    rendered once the caller's transaction commits, by the `documents` queue: no lock of the
+    numbering is held across a render. Otherwise the PDF is rendered before this returns (in
+    the caller's transaction, if there is one). Call it inside the transaction that records the
+    payment, or on its own.
     """
     with transaction.atomic():
         order = _lock_order(order)
-        existing = Invoice.objects.filter(order=order).first()
-        if existing is not None:
-            return existing
-        if order.total_amount <= 0 or order.paid_at is None or order.status not in Order.SETTLED:
+        invoice = Invoice.objects.defer("pdf").filter(order=order).first()
+        if invoice is None:
+            invoice = _invoice_create(order=order, now=now)
+        if invoice is None:
             return None
-        issued_at = now or timezone.now()
-        rate = Decimal(settings.INVOICE_TAX_RATE)
-        lines = [
-            {
-                "line_id": line.pk,
-                "title": line.title,
-                "kind": line.kind,
-                "ref": line.ref,
-                "quantity": line.quantity,
-                "unit_amount": line.unit_amount,
-                "discount_amount": line.discount_amount,
-                "total_amount": line.total_amount,
-            }
-            for line in order.lines.order_by("pk")
-        ]
-        invoice = Invoice(
-            order=order,
-            number=document_number_next(series=INVOICE_SERIES, year=issued_at.astimezone(UTC).year),
-            issued_at=issued_at,
-            currency=order.currency,
-            seller=_seller(),
-            buyer=_buyer(order),
-            lines=lines,
-            tax_rate=rate,
-            tax_amount=tax_included(total=order.total_amount, rate=rate),
-            subtotal_amount=order.subtotal_amount,
-            discount_amount=order.discount_amount,
-            total_amount=order.total_amount,
-            coupon_code=order.coupon_code,
-            card_brand=order.card_brand,
-            card_last4=order.card_last4,
-            paid_at=order.paid_at,
-        )
-        return _stored(invoice, INVOICE_TEMPLATE, {"order_number": order.number})
+        if render_after_commit:
+            if not invoice.pdf_sha256:
+                invoice_render_after_commit(invoice=invoice)
+            return invoice
+    return invoice_pdf_ensure(invoice=invoice)
+
+
+def invoice_render_after_commit(*, invoice: Invoice) -> None:
+    """Queue the render of `invoice`'s PDF on the `documents` queue once the caller's transaction commits."""
+    from commerce.documents.tasks import invoice_render
+
+    invoice_id = invoice.pk
+    transaction.on_commit(lambda: invoice_render.delay(invoice_id))
+
+
+def _invoice_create(*, order: Order, now: datetime | None) -> Invoice | None:
+    """A new invoice row for the locked `order`, numbered, with no PDF yet; None when it gets none."""
+    if order.total_amount <= 0 or order.paid_at is None or order.status not in Order.SETTLED:
+        return None
+    issued_at = now or timezone.now()
+    rate = Decimal(settings.INVOICE_TAX_RATE)
+    lines = [
+        {
+            "line_id": line.pk,
+            "title": line.title,
+            "kind": line.kind,
+            "ref": line.ref,
+            "quantity": line.quantity,
+            "unit_amount": line.unit_amount,
+            "discount_amount": line.discount_amount,
+            "total_amount": line.total_amount,
+        }
+        for line in order.lines.order_by("pk")
+    ]
+    invoice = Invoice(
+        order=order,
+        number=document_number_next(series=INVOICE_SERIES, year=issued_at.astimezone(UTC).year),
+        issued_at=issued_at,
+        currency=order.currency,
+        seller=_seller(),
+        buyer=_buyer(order),
+        lines=lines,
+        tax_rate=rate,
+        tax_amount=tax_included(total=order.total_amount, rate=rate),
+        subtotal_amount=order.subtotal_amount,
+        discount_amount=order.discount_amount,
+        total_amount=order.total_amount,
+        coupon_code=order.coupon_code,
+        card_brand=order.card_brand,
+        card_last4=order.card_last4,
+        paid_at=order.paid_at,
+        pdf=b"",
+        pdf_sha256="",
+    )
+    invoice.save(force_insert=True)
+    return invoice
+
+
+def invoice_pdf_ensure(*, invoice: Invoice) -> Invoice:
+    """`invoice` with its PDF: the stored one, or rendered and stored now if it has none yet.
+
+    Exactly once: the invoice row is locked while its PDF is rendered (only that row; the INV
+    counter and the order are not touched), so two first downloads at the same moment, or a
+    download and the render task, render it once and store one file; the one that waited gets
+    the stored bytes. Rendered from the figures frozen on the row, so the document is what it
+    would have been at issue. In the transaction that stores the PDF, the order's confirmation
+    is queued if fulfilment left it waiting for the invoice (notify_order_paid_once_invoiced).
+    """
+    if invoice.pdf_sha256:
+        return invoice if "pdf" not in invoice.get_deferred_fields() else Invoice.objects.get(pk=invoice.pk)
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update(of=("self",)).select_related("order__user").get(pk=invoice.pk)
+        if not locked.pdf_sha256:
+            _rendered(locked, INVOICE_TEMPLATE, {"order_number": locked.order.number})
+            locked.save(update_fields=["pdf", "pdf_sha256"])
+            from commerce.orders.notifications import notify_order_paid_once_invoiced
+
+            notify_order_paid_once_invoiced(order=locked.order, invoice=locked)
+    return locked
+
+
+def invoice_render(*, invoice_id: int) -> Invoice | None:
+    """Render and store the PDF of invoice `invoice_id` unless it has one (the `documents` task). Idempotent."""
+    invoice = Invoice.objects.defer("pdf").filter(pk=invoice_id).first()
+    if invoice is None:
+        return None
+    return invoice_pdf_ensure(invoice=invoice)
+
+
+def documents_render_pending(*, now: datetime | None = None) -> int:
+    """Render every invoice still without a PDF RENDER_OVERDUE_AFTER after its issue (its task was lost).
+
+    For cron or Celery beat (`manage.py render_pending_documents`). Returns how many were rendered.
+    """
+    now = now or timezone.now()
+    overdue = Invoice.objects.filter(pdf_sha256="", issued_at__lt=now - RENDER_OVERDUE_AFTER)
+    rendered = 0
+    for invoice_id in overdue.order_by("issued_at", "pk").values_list("pk", flat=True):
+        invoice_render(invoice_id=invoice_id)
+        rendered += 1
+    return rendered
 
 
 def _refund_lines(refund: Refund) -> list[dict]:
@@ -182,7 +275,7 @@ def credit_note_issue(*, refund: Refund, now: datetime | None = None) -> CreditN
         refund = Refund.objects.get(pk=refund.pk)
         if refund.status != Refund.Status.SUCCEEDED:
             raise ValueError(REFUND_NOT_SUCCEEDED.format(refund=refund.pk, status=refund.status))
-        invoice = invoice_issue(order=order, now=now)
+        invoice = invoice_issue(order=order, now=now, render_after_commit=True)
         if invoice is None:
             return None
         issued_at = now or timezone.now()
@@ -217,9 +310,11 @@ def _downloadable_orders(*, user) -> QuerySet[Order]:
 def invoice_for_download(*, user, number: str) -> Invoice:
     """Order `number`'s invoice, if `user` owns the order or may download documents (staff).
 
-    Raises Invoice.DoesNotExist otherwise, whether or not the order exists.
+    Raises Invoice.DoesNotExist otherwise, whether or not the order exists. An invoice whose
+    PDF is not rendered yet is rendered now (once; see invoice_pdf_ensure).
     """
-    return Invoice.objects.get(order__in=_downloadable_orders(user=user), order__number=number)
+    invoice = Invoice.objects.get(order__in=_downloadable_orders(user=user), order__number=number)
+    return invoice_pdf_ensure(invoice=invoice)
 
 
 def credit_note_for_download(*, user, number: str, cn_number: str) -> CreditNote:

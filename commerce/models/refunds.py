@@ -25,7 +25,7 @@ class Refund(TimeStampedModel):
         REQUEST = "request", "Customer request approved by staff"
         STRIPE = "stripe", "Stripe dashboard"
         RECONCILIATION = "reconciliation", "Reconciliation"
-        AUTOMATIC = "automatic", "Automatic: the item could not be given"
+        AUTOMATIC = "automatic", "Automatic: the item could not be given, or a second payment"
         DISPUTE = "dispute", "Dispute lost: the bank took the payment back"
 
     # Every status change goes through refunds.status.refund_set_status, which checks this map.
@@ -53,6 +53,12 @@ class Refund(TimeStampedModel):
     # Stored before Stripe is called; the same request (double click, retry) reuses it.
     idempotency_key = models.CharField(max_length=100, unique=True)
     stripe_refund_id = models.CharField(max_length=255, blank=True, db_index=True)
+    payment_intent_id = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Set only for a second payment of an order already paid: the payment this refund gives back. "
+        "Empty: the order's own payment.",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

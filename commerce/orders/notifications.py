@@ -53,15 +53,26 @@ def _order_context(order: Order) -> dict:
     }
 
 
-def notify_order_paid(*, order: Order) -> None:
+# The fulfilment effect that claims the confirmation (commerce.checkout.fulfilment).
+CONFIRMATION_EFFECT = "email:confirmation"
+
+
+def notify_order_paid(*, order: Order, invoice: Invoice | None = None) -> None:
     """Queue the order confirmation with its receipt (lines, discount, total, card, Stripe receipt).
 
-    The invoice PDF is attached ("INV-2026-000042.pdf") when the order has one (fulfilment
-    issues it first). Idempotent: keyed `order:<pk>:confirmation`, so however often
-    fulfilment runs the customer receives one confirmation. Sent after the surrounding
+    The invoice PDF is attached ("INV-2026-000042.pdf") when the order has one: pass it as
+    `invoice` (rendered), or it is looked up and rendered now if it is not yet. Fulfilment
+    does not call this while the invoice it just issued waits for its PDF: the render does
+    (notify_order_paid_once_invoiced). Idempotent: keyed `order:<pk>:confirmation`, so however
+    often it runs the customer receives one confirmation. Sent after the surrounding
     transaction commits.
     """
-    invoice = Invoice.objects.filter(order=order).only("number", "pdf").first()
+    if invoice is None:
+        invoice = Invoice.objects.defer("pdf").filter(order=order).first()
+    if invoice is not None:
+        from commerce.documents.services import invoice_pdf_ensure
+
+        invoice = invoice_pdf_ensure(invoice=invoice)
     attachments = [(f"{invoice.number}.pdf", bytes(invoice.pdf), "application/pdf")] if invoice else []
     with in_time_zone_of(order.user):
         email_enqueue(
@@ -70,6 +81,50 @@ def notify_order_paid(*, order: Order) -> None:
             template=CONFIRMATION_TEMPLATE,
             context={**_order_context(order), "invoice": invoice},
             attachments=attachments,
+        )
+
+
+def notify_order_paid_once_invoiced(*, order: Order, invoice: Invoice) -> None:
+    """The invoice's PDF was just stored: queue the confirmation fulfilment left waiting for it.
+
+    Call in the transaction that stores the PDF, so the confirmation and its attachment commit
+    together. Only for an order whose fulfilment claimed the confirmation (an invoice rendered
+    for another reason sends nothing), and idempotent like notify_order_paid.
+    """
+    if order.effects.filter(key=CONFIRMATION_EFFECT).exists():
+        notify_order_paid(order=order, invoice=invoice)
+
+
+DUPLICATE_PAYMENT_TEMPLATE = "commerce/duplicate_payment"
+STAFF_DUPLICATE_PAYMENT_TEMPLATE = "commerce/staff_duplicate_payment"
+
+
+def notify_duplicate_payment(*, order: Order, refund) -> None:
+    """Queue "you paid twice; the second payment is on its way back" to the customer, and an alert to Finance.
+
+    Idempotent per refund (`refund:<pk>:duplicate:customer` / `:staff`), and the refund is keyed by
+    the second payment, so a redelivered event tells nobody twice. Finance is the list in
+    STAFF_ALERT_EMAILS (nothing is queued for them when it is empty; the order's timeline shows it).
+    """
+    with in_time_zone_of(order.user):
+        email_enqueue(
+            key=f"refund:{refund.pk}:duplicate:customer",
+            to=[order.user.email],
+            template=DUPLICATE_PAYMENT_TEMPLATE,
+            context={**_order_context(order), "refund": refund},
+        )
+    recipients = list(settings.STAFF_ALERT_EMAILS)
+    if recipients:
+        email_enqueue(
+            key=f"refund:{refund.pk}:duplicate:staff",
+            to=recipients,
+            template=STAFF_DUPLICATE_PAYMENT_TEMPLATE,
+            context={
+                "order": order,
+                "refund": refund,
+                "customer_name": order.user.get_full_name(),
+                "review_url": _order_admin_url(order),
+            },
         )
 
 
@@ -140,11 +195,12 @@ def notify_order_receipt_resend(*, order: Order, request_key: str):
     A new outbox row per `request_key` (keyed `order:<pk>:receipt_resend:<request_key>`), so a
     double-submitted form sends one copy and a later resend sends another. Returns the outbox row.
     """
-    from commerce.models import Invoice
+    from commerce.documents.services import invoice_pdf_ensure
 
     attachments = []
-    invoice = Invoice.objects.filter(order=order).first()
+    invoice = Invoice.objects.defer("pdf").filter(order=order).first()
     if invoice is not None:
+        invoice = invoice_pdf_ensure(invoice=invoice)
         attachments.append((f"{invoice.number}.pdf", bytes(invoice.pdf), "application/pdf"))
     with in_time_zone_of(order.user):
         return email_enqueue(

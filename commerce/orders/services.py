@@ -6,7 +6,10 @@ checkout session's status.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from collections.abc import Iterable
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from commerce.models import CheckoutSession, Order, OrderEffect, OrderEvent
 from commerce.orders.notifications import notify_staff_order_flagged
@@ -87,6 +90,31 @@ def order_effect_once(*, order: Order, key: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def order_effects_claim(*, order: Order, keys: Iterable[str]) -> set[str]:
+    """Claim several effects of `order` at once: the keys claimed now, for the first time, for ever.
+
+    What order_effect_once does for one key, in one statement for all of them (INSERT ... ON
+    CONFLICT DO NOTHING RETURNING): a fulfilment claims its five or six effects in one round trip
+    instead of three each (savepoint, insert, release). The same rules hold: perform each claimed
+    effect in the same transaction as this claim, and the (order, key) unique constraint decides
+    between concurrent claimers, so a key is returned to one caller only.
+    """
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return set()
+    table = connection.ops.quote_name(OrderEffect._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = ", ".join(["(%s, %s, %s)"] * len(keys))
+    params = [value for key in keys for value in (order.pk, key, now)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("order_id", "key", "created_at") VALUES {rows} '  # noqa: S608 - names from the model
+            'ON CONFLICT ("order_id", "key") DO NOTHING RETURNING "key"',
+            params,
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 _SESSION_STATUS = {

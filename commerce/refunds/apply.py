@@ -43,7 +43,9 @@ def committed_by_line(*, order: Order) -> dict[int, int]:
 
 def committed_for_order(*, order: Order) -> int:
     """What pending and succeeded refunds of the order take together."""
-    return order.refunds.filter(status__in=Refund.COUNTS).aggregate(total=Sum("amount"))["total"] or 0
+    # A refund of a second payment (payment_intent_id set) gives back that payment, not the order's.
+    own = order.refunds.filter(status__in=Refund.COUNTS, payment_intent_id="")
+    return own.aggregate(total=Sum("amount"))["total"] or 0
 
 
 def refundable_by_line(*, order: Order) -> dict[int, int]:
@@ -96,6 +98,9 @@ def refund_apply(*, order: Order, refund: Refund) -> None:
     if not order_effect_once(order=order, key=f"refund:{refund.pk}:apply"):
         return
     now = timezone.now()
+    if refund.payment_intent_id:
+        _apply_duplicate_payment_refund(order=order, refund=refund, now=now)
+        return
     for refund_line in refund.lines.select_related("line").order_by("line__kind", "line__ref", "pk"):
         line = OrderLine.objects.select_for_update().get(pk=refund_line.line_id)
         line.order = order
@@ -130,6 +135,25 @@ def refund_apply(*, order: Order, refund: Refund) -> None:
     )
 
 
+def _apply_duplicate_payment_refund(*, order: Order, refund: Refund, now) -> None:
+    """A second payment went back: recorded on the timeline only (the order's payment, lines and status stand).
+
+    The customer and Finance were told when it was found (fulfilment), so nobody is e-mailed again.
+    """
+    refund.applied_at = now
+    refund.save(update_fields=["applied_at", "updated_at"])
+    order_event_add(
+        order=order,
+        type="duplicate_payment_refunded",
+        message=REFUNDED_MESSAGE.format(amount=format_money(refund.amount, refund.currency), reason=refund.reason),
+        data={
+            "refund": refund.pk,
+            "stripe_refund": refund.stripe_refund_id,
+            "payment_intent": refund.payment_intent_id,
+        },
+    )
+
+
 def _step_back_status(order: Order) -> None:
     """After a failed refund's amount came back, the status says what is still refunded (access stays as it is)."""
     status = Order.Status.PARTIALLY_REFUNDED if order.amount_refunded else Order.Status.PAID
@@ -146,7 +170,7 @@ def refund_undo(*, order: Order, refund: Refund, status: str, failure_reason: st
     """
     was_applied = refund.applied_at is not None
     refund_set_status(refund=refund, status=status, failure_reason=failure_reason)
-    if was_applied:
+    if was_applied and not refund.payment_intent_id:  # a second payment's refund never touched the amounts
         for refund_line in refund.lines.all():
             line = OrderLine.objects.select_for_update().get(pk=refund_line.line_id)
             line.refunded_amount = max(line.refunded_amount - refund_line.amount, 0)

@@ -57,6 +57,9 @@ REFUSED_MESSAGE = "The refund of {amount} could not be made; our team has been t
 RECORDED_MESSAGE = "Refund of {amount} made by our team."
 DASHBOARD_REASON = "Refunded by our team ({reason})."
 AUTOMATIC_REASON = "We couldn't give you “{title}”: {reason}"
+DUPLICATE_PAYMENT_REASON = (
+    "A second payment ({payment_intent}) arrived for order {number}, which was already paid: refunded in full."
+)
 
 # Stripe's reason for the customer-initiated sources; staff refunds give none unless asked.
 _STRIPE_REASON_BY_SOURCE = {
@@ -221,6 +224,40 @@ def refund_record_automatic(*, order: Order, line, reason: str) -> Refund:
     )
 
 
+def refund_record_duplicate_payment(*, order: Order, payment_intent_id: str, amount: int, currency: str) -> Refund:
+    """Write the pending full refund of a second payment that reached an order already paid.
+
+    Call inside the fulfilment transaction, with the order row locked. Keyed by the second payment,
+    so a redelivered or concurrent event finds the same row and Stripe is asked once (after commit,
+    send_pending_refund_after_commit; `send_pending_refunds` resends it if Stripe cannot be reached).
+    The refund names the payment it gives back (`payment_intent_id`), has no lines, and is not part
+    of the order's own payment: it does not count against what the order can still refund, does not
+    change the order's status or amounts, and gets no credit note (that payment was never invoiced).
+    """
+    key = refund_idempotency_key(order=order, request_key=f"duplicate-payment:{payment_intent_id}")
+    existing = Refund.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    reason = DUPLICATE_PAYMENT_REASON.format(payment_intent=payment_intent_id, number=order.number)
+    refund = Refund.objects.create(
+        order=order,
+        amount=amount,
+        currency=currency.lower(),
+        source=Refund.Source.AUTOMATIC,
+        reason=reason,
+        stripe_reason="duplicate",
+        idempotency_key=key,
+        payment_intent_id=payment_intent_id,
+    )
+    order_event_add(
+        order=order,
+        type="duplicate_payment_refunding",
+        message=REQUESTED_MESSAGE.format(amount=format_money(amount, currency), reason=reason),
+        data={"refund": refund.pk, "payment_intent": payment_intent_id, "amount": amount},
+    )
+    return refund
+
+
 def send_pending_refund_after_commit(*, refund: Refund) -> None:
     """Once the caller's transaction commits, ask Stripe for `refund`; a failure is logged and left to the cron.
 
@@ -258,7 +295,7 @@ def _send_to_stripe(*, refund: Refund) -> Refund:
         amount = format_money(row.amount, row.currency)
         try:
             info = gateway.refund_create(
-                payment_intent_id=order.payment_intent_id,
+                payment_intent_id=row.payment_intent_id or order.payment_intent_id,
                 amount=row.amount,
                 reason=row.stripe_reason,
                 idempotency_key=row.idempotency_key,
@@ -298,7 +335,10 @@ def _refund_for(info: gateway.RefundInfo) -> Refund | None:
     pk = str(info.metadata.get("refund", ""))
     if pk.isdigit():
         refund = Refund.objects.filter(pk=int(pk), stripe_refund_id="").select_related("order").first()
-        if refund is not None and refund.order.payment_intent_id == info.payment_intent_id:
+        # The payment it gives back: a second payment's own, else the order's.
+        if refund is not None and (refund.payment_intent_id or refund.order.payment_intent_id) == (
+            info.payment_intent_id
+        ):
             return refund
     return None
 

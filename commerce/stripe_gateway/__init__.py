@@ -17,6 +17,7 @@ from commerce.stripe_gateway.checkout import (
     session_expire,
     session_for_payment_intent,
     session_mirror,
+    session_read_and_mirror,
     session_retrieve,
 )
 from commerce.stripe_gateway.client import (
@@ -87,6 +88,7 @@ __all__ = [
     "session_expire",
     "session_for_payment_intent",
     "session_mirror",
+    "session_read_and_mirror",
     "session_retrieve",
     "stripe_reachable",
     "webhook_endpoint_ensure",

@@ -7,10 +7,13 @@ from datetime import UTC, datetime
 
 from djstripe.models import Session
 
-from commerce.stripe_gateway.client import ProviderRequestRefused, as_dict, call, client, mirror
+from commerce.stripe_gateway.client import ProviderRequestRefused, as_dict, call, client, mirror, mirror_after_commit
 
 # A session's payment is read with the charge it made (card, receipt) in one request.
 PAYMENT_EXPAND = ["payment_intent", "payment_intent.latest_charge"]
+# ...and with the payment method too when the read is also mirrored: dj-stripe then has every
+# object it links in the answer and fetches nothing more.
+MIRROR_EXPAND = [*PAYMENT_EXPAND, "payment_intent.payment_method"]
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ def session_create(
     expires_at: datetime,
     idempotency_key: str,
 ) -> CheckoutSessionInfo:
-    """Open a hosted Checkout Session (mode=payment) and mirror it.
+    """Open a hosted Checkout Session (mode=payment); dj-stripe mirrors it after commit, off the request.
 
     Promotion codes cannot be typed on Stripe's page: the discount is the one we computed,
     passed in `discount` ({"promotion_code": id} or {"coupon": id}). The PaymentIntent carries
@@ -169,13 +172,26 @@ def session_create(
     if discount:
         params["discounts"] = [discount]
     data = as_dict(call(client().v1.checkout.sessions.create, params=params, idempotency_key=idempotency_key))
-    mirror(Session, data)
+    mirror_after_commit(Session, data)
     return CheckoutSessionInfo.from_stripe(data)
 
 
 def session_retrieve(*, session_id: str) -> CheckoutSessionInfo:
     """The session as Stripe has it now, with its payment (card, receipt) when it was paid."""
     data = as_dict(call(client().v1.checkout.sessions.retrieve, session_id, params={"expand": PAYMENT_EXPAND}))
+    return CheckoutSessionInfo.from_stripe(data)
+
+
+def session_read_and_mirror(*, session_id: str) -> CheckoutSessionInfo:
+    """The session as Stripe has it now, read once (expanded), and mirrored into dj-stripe from that read.
+
+    One GET instead of three or four (our read, dj-stripe's read of the session, then of its
+    PaymentIntent and PaymentMethod). The mirror is written after the caller's transaction
+    commits, by a worker (mirror_after_commit), and is best effort; the returned values come
+    from the same answer whatever happens to it.
+    """
+    data = as_dict(call(client().v1.checkout.sessions.retrieve, session_id, params={"expand": MIRROR_EXPAND}))
+    mirror_after_commit(Session, data)
     return CheckoutSessionInfo.from_stripe(data)
 
 

@@ -142,6 +142,18 @@ def as_dict(stripe_object: Any) -> dict:
     return stripe_object.to_dict(for_json=True)
 
 
+def mirror_after_commit(model, data: dict) -> None:
+    """`mirror` on a worker once the caller's transaction commits: the request does not wait for dj-stripe.
+
+    For objects the request itself never reads back from dj-stripe (a session it just opened, a
+    Customer it just made): the webhook for the object syncs it again anyway.
+    """
+    from commerce.stripe_gateway.tasks import mirror_stripe_object
+
+    label = model._meta.label
+    transaction.on_commit(lambda: mirror_stripe_object.delay(label, data))
+
+
 def mirror(model, data: dict) -> None:
     """Copy a Stripe object into dj-stripe's table, best effort.
 

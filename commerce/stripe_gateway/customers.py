@@ -11,7 +11,7 @@ from django.utils import timezone
 from djstripe.models import Customer
 from djstripe.settings import djstripe_settings
 
-from commerce.stripe_gateway.client import as_dict, call, client, mirror
+from commerce.stripe_gateway.client import as_dict, call, client, mirror_after_commit
 
 
 def _customer_key(user) -> str:
@@ -69,7 +69,8 @@ def _customer_create(*, user, idempotency_key: str) -> str:
             idempotency_key=idempotency_key,
         )
     )
-    # The bare row is what links the user; the full mirror follows (and customer.created syncs it too).
+    # The bare row is what links the user; the full mirror follows after commit, off the request
+    # (and customer.created syncs it too).
     Customer.objects.get_or_create(id=data["id"], defaults={"subscriber": user, "livemode": data["livemode"]})
-    mirror(Customer, data)
+    mirror_after_commit(Customer, data)
     return data["id"]

@@ -6,7 +6,6 @@ from django.core import mail
 from commerce import stripe_gateway as gateway
 from commerce.checkout.fulfilment import (
     FLAG_COUPON_OVER_LIMIT,
-    FLAG_PAID_TWICE,
     order_expire_from_session,
     order_fulfil_from_session,
 )
@@ -138,7 +137,7 @@ def test_a_session_reported_expired_after_the_payment_changes_nothing(client, bu
     assert CouponRedemption.objects.get(order=order).status == CouponRedemption.Status.REDEEMED
 
 
-def test_a_second_payment_for_a_paid_order_is_flagged_not_fulfilled_again(client, buyer, emulator, placed):
+def test_a_second_payment_for_a_paid_order_is_refunded_not_fulfilled_again(client, buyer, emulator, placed):
     order, session_id, _ = placed
     emulator.pay_checkout_session(session_id)
     paid = gateway.session_retrieve(session_id=session_id)
@@ -146,11 +145,19 @@ def test_a_second_payment_for_a_paid_order_is_flagged_not_fulfilled_again(client
     other = gateway.CheckoutSessionInfo(**{**paid.__dict__, "id": "cs_test_other", "payment_intent_id": "pi_other"})
 
     order_fulfil_from_session(session=other)
+    order_fulfil_from_session(session=other)
 
     order.refresh_from_db()
-    assert (order.is_flagged, order.flag_reason) == (True, FLAG_PAID_TWICE.format(payment_intent="pi_other"))
+    assert not order.is_flagged
     assert order.payment_intent_id == paid.payment_intent_id
     assert order.effects.filter(key__startswith="fulfil:").count() == 2
+    (refund,) = order.refunds.all()
+    assert (refund.payment_intent_id, refund.amount, refund.source, refund.status) == (
+        "pi_other",
+        paid.amount_total,
+        "automatic",
+        "pending",
+    )
 
 
 def test_a_payment_whose_code_was_used_up_meanwhile_is_honoured_and_flagged(client, buyer, emulator, placed):

@@ -236,8 +236,13 @@ CELERY_BEAT_SCHEDULE = {
     "send_booking_reminders": every("mentorship.tasks.send_booking_reminders", minutes=10),
     "end_coaching_contracts": every("coaching.tasks.end_coaching_contracts", minutes=10),
     "expire_coaching_proposals": every("coaching.tasks.expire_coaching_proposals", minutes=10),
+    "render_pending_documents": every("commerce.documents.render_pending", minutes=10),
     "reconcile_stripe": daily("commerce.tasks.reconcile_stripe_yesterday", at="03:15"),
 }
+# Invoice PDFs render on their own queue, so a burst of sales never waits behind documents
+# (run a worker with `-Q celery,documents`, or one per queue).
+CELERY_TASK_ROUTES = {"commerce.documents.*": {"queue": "documents"}}
+CELERY_IMPORTS = ["commerce.documents.tasks", "commerce.checkout.tasks", "commerce.stripe_gateway.tasks"]
 
 # Django REST framework and the OpenAPI schema: the partner API (innerwork/api/). One way in, a partner key
 # (`Authorization: Bearer iw_test_…`), checked with the scopes each view declares; one error shape; the

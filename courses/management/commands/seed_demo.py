@@ -84,12 +84,13 @@ class Command(BaseCommand):
             self._community(courses, admin)
             if scale:
                 self._generated_courses(scale, categories, instructors)
-            # Bulk inserts send no signals, so recount every course once; a recount that finds
-            # the same figures changes nothing, which keeps a second run a no-op.
-            course_refresh_stats(course_ids=Course.objects.values_list("pk", flat=True))
             self.demo.learner, self.demo.admin = learner, admin
             for _label, seed in demo_seeders():
                 seed(demo=self.demo)
+            # Bulk inserts send no signals, and the demo's purchases recount after commit
+            # (courses/figures.py), so recount every course once, last; a recount that finds
+            # the same figures changes nothing, which keeps a second run a no-op.
+            course_refresh_stats(course_ids=Course.objects.values_list("pk", flat=True))
         self._report()
 
     # People -----------------------------------------------------------------------------------
