@@ -214,7 +214,18 @@ CELERY_BROKER_URL = _celery_broker or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died is given back to the queue (with acks late, it is run again).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+CELERY_IMPORTS = ["commerce.inbox.tasks"]
+# Stripe's events have their own queue, so payments never wait behind e-mails or documents:
+# run a worker with `-Q celery,stripe-events` (or one per queue).
+STRIPE_EVENTS_QUEUE = "stripe-events"
+CELERY_TASK_ROUTES = {"commerce.inbox.tasks.*": {"queue": STRIPE_EVENTS_QUEUE}}
+# Redis gives an unacknowledged task (its worker killed) to another worker after this many seconds.
+# It must exceed the longest task (a Stripe event takes well under a minute).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 
 # Django REST framework and the OpenAPI schema: the partner API (innerwork/api/). One way in, a partner key
 # (`Authorization: Bearer iw_test_…`), checked with the scopes each view declares; one error shape; the
@@ -287,6 +298,8 @@ CHECKOUT_ATTEMPTS_PER_MINUTE = env.int("CHECKOUT_ATTEMPTS_PER_MINUTE", default=1
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
+# Stripe webhook deliveries (dj-stripe's WebhookEventTrigger) are kept this many days (commerce.inbox).
+WEBHOOK_LOG_DAYS = env.int("WEBHOOK_LOG_DAYS", default=90)
 
 # Learning rules.
 COURSES_PAGE_SIZE = env.int("COURSES_PAGE_SIZE", default=12)
