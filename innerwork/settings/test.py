@@ -1,4 +1,4 @@
-"""Test settings: PostgreSQL, fast hashing, in-memory cache and mail, eager tasks."""
+"""Test settings: PostgreSQL, fast hashing, in-memory cache and mail, eager tasks (unless a test starts workers)."""
 
 import os
 
@@ -14,8 +14,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 PAGE_CACHE = env.bool("PAGE_CACHE", default=False)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
-CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = "memory://"
+# Tasks run eagerly, except in the processes a distributed test starts (commerce/tests/test_inbox_worker.py:
+# the site and real Celery workers, given TEST_CELERY_BROKER_URL=redis://…).
+CELERY_BROKER_URL = env.str("TEST_CELERY_BROKER_URL", default="") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
