@@ -18,6 +18,15 @@ EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
 # the site and real Celery workers, given TEST_CELERY_BROKER_URL=redis://…).
 CELERY_BROKER_URL = env.str("TEST_CELERY_BROKER_URL", default="") or "memory://"
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+if not CELERY_TASK_ALWAYS_EAGER:
+    # Several test runs may share one Redis: each distributed test gives its processes their own key prefix.
+    # A task whose worker it kills goes to the next worker after TEST_CELERY_VISIBILITY_TIMEOUT seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "global_keyprefix": env.str("TEST_CELERY_KEY_PREFIX", default="test:"),
+        "visibility_timeout": env.int("TEST_CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
