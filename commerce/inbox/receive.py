@@ -9,10 +9,13 @@ must not grow the table without bound. The rest are only logged.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from djstripe.models import WebhookEndpoint, WebhookEventTrigger
 
@@ -24,6 +27,28 @@ logger = logging.getLogger(__name__)
 INVALID_BODY_KEPT = 2000
 INVALID_KEPT_PER_MINUTE = 60
 INVALID_HEADERS_KEPT = ("Content-Type", "Content-Length", "Stripe-Signature", "User-Agent")
+ENDPOINT_CACHE_SECONDS = 60
+
+# Each process keeps the endpoints it has seen: a delivery then costs one INSERT and no SELECT.
+# A change saved in this process forgets them at once; one saved elsewhere is seen within
+# ENDPOINT_CACHE_SECONDS (Stripe signs with both secrets while one is being rolled).
+_endpoints: dict[str, tuple[float, WebhookEndpoint | None]] = {}
+
+
+def webhook_endpoint_for(*, uuid) -> WebhookEndpoint | None:
+    """The endpoint at /stripe/webhook/<uuid>/, or None; read from the database at most once a minute."""
+    key = str(uuid)
+    cached = _endpoints.get(key)
+    if cached is not None and time.monotonic() - cached[0] < ENDPOINT_CACHE_SECONDS:
+        return cached[1]
+    endpoint = WebhookEndpoint.objects.filter(djstripe_uuid=uuid).first()
+    _endpoints[key] = (time.monotonic(), endpoint)
+    return endpoint
+
+
+@receiver([post_save, post_delete], sender=WebhookEndpoint, dispatch_uid="commerce.inbox.forget_endpoints")
+def _forget_endpoints(**kwargs) -> None:
+    _endpoints.clear()
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from djstripe.models import WebhookEndpoint
 from djstripe.models.webhooks import get_remote_ip
 
-from commerce.inbox.receive import delivery_receive
+from commerce.inbox.receive import delivery_receive, webhook_endpoint_for
 
 NO_SIGNATURE = "Missing Stripe-Signature header."
 
@@ -25,7 +23,9 @@ def stripe_webhook(request, uuid):
     if "Stripe-Signature" not in request.headers:
         # Not stored at all: without a signature it cannot be Stripe's, and storing it would let anyone fill the table.
         return HttpResponseBadRequest(NO_SIGNATURE, content_type="text/plain")
-    endpoint = get_object_or_404(WebhookEndpoint, djstripe_uuid=uuid)
+    endpoint = webhook_endpoint_for(uuid=uuid)
+    if endpoint is None:
+        raise Http404("No such webhook endpoint.")
     received = delivery_receive(
         endpoint=endpoint, body=request.body, headers=dict(request.headers), remote_ip=get_remote_ip(request)
     )

@@ -245,12 +245,13 @@ def test_a_flood_of_invalid_deliveries_stores_a_bounded_shortened_sample(inbox_e
     body = json.dumps({"id": "evt_x", "livemode": False, "padding": "x" * 50_000}).encode()
     # when it is posted many more times than the limit
     answers = {
-        deliver(inbox_endpoint, body, signature="t=1,v1=00").status_code for _ in range(INVALID_KEPT_PER_MINUTE + 40)
+        deliver(inbox_endpoint, body, signature="t=1,v1=00").status_code for _ in range(3 * INVALID_KEPT_PER_MINUTE)
     }
-    # then every one is refused, and only the limit is stored, each cut short, with why
+    # then every one is refused, and only the limit is stored (twice it if the posts spanned two minutes),
+    # each cut short, with why
     assert answers == {400}
     stored = list(WebhookEventTrigger.objects.all())
-    assert len(stored) == INVALID_KEPT_PER_MINUTE
+    assert INVALID_KEPT_PER_MINUTE <= len(stored) <= 2 * INVALID_KEPT_PER_MINUTE
     assert all(not t.valid and len(t.body) <= INVALID_BODY_KEPT and t.exception == BAD_SIGNATURE for t in stored)
 
 
