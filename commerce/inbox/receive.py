@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -63,9 +62,10 @@ class Received:
 def delivery_receive(*, endpoint: WebhookEndpoint, body: bytes, headers: dict[str, str], remote_ip: str) -> Received:
     """Store one delivery to `endpoint` and queue its processing if its signature holds.
 
-    A valid delivery is committed (autocommit: one INSERT) before its task is queued, so a worker
-    always finds it, and a queue that refuses the task loses nothing: the sweep finds the row.
-    Without a broker the task runs here, and its exception reaches the caller (a 500, Stripe retries).
+    A valid delivery is committed (autocommit: one INSERT) before its task is queued (see
+    delivery_enqueue), so a worker always finds it, and a queue that refuses the task loses nothing:
+    the sweep finds the row. Without a broker the task runs here, and its exception reaches the
+    caller (a 500, Stripe retries).
     """
     check = webhook_delivery_check(
         body=body,
@@ -88,7 +88,7 @@ def delivery_receive(*, endpoint: WebhookEndpoint, body: bytes, headers: dict[st
         webhook_endpoint=endpoint,
         stripe_trigger_account_id=endpoint.djstripe_owner_account_id,
     )
-    transaction.on_commit(lambda: delivery_enqueue(trigger_id=trigger.pk))
+    delivery_enqueue(trigger_id=trigger.pk)
     return Received(valid=True, trigger_id=trigger.pk)
 
 

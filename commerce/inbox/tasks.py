@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 
 from commerce.inbox import process
 
@@ -17,16 +18,23 @@ RETRY_COUNTDOWNS = (5, 15, 60, 300, 900)
 def delivery_enqueue(*, trigger_id: int) -> None:
     """Queue the processing of stored delivery `trigger_id` (task id `stripe-delivery-<id>`).
 
-    With a broker, a refusal is logged and swallowed: the delivery is stored, and the sweep queues
-    it again. Without one the task runs here and its failure propagates (the request answers 500).
+    With a broker, the task is published once the delivery's row is committed (at once in
+    autocommit), so a worker always finds it; a refusal is logged and swallowed: the row is
+    stored, and the sweep queues it again. Without a broker the task runs here, on the same
+    connection, and its failure propagates (the request answers 500, Stripe retries).
     """
+    task_id = f"stripe-delivery-{trigger_id}"
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        stripe_delivery_process.apply(args=(trigger_id,), task_id=f"stripe-delivery-{trigger_id}", throw=True)
+        stripe_delivery_process.apply(args=(trigger_id,), task_id=task_id, throw=True)
         return
-    try:
-        stripe_delivery_process.apply_async(args=(trigger_id,), task_id=f"stripe-delivery-{trigger_id}")
-    except Exception:
-        logger.exception("Stripe delivery %s stored but not queued; the sweep will queue it", trigger_id)
+
+    def publish():
+        try:
+            stripe_delivery_process.apply_async(args=(trigger_id,), task_id=task_id)
+        except Exception:
+            logger.exception("Stripe delivery %s stored but not queued; the sweep will queue it", trigger_id)
+
+    transaction.on_commit(publish)
 
 
 @shared_task(
