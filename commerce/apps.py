@@ -12,4 +12,5 @@ class CommerceConfig(AppConfig):
         from commerce import page_cache, webhooks  # noqa: F401
         from commerce.checkout import customers  # noqa: F401
         from commerce.disputes import webhooks as dispute_webhooks  # noqa: F401
+        from commerce.inbox import checks  # noqa: F401
         from commerce.shop import signals  # noqa: F401

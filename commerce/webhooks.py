@@ -1,10 +1,12 @@
-"""Stripe webhooks, received by dj-stripe (signature checked, every delivery logged as a WebhookEventTrigger).
+"""Stripe webhook handlers, run by commerce.inbox for each stored delivery (on a Celery worker, or inline).
 
-dj-stripe stores the Event and syncs its object, then sends the event's signal inside the same
-transaction: these handlers run there, so an exception rolls the whole delivery back and
-dj-stripe answers 500, and Stripe retries later. A redelivered event that dj-stripe already
-stored never reaches a handler again; each handler is idempotent anyway (the services key
-every effect), because the success page may have done the same work first.
+Without a broker (the demo) the inbox runs them inside the request. The inbox runs dj-stripe's
+Event.process: it stores the Event and syncs its object, then sends the event's signal, all in
+one transaction; these handlers run there, so an exception rolls the whole event back and the
+delivery is retried (the task's back-off, then the inbox sweep; inline, a 500 and Stripe's
+retry). An event dj-stripe already stored never reaches a handler again; each handler is
+idempotent anyway (the services key every effect), because the success page may have done the
+same work first.
 
 Each handler re-reads the object from Stripe through the gateway (an event's copy can be stale
 or in an older API version) and calls one service. Imported by CommerceConfig.ready().

@@ -22,6 +22,9 @@ urlpatterns = [
     path("accounts/", include("innerwork.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(("innerwork.api.urls", "api"), namespace="api")),
+    # Stripe's deliveries are received by commerce's inbox (acknowledged at once, processed on a worker);
+    # dj-stripe's urls stay for its url names (reverse("djstripe:djstripe_webhook_by_uuid")).
+    path("stripe/", include("commerce.inbox.urls")),
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     path("", include("commerce.urls")),
     path("", include("courses.urls")),

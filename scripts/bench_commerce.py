@@ -1,27 +1,32 @@
 #!/usr/bin/env python
-"""Commerce benchmarks: checkout creation and webhook ingest, end to end on one machine.
+"""Commerce benchmarks: checkout creation and Stripe webhooks, end to end on one machine, in one run.
 
 Prepares a PostgreSQL database (migrate, seed_demo), starts the Stripe emulator and gunicorn
-(2 workers, DEBUG off) pointed at it, registers the site's webhook endpoint through the API
-(so the signing secret is the emulator's), and gives each of N new buyers a cart with one
-paid course. Then:
+(2 workers, DEBUG off, `scripts.bench_wsgi`: the site plus the floor address) pointed at it with
+a Redis broker (redis://127.0.0.1:6379/6 unless --broker), registers the site's webhook endpoint
+through the API (so the signing secret is the emulator's), and gives 2 × N new buyers a cart
+with one paid course. Then, C requests in flight:
 
 1. checkout creation: every buyer POSTs /checkout/ (CSRF token, session cookie, each from its
-   own loopback address, as distinct customers would), C at a time; each answer must be the
-   303 to a Checkout Session on the emulator. Requests/s and latency percentiles.
-2. the emulator pays every session with 4242 4242 4242 4242 (not timed). Its own webhook
-   deliveries are switched off, so the events reach the site only through step 3.
-3. webhook ingest: every `checkout.session.completed` event the emulator produced is POSTed to
-   dj-stripe's endpoint, signed with the endpoint's secret exactly as Stripe signs it
-   (`Stripe-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")`), C at a time: signature check,
-   WebhookEventTrigger log, dj-stripe sync, our handler, fulfilment (enrollment, coupon,
-   e-mails through the outbox). Events/s and latency percentiles.
-4. the same events delivered again (Stripe's at-least-once delivery): the duplicate path.
+   own loopback address); each answer must be the 303 to a Checkout Session on the emulator.
+2. the Stripe calls alone: N × (POST /v1/customers + POST /v1/checkout/sessions) made directly
+   to the emulator, C at a time: what checkout creation cannot be faster than. The difference of
+   the percentiles is what the site adds.
+3. the emulator pays every session (not timed). Its own deliveries are off: events reach the
+   site only from here, signed as Stripe signs them (`Stripe-Signature: t=…,v1=HMAC`).
+4. floor: batch A's N `checkout.session.completed` events POSTed to /bench/floor/<uuid>/
+   (verify the signature, INSERT one row, 200).
+5. acknowledgement: the same events POSTed to the real address /stripe/webhook/<uuid>/ with no
+   worker running: verify, store, queue, 200.
+6. fulfilment, 1 worker: one Celery worker process (`-P solo`) starts and drains batch A.
+   Sustained rate = deliveries processed / time between the first and last one processed.
+7. fulfilment, 2 workers: batch B acknowledged, then two worker processes drain it.
+8. duplicates: every event of A and B delivered again and drained: nothing more happens.
 
-Finally it checks the outcome: N paid orders, N enrollments, N confirmation e-mails, and not
-one more after the duplicates.
+Finally it checks the outcome: 2N paid orders, 2N enrollments, 2N confirmation e-mails.
 
-    make bench        # or: .venv/bin/python scripts/bench_commerce.py --orders 200 --concurrency 1 [--fresh]
+    .venv/bin/python scripts/bench_commerce.py                 # the documented run: 2 × 100 orders
+    .venv/bin/python scripts/bench_commerce.py --orders 20     # a quick look [--fresh]
 """
 
 from __future__ import annotations
@@ -104,13 +109,29 @@ class Timings:
     failures: list[str] = field(default_factory=list)
     elapsed: float = 0.0
 
+    def add(self, other: Timings) -> None:
+        self.seconds += other.seconds
+        self.failures += other.failures
+        self.elapsed += other.elapsed
+
+    def rate(self) -> float:
+        return len(self.seconds) / self.elapsed if self.elapsed else 0.0
+
+    def _ms(self) -> list[float]:
+        return sorted(s * 1000 for s in self.seconds) or [0.0]
+
+    def p50(self) -> float:
+        return statistics.median(self._ms())
+
+    def p95(self) -> float:
+        ms = self._ms()
+        return ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+
     def row(self, name: str, unit: str) -> str:
-        done = len(self.seconds)
-        rate = done / self.elapsed if self.elapsed else 0.0
-        ms = sorted(s * 1000 for s in self.seconds) or [0.0]
-        p50 = statistics.median(ms)
-        p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-        return f"| {name} | {done} | {rate:.1f} {unit} | {p50:.0f} | {p95:.0f} | {ms[-1]:.0f} | {len(self.failures)} |"
+        return (
+            f"| {name} | {len(self.seconds)} | {self.rate():.1f} {unit} | {self.p50():.0f} | {self.p95():.0f} "
+            f"| {self._ms()[-1]:.0f} | {len(self.failures)} |"
+        )
 
 
 def drop_database(database_url: str) -> None:
@@ -195,14 +216,38 @@ def signed(payload: bytes, secret: str) -> str:
     return f"t={timestamp},v1={signature}"
 
 
-def deliver(base_url: str, path: str, secret: str, payload: bytes) -> str:
+def deliver(base_url: str, path: str, secret: str, payload: bytes, ids: list | None = None) -> str:
     status, _, body = post(
         base_url,
         path,
         payload,
         {"Content-Type": "application/json; charset=utf-8", "Stripe-Signature": signed(payload, secret)},
     )
-    return "" if status == 200 else f"webhook: HTTP {status} {body[:200]!r}"
+    if status != 200:
+        return f"webhook: HTTP {status} {body[:200]!r}"
+    if ids is not None:
+        ids.append(int(body))
+    return ""
+
+
+def stripe_alone(emulator_url: str, price_id: str, n: int) -> str:
+    """The Stripe calls a checkout needs, made directly: a Customer, then a Checkout Session for it."""
+    auth = {"Authorization": f"Bearer {DEFAULT_API_KEY}", "Content-Type": "application/x-www-form-urlencoded"}
+    status, _, body = post(
+        emulator_url, "/v1/customers", urllib.parse.urlencode({"email": f"alone-{n}@x.test"}).encode(), auth
+    )
+    if status != 200:
+        return f"customer: HTTP {status}"
+    params = {
+        "mode": "payment",
+        "customer": json.loads(body)["id"],
+        "line_items[0][price]": price_id,
+        "line_items[0][quantity]": "1",
+        "success_url": "http://127.0.0.1/ok",
+        "cancel_url": "http://127.0.0.1/cancel",
+    }
+    status, _, _ = post(emulator_url, "/v1/checkout/sessions", urllib.parse.urlencode(params).encode(), auth)
+    return "" if status == 200 else f"session: HTTP {status}"
 
 
 def session_of(event: bytes) -> str:
@@ -226,11 +271,94 @@ def completed_events(emulator, since: int) -> list[bytes]:
         after = page["data"][-1]["id"]
 
 
+PRICE = """
+from djstripe.models import Price
+print(Price.objects.filter(active=True).order_by("-created").values_list("id", flat=True).first())
+"""
+
+
+def processed(database_url: str, ids: list[int]) -> tuple[int, float]:
+    """How many of the deliveries `ids` are processed, and the seconds between the first and the last one."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        count, first, last = conn.execute(
+            "SELECT count(*), min(updated), max(updated) FROM djstripe_webhookeventtrigger"
+            " WHERE id = ANY(%s) AND processed",
+            (ids,),
+        ).fetchone()
+    return count, (last - first).total_seconds() if count else 0.0
+
+
+def drain(database_url: str, ids: list[int], timeout: float) -> tuple[int, float]:
+    deadline = time.monotonic() + timeout
+    while True:
+        count, span = processed(database_url, ids)
+        if count == len(ids) or time.monotonic() > deadline:
+            return count, span
+        time.sleep(0.5)
+
+
+def start_workers(env: dict, count: int) -> list[subprocess.Popen]:
+    return [
+        subprocess.Popen(
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "innerwork",
+                "worker",
+                "-P",
+                "solo",
+                "-Q",
+                "stripe-events,celery",
+                "-n",
+                f"bench{n}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        for n in range(count)
+    ]
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.wait(timeout=60)
+
+
+def empty_broker(broker: str) -> None:
+    """Forget what an earlier run left queued (the test suite's keys, under their own prefix, stay)."""
+    import redis
+
+    client = redis.Redis.from_url(broker)
+    for key in client.scan_iter():
+        if not key.startswith((b"test-inbox-", b"test:")):
+            client.delete(key)
+
+
+def bench_port() -> int:
+    """A free port in 8461-8469 (this machine's share for these benchmarks), else any free one."""
+    import socket
+
+    for port in range(8461, 8470):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    return free_port()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--orders", type=int, default=300, help="checkouts, payments and events (default 300)")
+    parser.add_argument("--orders", type=int, default=100, help="orders per batch; two batches (default 100)")
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight (default 4)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/6", help="Redis for Celery (emptied first)")
     parser.add_argument(
         "--database-url",
         default="postgres://postgres@127.0.0.1:5432/innerwork_bench_commerce",
@@ -239,19 +367,23 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="start from an empty database and emulator")
     args = parser.parse_args()
 
-    port = free_port()
+    port = bench_port()
     base_url = f"http://127.0.0.1:{port}"
+    n = args.orders
     # The database mirrors this emulator's objects (a course's Stripe Price, a buyer's Customer), so the two
     # live and die together: without the emulator's state, the database starts again from scratch.
     data_dir = Path(tempfile.gettempdir()) / "innerwork-bench" / (args.database_url.rsplit("/", 1)[1] + "-stripe")
     if args.fresh or not data_dir.exists():
         drop_database(args.database_url)
         shutil.rmtree(data_dir, ignore_errors=True)
+    empty_broker(args.broker)
     started_at = int(time.time())
+    workers: list[subprocess.Popen] = []
     with run_emulator(data_dir, webhook_retry_scale=1.0) as emulator:
         emulator.webhook_mode(drop=True)  # only the benchmark delivers events to the site
         env = {
-            **bench_env(args.database_url, ""),  # no Redis: the figures in docs/benchmarks.md were taken without it
+            **bench_env(args.database_url, ""),  # no Redis cache: only the broker
+            "CELERY_BROKER_URL": args.broker,
             "SITE_URL": base_url,
             "STRIPE_API_HOST": emulator.url,
             "STRIPE_ALLOW_API_HOST": "true",
@@ -262,8 +394,8 @@ def main() -> int:
         }
         prepare_database(args.database_url, env, scale=0)
         server = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "innerwork.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
-             "--log-level", "warning", "--timeout", "120"],
+            [str(VENV_BIN / "gunicorn"), "scripts.bench_wsgi:application", "-w", str(args.workers),
+             "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120"],
             cwd=ROOT, env=env,
         )  # fmt: skip
         try:
@@ -276,63 +408,115 @@ def main() -> int:
             output = manage(env, "shell", "--no-imports", "-c", ENDPOINT.format(base_url=base_url))
             endpoint_uuid, endpoint_id, secret = output.splitlines()[-1].split()
             webhook_path = f"/stripe/webhook/{endpoint_uuid}/"
+            floor_path = f"/bench/floor/{endpoint_uuid}/"
             print(f"Webhook endpoint {endpoint_id} at {webhook_path}", flush=True)
 
             run = secrets.token_hex(3)
             warmup = session_keys(manage(env, "shell", "--no-imports", "-c", BUYERS.format(run=run + "w", count=12)))
-            buyers = session_keys(manage(env, "shell", "--no-imports", "-c", BUYERS.format(run=run, count=args.orders)))
+            buyers = session_keys(manage(env, "shell", "--no-imports", "-c", BUYERS.format(run=run, count=2 * n)))
             print(f"{len(buyers)} buyers with a course in their cart (run {run}).", flush=True)
 
             # Warm-up, not timed: the first checkout of each course creates its Stripe Product and Price.
             warm_sessions: dict = {}
-            for n, key in enumerate(warmup):
-                checkout(base_url, emulator.url, 100_000 + n, key, warm_sessions)
+            for i, key in enumerate(warmup):
+                checkout(base_url, emulator.url, 100_000 + i, key, warm_sessions)
+            price_id = manage(env, "shell", "--no-imports", "-c", PRICE).split()[-1]
 
             sessions: dict = {}
-            print(f"Checkout creation: {len(buyers)} × POST {CHECKOUT_PATH}, {args.concurrency} at a time ...")
+            print(f"1. Checkout creation: {len(buyers)} × POST {CHECKOUT_PATH} ...", flush=True)
             checkouts = run_phase(
                 list(enumerate(buyers)),
                 lambda item: checkout(base_url, emulator.url, item[0], item[1], sessions),
                 args.concurrency,
             )
-            print(f"Paying {len(sessions)} sessions on the emulator with 4242 4242 4242 4242 ...", flush=True)
-            paid = run_phase(
-                list(sessions.values()),
-                lambda session_id: pay(emulator, session_id),
-                args.concurrency,
-            )
+            print(f"2. The Stripe calls alone: {n} × (customer + checkout session) ...", flush=True)
+            alone = run_phase(list(range(n)), lambda i: stripe_alone(emulator.url, price_id, i), args.concurrency)
+            print(f"3. Paying {len(sessions)} sessions on the emulator ...", flush=True)
+            paid = run_phase(list(sessions.values()), lambda session_id: pay(emulator, session_id), args.concurrency)
             ours = set(sessions.values())
             events = [event for event in completed_events(emulator, started_at) if session_of(event) in ours]
-            print(f"Webhook ingest: {len(events)} signed checkout.session.completed events ...", flush=True)
-            ingest = run_phase(events, lambda event: deliver(base_url, webhook_path, secret, event), args.concurrency)
-            print("Duplicate deliveries: the same events again ...", flush=True)
-            replay = run_phase(events, lambda event: deliver(base_url, webhook_path, secret, event), args.concurrency)
+            batch_a, batch_b = events[: len(events) // 2], events[len(events) // 2 :]
+
+            # Warm-up, not timed: each gunicorn worker opens its database and broker connections.
+            warm_paid = [pay(emulator, session_id) for session_id in warm_sessions.values()]
+            warm_ids = set(warm_sessions.values())
+            warm_events = [e for e in completed_events(emulator, started_at) if session_of(e) in warm_ids]
+            for path in (floor_path, webhook_path):
+                run_phase(warm_events, lambda e, path=path: deliver(base_url, path, secret, e), args.concurrency)
+
+            print(f"4-5. Floor ({floor_path}) and acknowledgement ({webhook_path}), no worker running:", flush=True)
+            print(
+                f"     {len(batch_a)} events each, in 4 alternating slices so both see the same machine ...", flush=True
+            )
+            floor, ack, ids_a = Timings(), Timings(), []
+            for part in range(4):
+                chunk = batch_a[part::4]
+                floor.add(run_phase(chunk, lambda e: deliver(base_url, floor_path, secret, e), args.concurrency))
+                ack.add(run_phase(chunk, lambda e: deliver(base_url, webhook_path, secret, e, ids_a), args.concurrency))
+
+            print("6. Fulfilment with 1 worker process ...", flush=True)
+            workers = start_workers(env, 1)
+            done_a, span_a = drain(args.database_url, ids_a, timeout=60 + 5 * len(ids_a))
+            stop(workers)
+            print("7. Fulfilment with 2 worker processes ...", flush=True)
+            ids_b: list[int] = []
+            ack_b = run_phase(batch_b, lambda e: deliver(base_url, webhook_path, secret, e, ids_b), args.concurrency)
+            workers = start_workers(env, 2)
+            done_b, span_b = drain(args.database_url, ids_b, timeout=60 + 5 * len(ids_b))
+            print("8. Duplicate deliveries: every event again ...", flush=True)
+            ids_dup: list[int] = []
+            replay = run_phase(events, lambda e: deliver(base_url, webhook_path, secret, e, ids_dup), args.concurrency)
+            done_dup, _ = drain(args.database_url, ids_dup, timeout=120)
+            stop(workers)
+            workers = []
             outcome = manage(env, "shell", "--no-imports", "-c", OUTCOME.format(run=run)).splitlines()[-1].split()
         finally:
+            stop(workers)
             server.terminate()
             server.wait(timeout=10)
 
     paid_orders, enrollments, confirmations, welcomes = map(int, outcome)
+    expected = len(buyers)
     print()
-    print(
-        f"{args.orders} orders, {args.concurrency} in flight, gunicorn -w {args.workers}, emulator on the same machine"
-    )
+    print(f"{n} orders per batch, {args.concurrency} in flight, gunicorn -w {args.workers}, Celery on Redis,")
+    print("emulator, PostgreSQL and all processes on the same machine")
     print()
     print("| phase | count | throughput | p50 ms | p95 ms | max ms | failures |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     print(checkouts.row("checkout creation (POST /checkout/ → 303 to Stripe)", "req/s"))
-    print(ingest.row("webhook ingest (checkout.session.completed → fulfilled)", "events/s"))
-    print(replay.row("duplicate delivery of the same events", "events/s"))
+    print(alone.row("the Stripe calls alone (customer + session)", "pairs/s"))
+    print(floor.row("floor: verify + INSERT + 200", "events/s"))
+    print(ack.row("acknowledgement: verify + store + queue + 200", "events/s"))
+    print(ack_b.row("acknowledgement, batch B", "events/s"))
+    print(replay.row("duplicate deliveries acknowledged", "events/s"))
     print()
+    rate_1 = (done_a - 1) / span_a if span_a else 0.0
+    rate_2 = (done_b - 1) / span_b if span_b else 0.0
+    print(f"Acknowledgement / floor: {ack.rate() / floor.rate():.2f} (target ≥ 0.25); ack p95 {ack.p95():.0f} ms")
+    print(f"Sustained fulfilment, 1 worker process:  {rate_1:.1f} orders/s ({done_a}/{len(ids_a)} processed)")
+    print(f"Sustained fulfilment, 2 worker processes: {rate_2:.1f} orders/s ({done_b}/{len(ids_b)} processed)")
+    print(
+        f"Checkout creation minus the Stripe calls alone: p50 {checkouts.p50() - alone.p50():.0f} ms, "
+        f"p95 {checkouts.p95() - alone.p95():.0f} ms"
+    )
+    print(f"Duplicates processed: {done_dup}/{len(ids_dup)}")
     print(
         f"Outcome: {paid_orders} paid orders, {enrollments} enrollments, {confirmations} confirmations, "
-        f"{welcomes} welcome e-mails (expected {args.orders} of each)."
+        f"{welcomes} welcome e-mails (expected {expected} of each)."
     )
-    for failure in (checkouts.failures + paid.failures + ingest.failures + replay.failures)[:5]:
+    failures = (
+        [failure for failure in warm_paid if failure]
+        + checkouts.failures
+        + alone.failures
+        + paid.failures
+        + floor.failures
+        + ack.failures
+    )
+    failures += ack_b.failures + replay.failures
+    for failure in failures[:5]:
         print("  failure:", failure)
-    expected = args.orders
     ok = (paid_orders, enrollments, confirmations, welcomes) == (expected,) * 4
-    ok &= not (checkouts.failures or paid.failures or ingest.failures or replay.failures)
+    ok &= not failures and (done_a, done_b, done_dup) == (len(ids_a), len(ids_b), len(ids_dup))
     return 0 if ok else 1
 
 

@@ -38,6 +38,15 @@ from innerwork.core.money import format_money
 logger = logging.getLogger(__name__)
 
 ORDER_NOT_PAID = "Order {number} has not been paid, so there is nothing to refund."
+REFUND_BEFORE_PAYMENT = (
+    "Stripe refund {refund} is for order {number}, whose payment is not recorded yet: try again once it is."
+)
+
+
+class RefundBeforePayment(RefundError):
+    """A refund's event came before its payment's: the webhook fails and is retried (commerce.inbox) until then."""
+
+
 NOTHING_LEFT = "Everything paid for order {number} has already been refunded, or is being refunded."
 NO_LINES = "Choose at least one line to refund."
 LINE_NOT_IN_ORDER = "Line {line} is not part of order {number}."
@@ -344,13 +353,21 @@ def _refund_for(info: gateway.RefundInfo) -> Refund | None:
 
 
 def _order_for(info: gateway.RefundInfo) -> Order | None:
+    """By the recorded payment, else the PaymentIntent's metadata (an order with no payment recorded yet)."""
     if info.payment_intent_id:
         order = Order.objects.filter(payment_intent_id=info.payment_intent_id).first()
         if order is not None:
             return order
     if info.charge_id:
-        return Order.objects.filter(charge_id=info.charge_id).first()
-    return None
+        order = Order.objects.filter(charge_id=info.charge_id).first()
+        if order is not None:
+            return order
+    if not info.payment_intent_id:
+        return None
+    payment = gateway.payment_intent_retrieve(payment_intent_id=info.payment_intent_id)
+    if not payment.order_number:
+        return None
+    return Order.objects.filter(number=payment.order_number, payment_intent_id="").first()
 
 
 def _record_unknown(*, order: Order, info: gateway.RefundInfo, source: str) -> Refund:
@@ -404,13 +421,16 @@ def refund_record_from_stripe(*, info: gateway.RefundInfo, source: str = Refund.
     Stripe's dashboard) is created with `source` and lines allocated (see _record_unknown).
     Failed or canceled: marked, its amount refundable again, applied amounts taken back, access
     not re-granted, order flagged, staff e-mailed. Returns None when the refund is not for one
-    of our orders.
+    of our orders. Raises RefundBeforePayment for a refund of an order whose payment is not
+    recorded yet (found through the PaymentIntent's metadata): it must be retried, not dropped.
     """
     known = _refund_for(info)
     order = known.order if known is not None else _order_for(info)
     if order is None:
         logger.info("Stripe refund %s is for no order of ours; ignored", info.id)
         return None
+    if not order.payment_intent_id:
+        raise RefundBeforePayment(REFUND_BEFORE_PAYMENT.format(refund=info.id, number=order.number))
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         refund = _refund_for(info)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from dataclasses import dataclass
 
+import stripe
 from django.urls import reverse
 from djstripe.models import WebhookEndpoint
 from djstripe.settings import djstripe_settings
 
 from commerce.exceptions import PaymentProviderError
 from commerce.stripe_gateway.client import ProviderRequestRefused, api_key, as_dict, call, client
+
+UNSIGNED_ENDPOINT = "the endpoint has no signing secret"
+BAD_SIGNATURE = "the Stripe-Signature header does not match the body"
+NOT_AN_EVENT = "the body is not a Stripe event (JSON with an id and livemode)"
 
 
 def _endpoint_url(base_url: str, endpoint_uuid) -> str:
@@ -86,3 +93,47 @@ def webhook_endpoint_for_cli(*, base_url: str, secret: str) -> WebhookEndpoint:
     endpoint.api_version = djstripe_settings.STRIPE_API_VERSION
     endpoint.save()
     return endpoint
+
+
+@dataclass(frozen=True)
+class DeliveryCheck:
+    """A delivery's signature check: `event` is the parsed body when `valid`, else `problem` says why."""
+
+    valid: bool
+    event: dict | None = None
+    problem: str = ""
+
+
+def webhook_delivery_check(*, body: bytes, signature: str, secret: str, tolerance: int) -> DeliveryCheck:
+    """Check a delivery as Stripe signs it: HMAC-SHA256 of "t.body" with the secret, at most `tolerance` s old.
+
+    No network and no database: this is the only check the acknowledgement path makes, so it
+    stays cheap. An empty secret is a refusal (a 400), never an exception: an endpoint without
+    one is a configuration error that the system check `commerce.E101` reports at start-up.
+    """
+    if not secret:
+        return DeliveryCheck(valid=False, problem=UNSIGNED_ENDPOINT)
+    try:
+        stripe.WebhookSignature.verify_header(body.decode("utf-8"), signature, secret, tolerance)
+    except (stripe.SignatureVerificationError, UnicodeDecodeError):
+        return DeliveryCheck(valid=False, problem=BAD_SIGNATURE)
+    try:
+        event = json.loads(body)
+    except ValueError:
+        return DeliveryCheck(valid=False, problem=NOT_AN_EVENT)
+    if not isinstance(event, dict) or "id" not in event or "livemode" not in event:
+        return DeliveryCheck(valid=False, problem=NOT_AN_EVENT)
+    return DeliveryCheck(valid=True, event=event)
+
+
+def object_missing_at_stripe(exc: BaseException) -> bool:
+    """Whether `exc` is Stripe answering 404 for an object it no longer has.
+
+    Our own calls raise ProviderRequestRefused; dj-stripe's syncs raise stripe-python's error.
+    Retrying such an event can never succeed, so the event path records it and moves on.
+    """
+    if isinstance(exc, ProviderRequestRefused):
+        return exc.code == "resource_missing"
+    if isinstance(exc, stripe.InvalidRequestError):
+        return exc.code == "resource_missing" or exc.http_status == 404
+    return False

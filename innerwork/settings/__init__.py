@@ -223,6 +223,9 @@ CELERY_BROKER_URL = _celery_broker or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died is given back to the queue (with acks late, it is run again).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 # Periodic jobs, sent by Celery beat (`celery -A innerwork beat`, or `worker -B` on a single host). Each line
 # is keyed by the management command that does the same work from cron (README, "Running in production",
@@ -237,12 +240,27 @@ CELERY_BEAT_SCHEDULE = {
     "end_coaching_contracts": every("coaching.tasks.end_coaching_contracts", minutes=10),
     "expire_coaching_proposals": every("coaching.tasks.expire_coaching_proposals", minutes=10),
     "render_pending_documents": every("commerce.documents.render_pending", minutes=10),
+    "stripe_deliveries_sweep": every("commerce.inbox.tasks.stripe_deliveries_sweep", minutes=5),
+    "stripe_deliveries_purge": daily("commerce.inbox.tasks.stripe_deliveries_purge", at="03:30"),
     "reconcile_stripe": daily("commerce.tasks.reconcile_stripe_yesterday", at="03:15"),
 }
-# Invoice PDFs render on their own queue, so a burst of sales never waits behind documents
-# (run a worker with `-Q celery,documents`, or one per queue).
-CELERY_TASK_ROUTES = {"commerce.documents.*": {"queue": "documents"}}
-CELERY_IMPORTS = ["commerce.documents.tasks", "commerce.checkout.tasks", "commerce.stripe_gateway.tasks"]
+CELERY_IMPORTS = [
+    "commerce.inbox.tasks",
+    "commerce.documents.tasks",
+    "commerce.checkout.tasks",
+    "commerce.stripe_gateway.tasks",
+]
+# Stripe's events and invoice PDFs have queues of their own, so payments never wait behind e-mails or
+# documents, and a burst of sales never waits behind PDFs: run a worker with
+# `-Q celery,stripe-events,documents` (or one per queue).
+STRIPE_EVENTS_QUEUE = "stripe-events"
+CELERY_TASK_ROUTES = {
+    "commerce.inbox.tasks.*": {"queue": STRIPE_EVENTS_QUEUE},
+    "commerce.documents.*": {"queue": "documents"},
+}
+# Redis gives an unacknowledged task (its worker killed) to another worker after this many seconds.
+# It must exceed the longest task (a Stripe event takes well under a minute).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 
 # Django REST framework and the OpenAPI schema: the partner API (innerwork/api/). One way in, a partner key
 # (`Authorization: Bearer iw_test_…`), checked with the scopes each view declares; one error shape; the
@@ -316,6 +334,8 @@ CHECKOUT_ATTEMPTS_PER_MINUTE = env.int("CHECKOUT_ATTEMPTS_PER_MINUTE", default=1
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
+# Stripe webhook deliveries (dj-stripe's WebhookEventTrigger) are kept this many days (commerce.inbox).
+WEBHOOK_LOG_DAYS = env.int("WEBHOOK_LOG_DAYS", default=90)
 
 # Learning rules.
 COURSES_PAGE_SIZE = env.int("COURSES_PAGE_SIZE", default=12)

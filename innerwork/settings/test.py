@@ -1,4 +1,4 @@
-"""Test settings: PostgreSQL, fast hashing, in-memory cache and mail, eager tasks."""
+"""Test settings: PostgreSQL, fast hashing, in-memory cache and mail, eager tasks (unless a test starts workers)."""
 
 import os
 
@@ -14,8 +14,19 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 PAGE_CACHE = env.bool("PAGE_CACHE", default=False)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
-CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = "memory://"
+# Tasks run eagerly, except in the processes a distributed test starts (commerce/tests/test_inbox_worker.py:
+# the site and real Celery workers, given TEST_CELERY_BROKER_URL=redis://…).
+CELERY_BROKER_URL = env.str("TEST_CELERY_BROKER_URL", default="") or "memory://"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+if not CELERY_TASK_ALWAYS_EAGER:
+    # Several test runs may share one Redis: each distributed test gives its processes their own key prefix.
+    # A task whose worker it kills goes to the next worker after TEST_CELERY_VISIBILITY_TIMEOUT seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "global_keyprefix": env.str("TEST_CELERY_KEY_PREFIX", default="test:"),
+        "visibility_timeout": env.int("TEST_CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
