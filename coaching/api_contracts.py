@@ -34,9 +34,8 @@ from coaching.api import (
     utc_field,
 )
 from coaching.api_selectors import contract_sessions, partner_contract_get, partner_contracts
-from coaching.contract_objects import ContractSerializer, ContractSummarySerializer
+from coaching.contract_objects import ContractSerializer, ContractSummarySerializer, contract_render
 from coaching.credits import contract_credits
-from coaching.ledger import contract_ledger
 from coaching.models import CoachingSession, Contract
 from coaching.sessions import CONTRACT_NOT_ACTIVE, NO_CREDITS_LEFT, PAST_END_DATE, SessionError, session_book
 from innerwork.api.authentication import request_partner
@@ -198,10 +197,7 @@ class ContractDetailApi(generics.GenericAPIView):
         responses={200: OutputSerializer, 404: OpenApiResponse(description=CONTRACT_NOT_FOUND)},
     )
     def get(self, request, number: str):
-        contract = _contract(request, number)
-        ledger = contract_ledger(contract=contract)
-        contract.credits, contract.ledger = ledger.credits, ledger
-        return Response(self.get_serializer(contract).data)
+        return Response(contract_render(_contract(request, number)))
 
 
 def _book_refusal(*, contract: Contract, exc: SessionError) -> ApiError:

@@ -11,7 +11,8 @@ from datetime import UTC
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from coaching.ledger import Ledger
+from coaching.api_selectors import partner_contracts
+from coaching.ledger import Ledger, contract_ledger
 from coaching.models import Contract
 from innerwork.core.money import format_money
 
@@ -104,3 +105,18 @@ class LedgerSerializer(serializers.Serializer):
 class ContractSerializer(ContractSummarySerializer):
     credits = CreditsSerializer()
     ledger = LedgerSerializer()
+
+
+def contract_render(contract: Contract) -> dict:
+    """`contract` (a row of coaching.api_selectors.partner_contracts: it carries `customer_id`) as the API's
+    Contract object, with its credits and the ledger of its credits as they are now."""
+    ledger = contract_ledger(contract=contract)
+    contract.credits, contract.ledger = ledger.credits, ledger
+    return dict(ContractSerializer(contract).data)
+
+
+def contract_object(*, contract: Contract, partner) -> dict | None:
+    """The contract as `GET /contracts/{id}` answers it to `partner`; None if the partner's API did not make it.
+    Read back from the database, so call it after the change is saved."""
+    seen = partner_contracts(partner=partner).filter(pk=contract.pk).first()
+    return contract_render(seen) if seen is not None else None

@@ -56,3 +56,12 @@ class OrderSerializer(serializers.Serializer):
 
     def get_display(self, order: Order) -> str:
         return format_money(order.total_amount, order.currency)
+
+
+def order_object(*, order: Order, partner) -> dict | None:
+    """The order as `GET /orders/{id}` answers it to `partner` (its customer id); None if the partner did not
+    place it. Read back from the database, so call it after the change is saved."""
+    from commerce.orders.selectors import orders_for_partner  # commerce.orders renders its events with this module
+
+    seen = orders_for_partner(partner=partner).filter(pk=order.pk).first()
+    return dict(OrderSerializer(seen).data) if seen is not None else None

@@ -29,6 +29,17 @@ def partner_enrollments(*, partner: Partner, customer: PartnerCustomer | None = 
     A partner sees an enrollment when an order its API placed enrolled the person (the paid line that was
     fulfilled), not because the person is its customer: a course bought through another partner or on the
     site, a free course taken on the site or a gift is not in this queryset (the API answers 404)."""
+    enrollments = _enrollments_as_seen_by(partner=partner).filter(
+        item_made_through_partner(
+            partner=partner, kind=COURSE_KIND, ref=OuterRef("course_id"), user=OuterRef("user_id"), fulfilled=True
+        )
+    )
+    return enrollments.filter(user_id=customer.user_id) if customer is not None else enrollments
+
+
+def _enrollments_as_seen_by(*, partner: Partner) -> QuerySet[Enrollment]:
+    """Every enrollment of the partner's customers, annotated as the API shows them (not yet filtered to those
+    the partner sold)."""
     done = (
         LessonProgress.objects.filter(enrollment=OuterRef("pk"), lesson__module__course=OuterRef("course"))
         .order_by()
@@ -37,21 +48,15 @@ def partner_enrollments(*, partner: Partner, customer: PartnerCustomer | None = 
         .values("n")
     )
     customer_id = PartnerCustomer.objects.filter(partner=partner, user=OuterRef("user")).values("public_id")[:1]
-    enrollments = (
+    return (
         Enrollment.objects.annotate(customer_id=Subquery(customer_id))
         .filter(customer_id__isnull=False)
-        .filter(
-            item_made_through_partner(
-                partner=partner, kind=COURSE_KIND, ref=OuterRef("course_id"), user=OuterRef("user_id"), fulfilled=True
-            )
-        )
         .annotate(
             lessons_total=F("course__lessons_count"),
             lessons_done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
         )
         .select_related("course", "certificate")
     )
-    return enrollments.filter(user_id=customer.user_id) if customer is not None else enrollments
 
 
 @extend_schema_serializer(component_name="EnrollmentProgress")
@@ -94,3 +99,15 @@ class EnrollmentSerializer(serializers.Serializer):
         except Certificate.DoesNotExist:
             return None
         return str(certificate.code) if certificate.is_valid else None
+
+
+def enrollment_object(*, enrollment: Enrollment, partner: Partner) -> dict | None:
+    """The enrollment as `GET /enrollments/{id}` answers it to `partner`; None if the learner is not its customer.
+
+    The caller (courses.services) has already named the partner whose order enrols the person: the event is
+    emitted while that order's line is being fulfilled, before the line is marked fulfilled, so this reads
+    the enrollment without partner_enrollments' "sold through the partner" filter. Read back from the
+    database, so call it after the change is saved.
+    """
+    seen = _enrollments_as_seen_by(partner=partner).filter(pk=enrollment.pk).first()
+    return dict(EnrollmentSerializer(seen).data) if seen is not None else None

@@ -62,3 +62,13 @@ class BookingSerializer(serializers.Serializer):
 
     def get_customer(self, booking: Booking) -> str:
         return booking.customer_public_id
+
+
+def booking_object(*, booking: Booking, partner) -> dict | None:
+    """The booking as `GET /bookings/{id}` answers it to `partner` (its customer id, its payment id); None if
+    the partner's API did not make it. Read back from the database, so call it after the change is saved."""
+    # Imported here: mentorship.selectors imports mentorship.bookings, which renders its events with this module.
+    from mentorship.selectors import bookings_for_partner
+
+    seen = bookings_for_partner(partner=partner).filter(pk=booking.pk).first()
+    return dict(BookingSerializer(seen).data) if seen is not None else None
