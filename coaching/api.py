@@ -9,8 +9,6 @@ not make (accepting a proposal through the partner places the contract's order t
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers
@@ -18,6 +16,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from coaching.api_selectors import partner_contract_get, partner_proposal_get, partner_proposals
+from coaching.contract_objects import CoachRefSerializer, MoneySerializer, TermsSerializer, utc_field
 from coaching.conversation import (
     COACH_UNAVAILABLE,
     PROPOSAL_EXPIRED,
@@ -33,14 +32,12 @@ from innerwork.api.idempotency import idempotent
 from innerwork.api.models import Partner, PartnerCustomer
 from innerwork.api.pagination import CursorPagination, OrderedCursorPagination
 from innerwork.api.selectors import partner_customer_get
-from innerwork.core.money import format_money
 
 COACH_NOT_FOUND = "No approved coach has this slug."
 PROPOSAL_NOT_FOUND = "You have no customer with a proposal of this number."
 CONTRACT_NOT_FOUND = "You have no contract with this number (one bought through you)."
 CUSTOMER_NOT_FOUND = "You have no customer with this id."
 NOT_PAYABLE = "This contract is {status}: only a contract waiting for payment can be paid."
-UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 # A refused answer to a proposal, by the reason the conversation gives: (HTTP status, code).
 PROPOSAL_REFUSALS = {
@@ -50,10 +47,6 @@ PROPOSAL_REFUSALS = {
 }
 
 TAGS = ["Coaching"]
-
-
-def utc_field(**kwargs) -> serializers.DateTimeField:
-    return serializers.DateTimeField(default_timezone=UTC, format=UTC_FORMAT, **kwargs)
 
 
 def customer_or_400(*, partner: Partner, public_id: str) -> PartnerCustomer:
@@ -66,41 +59,6 @@ def customer_or_400(*, partner: Partner, public_id: str) -> PartnerCustomer:
 
 class CustomerFilterSerializer(serializers.Serializer):
     customer = serializers.CharField(max_length=64, help_text="Your customer's id (cus_…).")
-
-
-# --- Shared output shapes -----------------------------------------------------------------------------------
-
-
-@extend_schema_serializer(component_name="CoachingMoney")
-class MoneySerializer(serializers.Serializer):
-    """An amount in the currency's minor unit (cents) plus its ISO 4217 code, and how we display it."""
-
-    amount = serializers.IntegerField(source="price_amount", help_text="Minor units (cents).")
-    currency = serializers.CharField(help_text="ISO 4217, lower case.")
-    display = serializers.SerializerMethodField(help_text='e.g. "$900.00".')
-
-    def get_display(self, obj) -> str:
-        return format_money(obj.price_amount, obj.currency)
-
-
-@extend_schema_serializer(component_name="CoachingTerms")
-class TermsSerializer(serializers.Serializer):
-    """A package's terms: what a proposal offers and a contract froze when it was accepted."""
-
-    title = serializers.CharField()
-    goals = serializers.CharField()
-    sessions_count = serializers.IntegerField()
-    session_minutes = serializers.IntegerField()
-    price = MoneySerializer(source="*", help_text="The whole package.")
-    validity_weeks = serializers.IntegerField(help_text="How long the sessions can be used after payment.")
-    cancel_notice_hours = serializers.IntegerField(help_text="A session cancelled with less notice uses its credit.")
-    cancellation_terms = serializers.CharField(help_text="The coach's terms, in their words.")
-
-
-@extend_schema_serializer(component_name="CoachRef")
-class CoachRefSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    name = serializers.CharField(source="user.get_full_name")
 
 
 # --- Coaches ------------------------------------------------------------------------------------------------

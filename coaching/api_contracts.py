@@ -29,15 +29,13 @@ from rest_framework.response import Response
 from coaching.api import (
     CONTRACT_NOT_FOUND,
     TAGS,
-    CoachRefSerializer,
     CustomerFilterSerializer,
-    TermsSerializer,
     customer_or_400,
     utc_field,
 )
 from coaching.api_selectors import contract_sessions, partner_contract_get, partner_contracts
+from coaching.contract_objects import ContractSerializer, ContractSummarySerializer, contract_render
 from coaching.credits import contract_credits
-from coaching.ledger import Ledger, contract_ledger
 from coaching.models import CoachingSession, Contract
 from coaching.sessions import CONTRACT_NOT_ACTIVE, NO_CREDITS_LEFT, PAST_END_DATE, SessionError, session_book
 from innerwork.api.authentication import request_partner
@@ -76,52 +74,6 @@ def _coach_zone(contract: Contract) -> str:
 
 
 # --- Output shapes ------------------------------------------------------------------------------------------
-
-
-class ContractSummarySerializer(serializers.Serializer):
-    number = serializers.CharField(help_text="e.g. CTR-20261204-7KQ2XD.")
-    object = serializers.SerializerMethodField()
-    customer = serializers.CharField(source="customer_id", help_text="Your customer's id (cus_…).")
-    coach = CoachRefSerializer()
-    proposal = serializers.CharField(source="proposal.number")
-    status = serializers.ChoiceField(choices=Contract.Status.choices)
-    terms = TermsSerializer(source="*", help_text="As accepted: later changes by the coach never apply.")
-    accepted_at = utc_field()
-    activated_at = utc_field(allow_null=True, help_text="When it was paid.")
-    ends_at = utc_field(allow_null=True, help_text="Sessions must end by then (set on payment).")
-    ended_at = utc_field(allow_null=True)
-
-    def get_object(self, contract: Contract) -> str:
-        return "contract"
-
-
-@extend_schema_serializer(component_name="ContractCredits")
-class CreditsSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    scheduled = serializers.IntegerField(help_text="Reserved by booked sessions.")
-    used = serializers.IntegerField(help_text="Completed, no-show or cancelled late.")
-    available = serializers.IntegerField(help_text="Can still be booked.")
-
-
-@extend_schema_serializer(component_name="ContractLedgerEntry")
-class LedgerEntrySerializer(serializers.Serializer):
-    number = serializers.IntegerField(help_text="1 to the contract's sessions_count.")
-    kind = serializers.ChoiceField(
-        choices=["completed", "no_show", "canceled_late", "booked", "available", "expired", "canceled"]
-    )
-    label = serializers.CharField()
-    session = serializers.IntegerField(source="session.pk", allow_null=True, help_text="The session's id.")
-    start_at = utc_field(source="at", allow_null=True)
-    value = serializers.IntegerField(help_text="What a used credit is worth, in minor units; 0 otherwise.")
-
-
-@extend_schema_serializer(component_name="ContractLedger")
-class LedgerSerializer(serializers.Serializer):
-    entries = LedgerEntrySerializer(many=True, help_text="One per credit: used, booked, then unused.")
-    returned = serializers.SerializerMethodField(help_text="Sessions cancelled in time (their credit came back).")
-
-    def get_returned(self, ledger: Ledger) -> int:
-        return len(ledger.returned)
 
 
 @extend_schema_serializer(component_name="CoachingSession")
@@ -235,11 +187,7 @@ class ContractDetailApi(generics.GenericAPIView):
 
     required_scopes = ("bookings:write",)
 
-    @extend_schema_serializer(component_name="Contract")
-    class OutputSerializer(ContractSummarySerializer):
-        credits = CreditsSerializer()
-        ledger = LedgerSerializer()
-
+    OutputSerializer = ContractSerializer
     serializer_class = OutputSerializer
 
     @extend_schema(
@@ -249,10 +197,7 @@ class ContractDetailApi(generics.GenericAPIView):
         responses={200: OutputSerializer, 404: OpenApiResponse(description=CONTRACT_NOT_FOUND)},
     )
     def get(self, request, number: str):
-        contract = _contract(request, number)
-        ledger = contract_ledger(contract=contract)
-        contract.credits, contract.ledger = ledger.credits, ledger
-        return Response(self.get_serializer(contract).data)
+        return Response(contract_render(_contract(request, number)))
 
 
 def _book_refusal(*, contract: Contract, exc: SessionError) -> ApiError:

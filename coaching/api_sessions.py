@@ -29,9 +29,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from coaching.api import CONTRACT_NOT_FOUND, TAGS
-from coaching.api_contracts import ContractSummarySerializer, InstantField, SessionSerializer, SlotSerializer
+from coaching.api_contracts import InstantField, SessionSerializer, SlotSerializer
 from coaching.api_selectors import contract_sessions, partner_contract_get
 from coaching.contract_end import NOT_CANCELABLE, contract_cancel, contract_cancel_quote
+from coaching.contract_objects import ContractSummarySerializer
 from coaching.models import CoachingSession, Contract
 from coaching.sessions import (
     ALREADY_STARTED,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from coaching.contract_objects import contract_object
 from coaching.models import CONTRACT_KIND, CoachingSession, CoachProfile, Contract, ContractEvent, Proposal
 from commerce.orders import partner_ids_for_item
 from innerwork.api.events import partner_event_for_partners
@@ -65,7 +66,7 @@ def contract_set_status(
             partner_ids=partner_ids_for_item(kind=CONTRACT_KIND, ref=contract.pk),
             user=contract.student,
             type=partner_type,
-            data=contract_event_data(contract=contract),
+            render=lambda partner: contract_object(contract=contract, partner=partner),
             key=f"{partner_type}:{contract.pk}",
         )
     return True
@@ -78,23 +79,6 @@ PARTNER_EVENTS = {
     Contract.Status.CANCELED: "contract.ended",
     Contract.Status.REFUNDED: "contract.ended",
 }
-
-
-def contract_event_data(*, contract: Contract) -> dict:
-    """A contract as a partner event carries it (`GET /api/v1/contracts/{number}` has the rest)."""
-    return {
-        "object": "contract",
-        "number": contract.number,
-        "status": str(contract.status),
-        "coach": contract.coach.slug,
-        "sessions_count": contract.sessions_count,
-        "session_minutes": contract.session_minutes,
-        "amount": contract.price_amount,
-        "currency": contract.currency,
-        "activated_at": contract.activated_at,
-        "ends_at": contract.ends_at,
-        "ended_at": contract.ended_at,
-    }
 
 
 def session_set_status(*, session: CoachingSession, status: str, actor=None, reason: str = "", changes=None) -> bool:

@@ -11,7 +11,6 @@ in payment words (see commerce.orders.partner_events.PAYMENT_STATUS).
 
 from __future__ import annotations
 
-from datetime import UTC
 from urllib.parse import urlsplit
 
 from drf_spectacular.utils import (
@@ -30,6 +29,7 @@ from commerce.api_items import checkout_item_types
 from commerce.checkout import order_checkout, order_create_for_items
 from commerce.exceptions import CheckoutError, CouponError, PaymentProviderError
 from commerce.models import CheckoutSession, Order, RefundRequest
+from commerce.order_objects import LineSerializer, OrderSerializer, _utc_field
 from commerce.orders import orders_for_partner
 from commerce.orders.partner_events import PAYMENT_STATUS
 from commerce.refunds import RefundRequestError, refund_request_create
@@ -50,12 +50,7 @@ CUSTOMER_NOT_FOUND = "You have no customer with this id."
 URL_NOT_ALLOWED = "Redirect only to your allowed hosts ({hosts}) over https."
 UNKNOWN_ITEM_TYPE = "Give item.type, one of: {types}."
 PAYMENT_UNAVAILABLE = "Stripe could not be reached; nothing was charged. Retry with the same Idempotency-Key."
-UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 SESSION_ID_PLACEHOLDER = "{CHECKOUT_SESSION_ID}"
-
-
-def _utc_field(**kwargs) -> serializers.DateTimeField:
-    return serializers.DateTimeField(default_timezone=UTC, format=UTC_FORMAT, **kwargs)
 
 
 def _order_for_request(request, number: str, *, message: str = ORDER_NOT_FOUND) -> Order:
@@ -83,42 +78,6 @@ def redirect_url_allowed(*, url: str, hosts: list[str]) -> bool:
 
 
 # --- Output shapes ------------------------------------------------------------------------------------------
-
-
-@extend_schema_serializer(component_name="OrderLine")
-class LineSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="The line's id, to name it in POST /refunds/.")
-    type = serializers.CharField(source="kind", help_text="What was bought: course, mentorship_session, …")
-    ref = serializers.CharField()
-    title = serializers.CharField()
-    quantity = serializers.IntegerField()
-    amount = serializers.IntegerField(source="total_amount", help_text="Minor units, after discount.")
-    refunded_amount = serializers.IntegerField()
-
-
-@extend_schema_serializer(component_name="Order")
-class OrderSerializer(serializers.Serializer):
-    id = serializers.CharField(source="number", help_text="The order number, e.g. ORD-20261207-7KQ2XD.")
-    object = serializers.SerializerMethodField()
-    customer = serializers.CharField(source="customer_public_id", help_text="Your customer's id (cus_…).")
-    status = serializers.ChoiceField(choices=Order.Status.choices)
-    payment_id = serializers.CharField(source="number", help_text="GET /payments/{payment_id}.")
-    currency = serializers.CharField(help_text="ISO 4217, lower case.")
-    subtotal_amount = serializers.IntegerField()
-    discount_amount = serializers.IntegerField()
-    total_amount = serializers.IntegerField(help_text="Minor units to pay.")
-    amount_paid = serializers.IntegerField()
-    amount_refunded = serializers.IntegerField()
-    display = serializers.SerializerMethodField(help_text='The total, e.g. "$60.00".')
-    lines = LineSerializer(many=True, source="lines.all")
-    created_at = _utc_field()
-    paid_at = _utc_field(allow_null=True)
-
-    def get_object(self, order: Order) -> str:
-        return "order"
-
-    def get_display(self, order: Order) -> str:
-        return format_money(order.total_amount, order.currency)
 
 
 @extend_schema_serializer(component_name="Payment")

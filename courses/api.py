@@ -1,18 +1,14 @@
 """Partner API for the course catalogue (filtered like the public catalogue) and for the enrollments a partner
 sold, with their progress (scope `orders:read`; any other enrollment is a 404). One view per operation."""
 
-from datetime import UTC
-
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from commerce.orders import item_made_through_partner
+from courses.enrollment_objects import EnrollmentSerializer, partner_enrollments
 from courses.markdown import render_markdown
-from courses.models import COURSE_KIND, Category, Certificate, Course, Enrollment, LessonProgress
+from courses.models import Category, Course, Enrollment
 from courses.selectors.catalogue import (
     PRICE_CHOICES,
     SEARCH_MAX_LENGTH,
@@ -22,9 +18,8 @@ from courses.selectors.catalogue import (
     course_catalogue,
     course_get_for_page,
 )
-from courses.selectors.learning import progress_percent
 from innerwork.api.authentication import request_partner
-from innerwork.api.models import Partner, PartnerCustomer
+from innerwork.api.models import PartnerCustomer
 from innerwork.api.pagination import NumericCursorPagination, OrderedCursorPagination
 from innerwork.api.selectors import partner_customer_get
 from innerwork.core.money import format_money
@@ -194,81 +189,6 @@ class CourseDetailApi(generics.RetrieveAPIView):
 ENROLLMENT_NOT_FOUND = "You have no enrollment with this id (one bought through you)."
 CUSTOMER_NOT_FOUND = "You have no customer with this id."
 ENROLLMENT_TAGS = ["Enrollments"]
-
-
-def partner_enrollments(*, partner: Partner, customer: PartnerCustomer | None = None) -> QuerySet[Enrollment]:
-    """Enrollments bought through the partner's API (or one customer's of them), any status, each with
-    `customer_id` (the partner's id for the learner) and its progress (`lessons_total`, `lessons_done`)
-    computed in the query.
-
-    A partner sees an enrollment when an order its API placed enrolled the person (the paid line that was
-    fulfilled), not because the person is its customer: a course bought through another partner or on the
-    site, a free course taken on the site or a gift is not in this queryset (the API answers 404)."""
-    done = (
-        LessonProgress.objects.filter(enrollment=OuterRef("pk"), lesson__module__course=OuterRef("course"))
-        .order_by()
-        .values("enrollment")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    customer_id = PartnerCustomer.objects.filter(partner=partner, user=OuterRef("user")).values("public_id")[:1]
-    enrollments = (
-        Enrollment.objects.annotate(customer_id=Subquery(customer_id))
-        .filter(customer_id__isnull=False)
-        .filter(
-            item_made_through_partner(
-                partner=partner, kind=COURSE_KIND, ref=OuterRef("course_id"), user=OuterRef("user_id"), fulfilled=True
-            )
-        )
-        .annotate(
-            lessons_total=F("course__lessons_count"),
-            lessons_done=Coalesce(Subquery(done, output_field=IntegerField()), Value(0)),
-        )
-        .select_related("course", "certificate")
-    )
-    return enrollments.filter(user_id=customer.user_id) if customer is not None else enrollments
-
-
-@extend_schema_serializer(component_name="EnrollmentProgress")
-class ProgressSerializer(serializers.Serializer):
-    lessons_total = serializers.IntegerField()
-    lessons_done = serializers.IntegerField()
-    percent = serializers.SerializerMethodField(help_text="Whole percent, rounded down: 100 means every lesson.")
-    last_activity_at = serializers.DateTimeField(default_timezone=UTC, format=UTC_FORMAT, allow_null=True)
-
-    def get_percent(self, enrollment: Enrollment) -> int:
-        return progress_percent(done=enrollment.lessons_done, total=enrollment.lessons_total)
-
-
-@extend_schema_serializer(component_name="Enrollment")
-class EnrollmentSerializer(serializers.Serializer):
-    """A customer's access to a course, with their progress through it."""
-
-    @extend_schema_serializer(component_name="EnrollmentCourse")
-    class CourseRefSerializer(serializers.Serializer):
-        slug = serializers.SlugField()
-        title = serializers.CharField()
-
-    id = serializers.IntegerField()
-    object = serializers.SerializerMethodField()
-    customer = serializers.CharField(source="customer_id", help_text="Your customer's id (cus_…).")
-    course = CourseRefSerializer()
-    status = serializers.ChoiceField(choices=Enrollment.Status.choices)
-    type = serializers.ChoiceField(choices=Enrollment.Type.choices)
-    progress = ProgressSerializer(source="*")
-    certificate_code = serializers.SerializerMethodField(help_text="Set once every lesson is done, while valid.")
-    created_at = serializers.DateTimeField(default_timezone=UTC, format=UTC_FORMAT)
-    completed_at = serializers.DateTimeField(default_timezone=UTC, format=UTC_FORMAT, allow_null=True)
-
-    def get_object(self, enrollment: Enrollment) -> str:
-        return "enrollment"
-
-    def get_certificate_code(self, enrollment: Enrollment) -> str | None:
-        try:
-            certificate = enrollment.certificate
-        except Certificate.DoesNotExist:
-            return None
-        return str(certificate.code) if certificate.is_valid else None
 
 
 class EnrollmentListApi(generics.GenericAPIView):

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from commerce.orders import partner_ids_for_item
+from courses.enrollment_objects import enrollment_object
 from courses.models import COURSE_KIND, Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress
 from innerwork.accounts.models import User
 from innerwork.api.events import partner_event_for_partners
@@ -54,19 +55,6 @@ def _sync(target: Enrollment, source: Enrollment) -> Enrollment:
     return target
 
 
-def enrollment_event_data(*, enrollment: Enrollment) -> dict:
-    """An enrollment as a partner event carries it (`GET /api/v1/enrollments/{id}` adds the progress)."""
-    return {
-        "object": "enrollment",
-        "id": enrollment.pk,
-        "course": enrollment.course.slug,
-        "status": str(enrollment.status),
-        "type": str(enrollment.type),
-        "created_at": enrollment.created_at,
-        "completed_at": enrollment.completed_at,
-    }
-
-
 def enrollment_set_status(
     *, enrollment: Enrollment, status: str, actor: User | None = None, reason: str = ""
 ) -> Enrollment:
@@ -74,9 +62,9 @@ def enrollment_set_status(
 
     Guarantees: the transition is checked against `Enrollment.TRANSITIONS` (ValidationError
     with ENROLLMENT_TRANSITION_NOT_ALLOWED otherwise); the change and its EnrollmentEvent
-    are saved together; moving to refunded or revoked invalidates the certificate.
-    Idempotent: asking for the status it already has changes nothing and records no event,
-    so a replayed refund is harmless.
+    are saved together; moving to completed issues the certificate (or makes it valid again), moving to
+    refunded or revoked invalidates it. Idempotent: asking for the status it already has changes nothing
+    and records no event, so a replayed refund is harmless.
     """
     status = Enrollment.Status(status)
     with transaction.atomic():
@@ -97,6 +85,9 @@ def enrollment_set_status(
             enrollment=locked, from_status=from_status, to_status=status, reason=reason[:255], actor=actor
         )
         if status == Enrollment.Status.COMPLETED:
+            # Completing earns the certificate; issued before the partner hears of it, so the event's object
+            # (the API's Enrollment) already carries its code, as GET /enrollments/{id} does from now on.
+            certificate_issue(enrollment=locked)
             # Keyed by this move, so a course completed again after a refund and a new purchase is news again.
             # Told to the partner whose order enrolled the person (none for a site purchase or a gift).
             partner_event_for_partners(
@@ -105,7 +96,7 @@ def enrollment_set_status(
                 ),
                 user=locked.user,
                 type="enrollment.completed",
-                data=enrollment_event_data(enrollment=locked),
+                render=lambda partner: enrollment_object(enrollment=locked, partner=partner),
                 key=f"enrollment.completed:{record.pk}",
             )
         if status in _INVALIDATES_CERTIFICATE:
@@ -151,7 +142,7 @@ def enrollment_create(
                 partner_ids=[partner_id],
                 user=user,
                 type="enrollment.created",
-                data=enrollment_event_data(enrollment=enrollment),
+                render=lambda partner: enrollment_object(enrollment=enrollment, partner=partner),
                 key=f"enrollment.created:{enrollment.pk}",
             )
             return enrollment

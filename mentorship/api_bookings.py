@@ -30,6 +30,7 @@ from innerwork.api.pagination import CursorPagination
 from innerwork.api.selectors import partner_customer_get
 from innerwork.core.money import format_money
 from innerwork.scheduling.services import SlotTaken
+from mentorship.booking_objects import UTC_FORMAT, BookingSerializer
 from mentorship.bookings import (
     BookingError,
     booking_cancel,
@@ -46,14 +47,9 @@ CUSTOMER_NOT_FOUND = "You have no customer with this id."
 MENTOR_NOT_FOUND = "No mentor has this slug."
 SLOT_TAKEN = "This time is not free any more; `alternatives` lists free times nearby."
 OFFSET_REQUIRED = "Give the time's UTC offset (2026-12-07T09:00:00Z): a time without one is ambiguous."
-UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 TAGS = ["Bookings"]
 SCOPES = ("bookings:write",)
-
-
-def _utc_field(**kwargs) -> serializers.DateTimeField:
-    return serializers.DateTimeField(default_timezone=UTC, format=UTC_FORMAT, **kwargs)
 
 
 class AwareDateTimeField(serializers.DateTimeField):
@@ -105,48 +101,6 @@ def _slot_taken(exc: SlotTaken) -> Response:
 
 
 # --- Output shapes ------------------------------------------------------------------------------------------
-
-
-@extend_schema_serializer(component_name="BookingPrice")
-class PriceSerializer(serializers.Serializer):
-    amount = serializers.IntegerField(source="price_amount", help_text="Minor units (cents), fixed when booked.")
-    currency = serializers.CharField(help_text="ISO 4217, lower case.")
-    display = serializers.SerializerMethodField(help_text='e.g. "$60.00".')
-
-    def get_display(self, booking: Booking) -> str:
-        return format_money(booking.price_amount, booking.currency)
-
-
-@extend_schema_serializer(component_name="Booking")
-class BookingSerializer(serializers.Serializer):
-    """A session booked for one of your customers. `payment_id` is the payment of its latest order placed through
-    you (bookings_for_partner annotates it as `payment_number`)."""
-
-    id = serializers.CharField(source="number", help_text="The booking's number, e.g. BKG-20261207-7KQ2XD.")
-    object = serializers.SerializerMethodField()
-    customer = serializers.SerializerMethodField(help_text="Your customer's id (cus_…).")
-    status = serializers.ChoiceField(choices=Booking.Status.choices)
-    mentor = serializers.SlugField(source="mentor.slug")
-    start = _utc_field(source="appointment.start_at", allow_null=True)
-    end = _utc_field(source="appointment.end_at", allow_null=True)
-    length = serializers.IntegerField(source="minutes", help_text="Minutes.")
-    price = PriceSerializer(source="*")
-    topic = serializers.CharField()
-    notes = serializers.CharField()
-    reschedule_count = serializers.IntegerField()
-    payment_id = serializers.CharField(
-        source="payment_number",
-        allow_null=True,
-        read_only=True,
-        help_text="Its latest payment through you (GET /payments/{id}); null if none.",
-    )
-    created_at = _utc_field()
-
-    def get_object(self, booking: Booking) -> str:
-        return "booking"
-
-    def get_customer(self, booking: Booking) -> str:
-        return booking.customer_public_id
 
 
 @extend_schema_serializer(component_name="BookingRefundQuote")

@@ -9,7 +9,7 @@ then the scheduling services lock the mentor's calendar and the appointment, alw
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -33,6 +33,7 @@ from innerwork.scheduling.services import (
     appointment_mark_no_show,
     appointment_reschedule,
 )
+from mentorship.booking_objects import UTC_FORMAT, booking_object
 from mentorship.models import Booking, BookingEvent, MentorProfile
 from mentorship.notifications import notify_booking_canceled, notify_booking_rescheduled
 from mentorship.services import mentor_session_price
@@ -83,23 +84,6 @@ def booking_event_add(*, booking: Booking, type: str, message: str, data: dict |
 PARTNER_EVENTS = {Booking.Status.CONFIRMED: "booking.confirmed", Booking.Status.CANCELED: "booking.canceled"}
 
 
-def booking_partner_data(booking: Booking) -> dict:
-    """The booking as partners see it in events (the same fields as the API's Booking object)."""
-    appointment = booking.appointment
-    return {
-        "object": "booking",
-        "number": booking.number,
-        "status": booking.status,
-        "mentor": booking.mentor.slug,
-        "start": appointment.start_at if appointment else None,
-        "end": appointment.end_at if appointment else None,
-        "length": booking.minutes,
-        "amount": booking.price_amount,
-        "currency": booking.currency,
-        "topic": booking.topic,
-    }
-
-
 def booking_set_status(
     *, booking: Booking, status: str, message: str = "", actor=None, data: dict | None = None, changes=None
 ) -> bool:
@@ -119,7 +103,7 @@ def booking_set_status(
             partner_ids=partner_ids_for_item(kind=BOOKING_KIND, ref=booking.pk),
             user=booking.customer,
             type=PARTNER_EVENTS[status],
-            data=booking_partner_data(booking),
+            render=lambda partner: booking_object(booking=booking, partner=partner),
             key=f"{PARTNER_EVENTS[status]}:{booking.pk}",
         )
     return True
@@ -286,7 +270,8 @@ def booking_reschedule(*, booking: Booking, start_at: datetime, actor, now: date
             partner_ids=partner_ids_for_item(kind=BOOKING_KIND, ref=booking.pk),
             user=booking.customer,
             type="booking.rescheduled",
-            data={**booking_partner_data(booking), "previous_start": was},
+            render=lambda partner: booking_object(booking=booking, partner=partner),
+            data_extra={"previous_attributes": {"start": was.astimezone(UTC).strftime(UTC_FORMAT)}},
             key=f"booking.rescheduled:{booking.pk}:{booking.reschedule_count}",
         )
         notify_booking_rescheduled(booking=booking)

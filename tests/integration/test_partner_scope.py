@@ -266,7 +266,7 @@ def _owner_of(world: World, event: PartnerEvent) -> str:
             "contract": {bought.contract},
             "enrollment": {bought.enrollment},
         }
-        key = data.get("number") if data["object"] != "enrollment" else data["id"]
+        key = data["number"] if data["object"] == "contract" else data["id"]  # the API's object: a contract has no id
         if key in names[data["object"]]:
             return channel
     raise AssertionError(f"event about an unknown object: {data}")

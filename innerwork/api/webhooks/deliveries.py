@@ -51,13 +51,14 @@ KEPT_CHARS = 500
 
 def event_payload(event: PartnerEvent) -> bytes:
     """The JSON body partners receive; the same bytes on every try of every endpoint of one event."""
+    data = {"object": event.data, **event.data_extra}
     payload = {
         "id": event.public_id,
         "object": "event",
         "type": event.type,
         "created": event.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
         "livemode": bool(settings.STRIPE_LIVE_MODE),
-        "data": {"object": event.data},
+        "data": data,
     }
     return json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
 

@@ -78,12 +78,16 @@ class PartnerEvent(models.Model):
 
     `public_id` (`evt_…`) is what the partner sees and de-duplicates on: it never changes, whether the
     event is retried or resent. `idempotency_key` (unique per partner) makes emitting it idempotent.
+    `data` is the API's own object, sent as `data.object`; `data_extra` is what the event says beside it in
+    `data` (only when not empty): `previous_attributes` as on Stripe (a rescheduled booking's old `start`),
+    `refund` on order.refunded.
     """
 
     public_id = models.CharField(max_length=40, unique=True, editable=False)
     partner = models.ForeignKey("api.Partner", on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=40, choices=EVENT_TYPE_CHOICES, db_index=True)
     data = models.JSONField(encoder=DjangoJSONEncoder)
+    data_extra = models.JSONField(encoder=DjangoJSONEncoder, default=dict, blank=True)
     idempotency_key = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

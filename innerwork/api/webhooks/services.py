@@ -33,7 +33,9 @@ def _queue_delivery(delivery_id: int) -> None:
     transaction.on_commit(lambda: deliver_partner_webhook.delay(delivery_id))
 
 
-def partner_event_emit(*, partner: Partner, type: str, data: dict, idempotency_key: str) -> PartnerEvent:
+def partner_event_emit(
+    *, partner: Partner, type: str, data: dict, idempotency_key: str, data_extra: dict | None = None
+) -> PartnerEvent:
     """Record that `type` happened to one of `partner`'s customers and queue it to each listening endpoint.
 
     Call it inside the transaction that made the change. Guarantees:
@@ -45,13 +47,19 @@ def partner_event_emit(*, partner: Partner, type: str, data: dict, idempotency_k
       is a programming error (ValueError).
     - `data` is stored as JSON (DjangoJSONEncoder: datetimes, decimals and UUIDs become strings) and sent
       as the event's `data.object`. Money as integer minor units plus currency, as everywhere in the API.
+      `data_extra` is sent beside it in `data` (e.g. `previous_attributes`, what the change replaced).
     """
     if type not in EVENT_TYPES:
         raise ValueError(UNKNOWN_EVENT_TYPE.format(type=type))
     try:
         with transaction.atomic():
             event = PartnerEvent.objects.create(
-                public_id=_event_id(), partner=partner, type=type, data=data, idempotency_key=idempotency_key
+                public_id=_event_id(),
+                partner=partner,
+                type=type,
+                data=data,
+                data_extra=data_extra or {},
+                idempotency_key=idempotency_key,
             )
     except IntegrityError as duplicate:
         event = PartnerEvent.objects.get(partner=partner, idempotency_key=idempotency_key)
