@@ -107,10 +107,13 @@ def contract_kind():
     return registry.get_kind(CONTRACT_KIND)
 
 
-def contract_paid(*, emulator, coach: CoachProfile, capture, student=None, **terms) -> tuple[Contract, Order]:
-    """A contract paid with 4242 through Stripe Checkout (the emulator) and fulfilled from the success page."""
-    contract = contract_waiting(coach=coach, student=student, **terms)
-    order = order_create_for_item(user=contract.student, kind=CONTRACT_KIND, ref=str(contract.pk))
+def contract_paid(
+    *, emulator, coach: CoachProfile, capture, student=None, partner=None, **terms
+) -> tuple[Contract, Order]:
+    """A contract paid with 4242 through Stripe Checkout (the emulator) and fulfilled from the success page
+    (with `partner`, bought through that partner's API: the contract is the partner's)."""
+    contract = contract_waiting(coach=coach, student=student, partner=partner, **terms)
+    order = order_create_for_item(user=contract.student, kind=CONTRACT_KIND, ref=str(contract.pk), partner=partner)
     order_checkout(order=order, success_url=SUCCESS_URL, cancel_url=CANCEL_URL)
     session_id = order.checkout_sessions.get(status=CheckoutSession.Status.OPEN).stripe_id
     emulator.pay_checkout_session(session_id, card="4242424242424242")

@@ -23,12 +23,18 @@ from coaching.tests.test_api import client_for, customer_of, post
 from coaching.tests.test_api_sessions import soon
 from commerce.models import Order, Refund
 from innerwork.accounts.tests.factories import UserFactory
+from innerwork.api.models import PartnerCustomer
 from innerwork.api.tests.factories import PartnerFactory
 from innerwork.api.webhooks.models import PartnerEvent
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
+
+
+def _through_partner(student):
+    """The partner the test's customer belongs to: contracts made through it are the ones its API shows."""
+    return PartnerCustomer.objects.get(user=student).partner
 
 
 @pytest.fixture
@@ -67,7 +73,9 @@ def _paid(used: int = 0, *, booked=None):
     """A paid 4 × $225 contract with `used` sessions completed and, if `booked` says when, one more booked."""
 
     def make(emulator, coach, student, capture):
-        contract, _order = contract_paid(emulator=emulator, coach=coach, capture=capture, student=student)
+        contract, _order = contract_paid(
+            emulator=emulator, coach=coach, capture=capture, student=student, partner=_through_partner(student)
+        )
         _use(contract, used)
         if booked:
             session_book(contract=contract, student=student, start_at=booked())
@@ -77,11 +85,11 @@ def _paid(used: int = 0, *, booked=None):
 
 
 def _waiting(emulator, coach, student, capture):
-    return contract_waiting(coach=coach, student=student)
+    return contract_waiting(coach=coach, student=student, partner=_through_partner(student))
 
 
 def _completed(emulator, coach, student, capture):
-    contract = contract_active(coach=coach, student=student)
+    contract = contract_active(coach=coach, student=student, partner=_through_partner(student))
     contract_set_status(contract=contract, status=Contract.Status.COMPLETED, changes={"ended_at": timezone.now()})
     return contract
 
@@ -239,7 +247,7 @@ def test_a_replayed_cancel_answers_the_first_and_a_new_key_refunds_nothing_more(
 
 
 def test_each_contract_cancel_needs_an_idempotency_key(api, coach, student, customer):
-    contract = contract_active(coach=coach, student=student)
+    contract = contract_active(coach=coach, student=student, partner=_through_partner(student))
     for query in ("", "?preview=true"):
         response = api.post(f"{API}/contracts/{contract.number}/cancel/{query}", {}, format="json")
         assert (response.status_code, response.json()["error"]["code"]) == (400, "idempotency_key_missing")

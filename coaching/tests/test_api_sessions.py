@@ -16,6 +16,7 @@ from coaching.tests.factories_sessions import coach_open_every_day, contract_act
 from coaching.tests.test_api import client_for, customer_of, post
 from innerwork.accounts.tests.factories import UserFactory
 from innerwork.api.keys import SCOPES
+from innerwork.api.models import PartnerCustomer
 from innerwork.api.tests.factories import PartnerFactory
 from innerwork.api.webhooks.models import PartnerEvent
 from innerwork.scheduling.models import Appointment
@@ -24,6 +25,11 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def _through_partner(student):
+    """The partner the test's customer belongs to: contracts made through it are the ones its API shows."""
+    return PartnerCustomer.objects.get(user=student).partner
 
 
 @pytest.fixture
@@ -72,17 +78,19 @@ def session_url(session: CoachingSession, action: str = "") -> str:
 
 
 def _early(coach, student):
-    contract = contract_active(coach=coach, student=student)
+    contract = contract_active(coach=coach, student=student, partner=_through_partner(student))
     return session_book(contract=contract, student=student, start_at=day_at(3, 10))
 
 
 def _late(coach, student):
-    contract = contract_active(coach=coach, student=student)
+    contract = contract_active(coach=coach, student=student, partner=_through_partner(student))
     return session_book(contract=contract, student=student, start_at=soon())
 
 
 def _started(coach, student):
-    contract = contract_active(coach=coach, student=student, activated_at=timezone.now() - timedelta(days=3))
+    contract = contract_active(
+        coach=coach, student=student, partner=_through_partner(student), activated_at=timezone.now() - timedelta(days=3)
+    )
     return session_book(contract=contract, student=student, start_at=day_at(-1, 10), now=day_at(-2, 10))
 
 
@@ -92,7 +100,7 @@ def _canceled(coach, student):
 
 
 def _completed(coach, student):
-    contract = contract_active(coach=coach, student=student)
+    contract = contract_active(coach=coach, student=student, partner=_through_partner(student))
     session = session_book(contract=contract, student=student, start_at=day_at(2, 9))
     return session_finish(session=session, actor=coach.user, now=session.appointment.end_at)
 
@@ -111,7 +119,12 @@ def _target_taken(coach, student):
 
 
 def _contract_ends_in_four_days(coach, student):
-    contract = contract_active(coach=coach, student=student, activated_at=timezone.now() - timedelta(weeks=12, days=-4))
+    contract = contract_active(
+        coach=coach,
+        student=student,
+        partner=_through_partner(student),
+        activated_at=timezone.now() - timedelta(weeks=12, days=-4),
+    )
     return session_book(contract=contract, student=student, start_at=day_at(2, 10))
 
 
@@ -229,7 +242,7 @@ def test_a_late_cancel_of_the_last_credit_completes_the_contract_and_tells_the_p
     api, partner, coach, student, customer
 ):
     # given a one-session contract whose session starts within the notice
-    contract = contract_active(coach=coach, student=student, sessions_count=1)
+    contract = contract_active(coach=coach, student=student, partner=_through_partner(student), sessions_count=1)
     session = session_book(contract=contract, student=student, start_at=soon())
 
     # when the partner cancels it
@@ -254,7 +267,9 @@ def test_a_session_reads_back_and_other_ids_are_404(api, coach, student, custome
     )
     # the student's session of another contract, under this contract's number, is not found; nor are odd ids
     other = session_book(
-        contract=contract_active(coach=coach_open_every_day(), student=student), student=student, start_at=day_at(5, 9)
+        contract=contract_active(coach=coach_open_every_day(), student=student, partner=_through_partner(student)),
+        student=student,
+        start_at=day_at(5, 9),
     )
     number = session.contract.number
     for pk in (other.pk, other.pk + 1000, 2**63, 10**30):
