@@ -80,7 +80,8 @@ def test_every_cron_job_is_a_management_command():
 def test_every_beat_entry_names_a_registered_task():
     # given Celery's app with its tasks discovered, as a worker loads them
     app.autodiscover_tasks(force=True)
-    app.loader.import_default_modules()  # CELERY_IMPORTS, as a worker loads them
+    for module in settings.CELERY_IMPORTS:  # as a worker loads them
+        import_module(module)
 
     # then each entry's task exists, and a queued run expires before the next one is due
     for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
@@ -130,7 +131,8 @@ def _calls(source: str) -> set[str]:
 @pytest.mark.parametrize("job", sorted(TASK_AND_COMMAND_SERVICE))
 def test_a_job_s_task_and_its_command_call_the_same_service(job):
     app.autodiscover_tasks(force=True)
-    app.loader.import_default_modules()  # CELERY_IMPORTS, as a worker loads them
+    for module in settings.CELERY_IMPORTS:  # as a worker loads them
+        import_module(module)
     task = app.tasks[settings.CELERY_BEAT_SCHEDULE[job]["task"]]
     command = import_module(f"{get_commands()[job]}.management.commands.{job}")
     service = TASK_AND_COMMAND_SERVICE[job]
