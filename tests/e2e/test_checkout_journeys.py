@@ -43,6 +43,7 @@ def assert_no_sideways_scroll(page):
 
 
 def shoot_both(page, name):
+    page.wait_for_load_state()  # a click that navigates returns before the next page has a document
     for label, viewport in VIEWPORTS.items():
         page.set_viewport_size(viewport)
         assert_no_sideways_scroll(page)
