@@ -169,6 +169,7 @@ def test_leaving_stripe_unpaid_then_paying_later_and_rescheduling(page, shop, me
 
     # Reschedule to a time two days later: the session moves, the payment stays.
     page.click("a:has-text('Reschedule')")
+    page.locator(".slot-day").first.wait_for()
     shoot_both(page, "reschedule")
     target = page.locator(".slot-day").nth(7)
     target.locator("summary").click()
