@@ -10,12 +10,12 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.test import APIClient
 
 from coaching.api import contract_checkout_item
 from coaching.models import CONTRACT_KIND, CoachingSession, CoachProfile, Contract, Proposal
 from coaching.sessions import session_book
 from coaching.status import contract_set_status
+from coaching.tests.api_helpers import API, client_for, customer_of, post
 from coaching.tests.factories import InquiryFactory, ProposalFactory
 from coaching.tests.factories_sessions import (
     coach_open_every_day,
@@ -28,59 +28,13 @@ from commerce.models import Order
 from innerwork.accounts.tests.factories import UserFactory
 from innerwork.api.exceptions import ApiError
 from innerwork.api.keys import SCOPES
-from innerwork.api.services import partner_customer_create_or_link
-from innerwork.api.tests.factories import PartnerFactory, key_for
+from innerwork.api.tests.factories import PartnerFactory
 from innerwork.api.tests.webhooks.conftest import receiver  # noqa: F401  (a partner webhook server, used by name)
 from innerwork.api.webhooks.models import EVENT_TYPES, PartnerEvent
 from innerwork.api.webhooks.services import webhook_endpoint_create
 from innerwork.api.webhooks.signing import signature_compute
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1"
-
-
-def client_for(partner, *, scopes=tuple(SCOPES)) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key_for(partner, scopes=scopes)}")
-    return client
-
-
-def post(client, path: str, body: dict | None = None, *, key: str = ""):
-    return client.post(
-        path, body or {}, format="json", HTTP_IDEMPOTENCY_KEY=key or f"k-{timezone.now().timestamp()}-{path}"
-    )
-
-
-def customer_of(partner, user):
-    return partner_customer_create_or_link(
-        partner=partner, email=user.email, external_id=f"ext-{user.pk}", full_name="", time_zone="UTC"
-    ).customer
-
-
-@pytest.fixture
-def partner():
-    return PartnerFactory(name="Wellbeing Portal")
-
-
-@pytest.fixture
-def api(partner):
-    return client_for(partner)
-
-
-@pytest.fixture
-def coach():
-    return coach_open_every_day()
-
-
-@pytest.fixture
-def student():
-    return UserFactory(full_name="Maya Student")
-
-
-@pytest.fixture
-def customer(partner, student):
-    return customer_of(partner, student)
 
 
 def test_quick_start_accept_pay_on_the_emulator_book_and_hear_contract_activated(

@@ -11,6 +11,7 @@ from coaching.contract_end import NOT_CANCELABLE, contract_cancel
 from coaching.models import CONTRACT_KIND, CoachingSession, Contract
 from coaching.sessions import session_book, session_finish
 from coaching.status import contract_set_status
+from coaching.tests.api_helpers import API, post, through_partner
 from coaching.tests.factories_sessions import (  # noqa: F401  (contract_kind is a fixture)
     coach_open_every_day,
     contract_active,
@@ -19,47 +20,11 @@ from coaching.tests.factories_sessions import (  # noqa: F401  (contract_kind is
     contract_waiting,
     day_at,
 )
-from coaching.tests.test_api import client_for, customer_of, post
 from coaching.tests.test_api_sessions import soon
 from commerce.models import Order, Refund
-from innerwork.accounts.tests.factories import UserFactory
-from innerwork.api.models import PartnerCustomer
-from innerwork.api.tests.factories import PartnerFactory
 from innerwork.api.webhooks.models import PartnerEvent
 
 pytestmark = pytest.mark.django_db
-
-API = "/api/v1"
-
-
-def _through_partner(student):
-    """The partner the test's customer belongs to: contracts made through it are the ones its API shows."""
-    return PartnerCustomer.objects.get(user=student).partner
-
-
-@pytest.fixture
-def partner():
-    return PartnerFactory(name="Wellbeing Portal")
-
-
-@pytest.fixture
-def api(partner):
-    return client_for(partner)
-
-
-@pytest.fixture
-def coach():
-    return coach_open_every_day()
-
-
-@pytest.fixture
-def student():
-    return UserFactory(full_name="Maya Student")
-
-
-@pytest.fixture
-def customer(partner, student):
-    return customer_of(partner, student)
 
 
 def _use(contract: Contract, count: int) -> None:
@@ -74,7 +39,7 @@ def _paid(used: int = 0, *, booked=None):
 
     def make(emulator, coach, student, capture):
         contract, _order = contract_paid(
-            emulator=emulator, coach=coach, capture=capture, student=student, partner=_through_partner(student)
+            emulator=emulator, coach=coach, capture=capture, student=student, partner=through_partner(student)
         )
         _use(contract, used)
         if booked:
@@ -85,11 +50,11 @@ def _paid(used: int = 0, *, booked=None):
 
 
 def _waiting(emulator, coach, student, capture):
-    return contract_waiting(coach=coach, student=student, partner=_through_partner(student))
+    return contract_waiting(coach=coach, student=student, partner=through_partner(student))
 
 
 def _completed(emulator, coach, student, capture):
-    contract = contract_active(coach=coach, student=student, partner=_through_partner(student))
+    contract = contract_active(coach=coach, student=student, partner=through_partner(student))
     contract_set_status(contract=contract, status=Contract.Status.COMPLETED, changes={"ended_at": timezone.now()})
     return contract
 
@@ -247,7 +212,7 @@ def test_a_replayed_cancel_answers_the_first_and_a_new_key_refunds_nothing_more(
 
 
 def test_each_contract_cancel_needs_an_idempotency_key(api, coach, student, customer):
-    contract = contract_active(coach=coach, student=student, partner=_through_partner(student))
+    contract = contract_active(coach=coach, student=student, partner=through_partner(student))
     for query in ("", "?preview=true"):
         response = api.post(f"{API}/contracts/{contract.number}/cancel/{query}", {}, format="json")
         assert (response.status_code, response.json()["error"]["code"]) == (400, "idempotency_key_missing")

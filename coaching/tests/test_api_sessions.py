@@ -12,49 +12,17 @@ from django.utils import timezone
 from coaching.models import CoachingSession, Contract
 from coaching.sessions import session_book, session_cancel, session_finish
 from coaching.status import contract_set_status
+from coaching.tests.api_helpers import API, client_for, post, through_partner
 from coaching.tests.factories_sessions import coach_open_every_day, contract_active, day_at
-from coaching.tests.test_api import client_for, customer_of, post
 from innerwork.accounts.tests.factories import UserFactory
 from innerwork.api.keys import SCOPES
-from innerwork.api.models import PartnerCustomer
 from innerwork.api.tests.factories import PartnerFactory
 from innerwork.api.webhooks.models import PartnerEvent
 from innerwork.scheduling.models import Appointment
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-def _through_partner(student):
-    """The partner the test's customer belongs to: contracts made through it are the ones its API shows."""
-    return PartnerCustomer.objects.get(user=student).partner
-
-
-@pytest.fixture
-def partner():
-    return PartnerFactory(name="Wellbeing Portal")
-
-
-@pytest.fixture
-def api(partner):
-    return client_for(partner)
-
-
-@pytest.fixture
-def coach():
-    return coach_open_every_day()
-
-
-@pytest.fixture
-def student():
-    return UserFactory(full_name="Maya Student")
-
-
-@pytest.fixture
-def customer(partner, student):
-    return customer_of(partner, student)
 
 
 def utc(instant: datetime) -> str:
@@ -78,18 +46,18 @@ def session_url(session: CoachingSession, action: str = "") -> str:
 
 
 def _early(coach, student):
-    contract = contract_active(coach=coach, student=student, partner=_through_partner(student))
+    contract = contract_active(coach=coach, student=student, partner=through_partner(student))
     return session_book(contract=contract, student=student, start_at=day_at(3, 10))
 
 
 def _late(coach, student):
-    contract = contract_active(coach=coach, student=student, partner=_through_partner(student))
+    contract = contract_active(coach=coach, student=student, partner=through_partner(student))
     return session_book(contract=contract, student=student, start_at=soon())
 
 
 def _started(coach, student):
     contract = contract_active(
-        coach=coach, student=student, partner=_through_partner(student), activated_at=timezone.now() - timedelta(days=3)
+        coach=coach, student=student, partner=through_partner(student), activated_at=timezone.now() - timedelta(days=3)
     )
     return session_book(contract=contract, student=student, start_at=day_at(-1, 10), now=day_at(-2, 10))
 
@@ -100,7 +68,7 @@ def _canceled(coach, student):
 
 
 def _completed(coach, student):
-    contract = contract_active(coach=coach, student=student, partner=_through_partner(student))
+    contract = contract_active(coach=coach, student=student, partner=through_partner(student))
     session = session_book(contract=contract, student=student, start_at=day_at(2, 9))
     return session_finish(session=session, actor=coach.user, now=session.appointment.end_at)
 
@@ -122,7 +90,7 @@ def _contract_ends_in_four_days(coach, student):
     contract = contract_active(
         coach=coach,
         student=student,
-        partner=_through_partner(student),
+        partner=through_partner(student),
         activated_at=timezone.now() - timedelta(weeks=12, days=-4),
     )
     return session_book(contract=contract, student=student, start_at=day_at(2, 10))
@@ -242,7 +210,7 @@ def test_a_late_cancel_of_the_last_credit_completes_the_contract_and_tells_the_p
     api, partner, coach, student, customer
 ):
     # given a one-session contract whose session starts within the notice
-    contract = contract_active(coach=coach, student=student, partner=_through_partner(student), sessions_count=1)
+    contract = contract_active(coach=coach, student=student, partner=through_partner(student), sessions_count=1)
     session = session_book(contract=contract, student=student, start_at=soon())
 
     # when the partner cancels it
@@ -267,7 +235,7 @@ def test_a_session_reads_back_and_other_ids_are_404(api, coach, student, custome
     )
     # the student's session of another contract, under this contract's number, is not found; nor are odd ids
     other = session_book(
-        contract=contract_active(coach=coach_open_every_day(), student=student, partner=_through_partner(student)),
+        contract=contract_active(coach=coach_open_every_day(), student=student, partner=through_partner(student)),
         student=student,
         start_at=day_at(5, 9),
     )
