@@ -14,6 +14,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 PAGE_CACHE = env.bool("PAGE_CACHE", default=False)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 EMAIL_BACKEND = "anymail.backends.test.EmailBackend"
+# No test reaches the internet: a Stripe call made without the emulator fixture (which points this at its
+# own emulator) is refused at once by a closed local port instead of waiting on api.stripe.com. Processes a
+# test starts are given their emulator's address in STRIPE_API_HOST.
+STRIPE_API_HOST = env.str("STRIPE_API_HOST", default="http://127.0.0.1:9")
 # Tasks run eagerly, except in the processes a distributed test starts (commerce/tests/test_inbox_worker.py:
 # the site and real Celery workers, given TEST_CELERY_BROKER_URL=redis://…).
 CELERY_BROKER_URL = env.str("TEST_CELERY_BROKER_URL", default="") or "memory://"
