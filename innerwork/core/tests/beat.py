@@ -13,4 +13,4 @@ def beat_job_run(name: str):
     """Send the beat entry `name` (its command's name) through Celery and return what its task returned."""
     entry = settings.CELERY_BEAT_SCHEDULE[name]
     app.autodiscover_tasks(force=True)
-    return app.tasks[entry["task"]].apply_async(**entry.get("options", {})).get()
+    return app.tasks[entry["task"]].apply_async(**entry.get("options", {})).get(disable_sync_subtasks=False)
