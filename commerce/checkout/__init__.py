@@ -1,6 +1,6 @@
 """Checkout: a pending order from a cart, its Stripe Checkout Session, and what Stripe reports back.
 
-`services` makes the order and opens (or reuses) its session; `stripe_sessions` asks Stripe with
+`placing` makes the order, `services` opens (or reuses) its session; `stripe_sessions` asks Stripe with
 fixed attempt numbers and idempotency keys; `fulfilment` applies paid, expired and declined reports
 exactly once, from webhooks and from the success page.
 """
@@ -17,14 +17,8 @@ from commerce.checkout.fulfilment import (
     order_payment_failed_from_session,
 )
 from commerce.checkout.holds import order_hold, order_release
-from commerce.checkout.services import (
-    CheckoutStart,
-    order_checkout,
-    order_create_for_item,
-    order_create_for_items,
-    order_create_from_cart,
-    orders_expire_abandoned,
-)
+from commerce.checkout.placing import order_create_for_item, order_create_for_items, order_create_from_cart
+from commerce.checkout.services import CheckoutStart, order_checkout, orders_expire_abandoned
 
 __all__ = [
     "CheckoutStart",

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
-from commerce.checkout.services import CHECKOUT_EMPTY, ORDER_LINE_UNAVAILABLE, orders_expire_abandoned
+from commerce.checkout.placing import CHECKOUT_EMPTY
+from commerce.checkout.services import ORDER_LINE_UNAVAILABLE, orders_expire_abandoned
 from commerce.models import CheckoutSession, Coupon, CouponRedemption, Order
 from commerce.tests.factories import CouponFactory
 from commerce.tests.stripe_fixtures import cart_for, checkout, messages_of, session_id_of

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from commerce.checkout.fulfilment import ORDER_UNDER_REVIEW, order_fulfil_from_return
-from commerce.checkout.services import order_checkout, order_create_from_cart
+from commerce.checkout.placing import order_create_from_cart
+from commerce.checkout.services import order_checkout
 from commerce.exceptions import CartError, CheckoutError, CouponError, NotPurchasable, PaymentProviderError
 from commerce.models import Order
 from commerce.orders.selectors import order_for_user
