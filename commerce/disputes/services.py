@@ -17,6 +17,7 @@ from commerce.disputes.alerts import notify_finance_dispute
 from commerce.disputes.models import Dispute
 from commerce.exceptions import CommerceError
 from commerce.models import Order, Refund, RefundLine
+from commerce.orders.selectors import order_for_payment
 from commerce.orders.services import order_event_add, order_flag
 from commerce.refunds.apply import allocate_to_lines, refund_apply, refundable_for_order
 from commerce.refunds.status import refund_set_status
@@ -62,14 +63,9 @@ def dispute_set_status(*, dispute: Dispute, status: str) -> bool:
 
 def _order_for(info: DisputeInfo) -> Order | None:
     """The order the disputed payment paid: by its PaymentIntent or charge, else by the PaymentIntent's metadata."""
-    if info.payment_intent_id:
-        order = Order.objects.filter(payment_intent_id=info.payment_intent_id).first()
-        if order is not None:
-            return order
-    if info.charge_id:
-        order = Order.objects.filter(charge_id=info.charge_id).first()
-        if order is not None:
-            return order
+    order = order_for_payment(payment_intent_id=info.payment_intent_id, charge_id=info.charge_id)
+    if order is not None:
+        return order
     return Order.objects.filter(number=info.order_number).first() if info.order_number else None
 
 

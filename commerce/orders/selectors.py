@@ -63,6 +63,17 @@ def order_lines_with_access(*, order: Order) -> list[OrderLineAccess]:
     return entries
 
 
+def order_for_payment(*, payment_intent_id: str = "", charge_id: str = "") -> Order | None:
+    """The order a recorded payment paid, by its PaymentIntent, else by its charge; None if none recorded it."""
+    if payment_intent_id:
+        order = Order.objects.filter(payment_intent_id=payment_intent_id).first()
+        if order is not None:
+            return order
+    if charge_id:
+        return Order.objects.filter(charge_id=charge_id).first()
+    return None
+
+
 def order_line_for_item(*, kind: str, ref: str) -> OrderLine | None:
     """The line that paid for one item sold on its own (a booking, a contract), with its order; None if unpaid.
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from commerce import stripe_gateway as gateway
 from commerce.exceptions import PaymentProviderError, RefundError
 from commerce.models import Order, Refund, RefundLine
+from commerce.orders.selectors import order_for_payment
 from commerce.orders.services import order_event_add
 from commerce.refunds.apply import (
     allocate_to_lines,
@@ -354,14 +355,9 @@ def _refund_for(info: gateway.RefundInfo) -> Refund | None:
 
 def _order_for(info: gateway.RefundInfo) -> Order | None:
     """By the recorded payment, else the PaymentIntent's metadata (an order with no payment recorded yet)."""
-    if info.payment_intent_id:
-        order = Order.objects.filter(payment_intent_id=info.payment_intent_id).first()
-        if order is not None:
-            return order
-    if info.charge_id:
-        order = Order.objects.filter(charge_id=info.charge_id).first()
-        if order is not None:
-            return order
+    order = order_for_payment(payment_intent_id=info.payment_intent_id, charge_id=info.charge_id)
+    if order is not None:
+        return order
     if not info.payment_intent_id:
         return None
     payment = gateway.payment_intent_retrieve(payment_intent_id=info.payment_intent_id)
