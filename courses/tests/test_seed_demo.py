@@ -307,3 +307,26 @@ def test_the_billing_page_and_the_sales_figures_show_the_orders_and_the_refund(c
     client.logout()
     assert client.login(username=demo_content.ADMIN.email, password=demo_content.ADMIN.password)
     assert client.get(reverse("admin:commerce_order_sales")).status_code == 200
+
+
+def test_the_seeded_catalogue_runs_to_a_second_page(client, settings):
+    # given the demo catalogue, at the site's page size
+    _seed()
+    page_size = settings.COURSES_PAGE_SIZE
+    published = set(Course.objects.published().values_list("title", flat=True))
+    catalogue = reverse("courses:catalogue")
+
+    # when a visitor reads both pages
+    first = client.get(catalogue)
+    second = client.get(catalogue, {"page": "2"})
+
+    # then the first is full and links on, and the second holds the rest: every published course once
+    assert len(published) > page_size
+    first_titles = [course.title for course in first.context["page_obj"]]
+    second_titles = [course.title for course in second.context["page_obj"]]
+    assert len(first_titles) == page_size
+    assert second.context["page_obj"].number == 2
+    assert sorted(first_titles + second_titles) == sorted(published)
+    pages = -(-len(published) // page_size)
+    assert f"Page 1 of {pages}" in first.content.decode()
+    assert 'href="?page=2"' in first.content.decode()
