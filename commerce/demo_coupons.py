@@ -33,9 +33,10 @@ class CouponSpec:
         return Coupon.DiscountType.PERCENT if self.percent_off is not None else Coupon.DiscountType.FIXED
 
 
-# Noon UTC, so the expiry date reads the same in every demo account's time zone.
-SUMMER_STARTS = datetime(2026, 6, 1, 12, tzinfo=UTC)
-SUMMER_ENDS = datetime(2026, 8, 31, 12, tzinfo=UTC)
+# 10:00 UTC: the same calendar day from Honolulu (UTC-10) to Auckland (UTC+12), so the expiry date reads
+# alike in every demo account's time zone (the refusal names it in the viewer's).
+SUMMER_STARTS = datetime(2026, 6, 1, 10, tzinfo=UTC)
+SUMMER_ENDS = datetime(2026, 8, 31, 10, tzinfo=UTC)
 
 DEMO_COUPONS = (
     CouponSpec("WELCOME20", "Welcome offer: 20 % off the whole cart", "20 % off", percent_off=20),
