@@ -12,6 +12,8 @@ placed or any Stripe call made (DemoPaymentError, DEMO_PAYMENTS_REAL_STRIPE). A 
 `demo_payments_unavailable()` once and seeds without payments when it says why not.
 
 Not idempotent on their own (each call is one more purchase): the seeds decide what is history to create once.
+
+Commerce's own part of the demo, `seed`, is its coupon codes (commerce.demo_coupons), which need no payment.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from django.urls import reverse
 
 from commerce import stripe_gateway as gateway
 from commerce.checkout import order_checkout, order_create_for_item, order_create_from_cart, order_fulfil_from_return
+from commerce.demo_coupons import coupons_seed
 from commerce.exceptions import CommerceError
 from commerce.models import Cart, CheckoutSession, Order
 from commerce.shop.cart import cart_add
+from innerwork.core.demo_seeding import DemoSeed
 
 DEMO_CARD = "4242424242424242"
 DEMO_PAYMENTS_REAL_STRIPE = (
@@ -37,6 +41,11 @@ DEMO_PAYMENTS_UNREACHABLE = (
 )
 DEMO_CART_NOT_EMPTY = "{email}'s cart already holds something: a demo purchase buys only what it names."
 DEMO_PAYMENT_NOT_MADE = "The demo payment of order {number} did not go through: {message}"
+
+
+def seed(*, demo: DemoSeed) -> None:
+    """The demo's coupon codes; seeded with or without the emulator, since none is paid for."""
+    coupons_seed(demo=demo)
 
 
 class DemoPaymentError(CommerceError):

@@ -1,7 +1,8 @@
 """The text of the demo catalogue that `manage.py seed_demo` loads.
 
 Plain data, kept apart from the command so the command reads as the steps it takes.
-Each category's courses live in their own module; `COURSES` gathers them.
+Each category's courses live in their own module, the three-lesson ones in `short_courses`;
+`COURSES` gathers them.
 """
 
 from courses.demo_content.career import COURSES as _CAREER
@@ -10,6 +11,7 @@ from courses.demo_content.creativity import COURSES as _CREATIVITY
 from courses.demo_content.leadership import COURSES as _LEADERSHIP
 from courses.demo_content.mindfulness import COURSES as _MINDFULNESS
 from courses.demo_content.productivity import COURSES as _PRODUCTIVITY
+from courses.demo_content.short_courses import COURSES as _SHORT
 from courses.demo_content.spec import CategorySpec, CourseSpec, LessonSpec, ModuleSpec, PersonSpec, Quote
 
 __all__ = [
@@ -67,6 +69,7 @@ COURSES: tuple[CourseSpec, ...] = (
     *_COMMUNICATION,
     *_CAREER,
     *_CREATIVITY,
+    *_SHORT,
 )
 
 # Other learners, so that "most popular" means something: (first name, last name).

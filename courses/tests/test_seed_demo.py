@@ -10,12 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
-from commerce.models import CreditNote, Invoice, Order, OrderLine, Refund
+from commerce.exceptions import CouponError
+from commerce.models import Cart, Coupon, CreditNote, Invoice, Order, OrderLine, Refund
 from commerce.orders import payments_for_user
 from commerce.reporting.sales import sales_report
+from commerce.shop.cart import cart_add, cart_apply_coupon
+from commerce.shop.selectors import cart_quote_for
 from courses import demo, demo_content
 from courses.models import Category, Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress, Module
 from innerwork.accounts.models import User
+from innerwork.accounts.tests.factories import UserFactory
 
 # Every seed here pays at this test's own emulator (never at whatever answers on STRIPE_API_HOST's default port).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_emulator_django")]
@@ -36,6 +40,7 @@ SEEDED_MODELS = (
     Refund,
     Invoice,
     CreditNote,
+    Coupon,
 )
 
 
@@ -307,3 +312,92 @@ def test_the_billing_page_and_the_sales_figures_show_the_orders_and_the_refund(c
     client.logout()
     assert client.login(username=demo_content.ADMIN.email, password=demo_content.ADMIN.password)
     assert client.get(reverse("admin:commerce_order_sales")).status_code == 200
+
+
+def test_the_seeded_catalogue_runs_to_a_second_page(client, settings):
+    # given the demo catalogue, at the site's page size
+    _seed()
+    page_size = settings.COURSES_PAGE_SIZE
+    published = set(Course.objects.published().values_list("title", flat=True))
+    catalogue = reverse("courses:catalogue")
+
+    # when a visitor reads both pages
+    first = client.get(catalogue)
+    second = client.get(catalogue, {"page": "2"})
+
+    # then the first is full and links on, and the second holds the rest: every published course once
+    assert len(published) > page_size
+    first_titles = [course.title for course in first.context["page_obj"]]
+    second_titles = [course.title for course in second.context["page_obj"]]
+    assert len(first_titles) == page_size
+    assert second.context["page_obj"].number == 2
+    assert sorted(first_titles + second_titles) == sorted(published)
+    pages = -(-len(published) // page_size)
+    assert f"Page 1 of {pages}" in first.content.decode()
+    assert 'href="?page=2"' in first.content.decode()
+
+
+# The learner's cart in each case: Deep Work Weeks ($49) and Your First Ninety Days in a New Role ($39), $88 in all.
+COUPON_CART = ("deep-work-weeks", "your-first-ninety-days")
+
+
+@pytest.mark.parametrize(
+    ("typed", "discount", "total"),
+    [
+        ("WELCOME20", 1760, 7040),  # 20 % of $88
+        ("welcome20 ", 1760, 7040),  # typed in any case, with a stray space
+        ("TENOFF", 1000, 7800),  # $10 off the order
+    ],
+)
+def test_the_demo_coupons_discount_a_cart_as_the_readme_says(typed, discount, total):
+    # given the demo and a new customer with two courses in their cart
+    _seed()
+    customer = UserFactory()
+    cart = Cart.objects.create(user=customer)
+    for slug in COUPON_CART:
+        cart_add(cart=cart, kind="course", ref=str(Course.objects.get(slug=slug).pk), user=customer)
+
+    # when they apply the code
+    coupon = cart_apply_coupon(cart=cart, code=typed, user=customer)
+
+    # then the cart's quote takes off what README promises
+    quote = cart_quote_for(cart=cart, user=customer)
+    assert coupon.code == typed.strip().upper()
+    assert (quote.subtotal_amount, quote.discount_amount, quote.total_amount) == (8800, discount, total)
+    assert quote.coupon_error == ""
+
+
+def test_the_expired_demo_coupon_is_refused_with_its_date():
+    # given the demo and a cart with a course in it
+    _seed()
+    customer = UserFactory()
+    cart = Cart.objects.create(user=customer)
+    cart_add(cart=cart, kind="course", ref=str(Course.objects.get(slug=COUPON_CART[0]).pk), user=customer)
+
+    # when the customer tries the summer code
+    with pytest.raises(CouponError) as refused:
+        cart_apply_coupon(cart=cart, code="SUMMER25", user=customer)
+
+    # then it is refused, saying when it ended, and the cart keeps no code and its full price
+    assert refused.value.message == "The code SUMMER25 expired on 31 August 2026."
+    cart.refresh_from_db()
+    assert cart.coupon_id is None
+    assert cart_quote_for(cart=cart, user=customer).total_amount == 4900
+
+
+def test_seeding_makes_exactly_the_three_demo_coupons_and_lists_them():
+    # when seeding twice
+    first = _seed()
+    second = _seed()
+
+    # then there are the three codes, made once, and each run's report names them
+    assert sorted(Coupon.objects.values_list("code", "discount_type")) == [
+        ("SUMMER25", "percent"),
+        ("TENOFF", "fixed"),
+        ("WELCOME20", "percent"),
+    ]
+    assert "coupons created: 3" in first
+    assert "coupons created" not in second
+    listed = "coupons: WELCOME20 (20 % off), TENOFF ($10 off), SUMMER25 (expired on 31 August 2026, refused)"
+    assert listed in first
+    assert listed in second

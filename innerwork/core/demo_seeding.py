@@ -88,6 +88,6 @@ def demo_seeders(*, exclude: tuple[str, ...] = ()) -> list[tuple[str, Callable]]
         if find_spec(name) is None:
             continue
         seed = getattr(import_module(name), "seed", None)
-        if seed is not None:  # commerce's `demo` offers the others tools (demo payments), seeds nothing itself
+        if seed is not None:
             seeders.append((config.label, seed))
     return seeders
