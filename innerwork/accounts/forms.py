@@ -34,7 +34,7 @@ class SignupNameForm(forms.Form):
         label="Your name",
         max_length=150,
         required=False,
-        help_text="Optional. How we greet you; shown to your coaches and mentors and printed on your certificates.",
+        help_text="How we greet you; shown to your coaches and mentors and printed on your certificates.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     field_order = ["full_name", "email", "password1", "password2"]
