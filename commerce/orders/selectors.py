@@ -117,7 +117,9 @@ def item_payment_declined(*, user, kind: str, ref: str) -> str:
     "" when it was not: never tried, left the page, or paid. A product app's not-paid page says why the card was
     refused (recorded on the order when Stripe reports the decline) instead of only that the customer left.
     """
-    latest = orders_for_user(user=user).filter(lines__kind=kind, lines__ref=str(ref)).order_by("-created_at").first()
+    latest = (
+        orders_for_user(user=user).filter(lines__kind=kind, lines__ref=str(ref)).order_by("-created_at", "-id").first()
+    )
     if latest is None or latest.paid_at is not None or latest.status != Order.Status.FAILED:
         return ""
     return latest.failure_message
