@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commerce.checkout import order_checkout, order_create_for_item
 from commerce.exceptions import CheckoutError, CouponError, NotPurchasable, PaymentProviderError
 from commerce.models import Order
+from commerce.orders import item_payment_declined
 from commerce.page_cache import viewer_scopes
 from commerce.views.checkout import HttpResponseSeeOther
 from innerwork.accounts.time_zones import utc_iso
@@ -66,6 +67,10 @@ SLOT_DAYS = 14
 SESSION_BOOKED = "Your session is booked. We've e-mailed you the details and a calendar invitation."
 PAYMENT_CONFIRMING = "Thanks! We're confirming your payment with Stripe; this page shows it as soon as it's through."
 PAYMENT_NOT_MADE = "The payment was not made, so nothing was charged."
+PAYMENT_DECLINED = (
+    "Your card was declined, so nothing was charged. Stripe said: “{reason}” "
+    "Try again with another card while the time is held, or ask your bank to allow the payment."
+)
 LOGIN_TO_BOOK = "Log in or create an account to book this session."
 LENGTH_UNKNOWN = "Pick one of the session lengths offered."
 SESSION_MOVED = "Your session was moved. We've sent you the updated calendar invitation."
@@ -280,10 +285,17 @@ def session_paid(request, number: str):
 @login_required
 @require_GET
 def session_not_paid(request, number: str):
-    """The customer left Stripe's page: nothing was charged; the session page offers to pay while the time is held."""
+    """The customer left Stripe's page: nothing was charged; the session page offers to pay while the time is held.
+
+    After a declined card the message says so, with Stripe's reason, instead of only that no payment was made.
+    """
     booking = _own_booking(request, number)
     if booking.customer_id == request.user.pk and booking.status != Booking.Status.CONFIRMED:
-        messages.info(request, PAYMENT_NOT_MADE)
+        declined = item_payment_declined(user=request.user, kind=BOOKING_KIND, ref=str(booking.pk))
+        if declined:
+            messages.error(request, PAYMENT_DECLINED.format(reason=declined))
+        else:
+            messages.info(request, PAYMENT_NOT_MADE)
     return redirect("mentorship:session_detail", number=booking.number)
 
 

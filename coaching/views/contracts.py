@@ -23,11 +23,12 @@ from django.views.decorators.http import require_GET, require_POST
 from coaching.contract_selectors import contract_for_viewer, contracts_of_student
 from coaching.contracts import ContractError, contract_fulfil_from_return, contract_pay
 from coaching.credits import contract_credits
-from coaching.models import Contract
+from coaching.models import CONTRACT_KIND, Contract
 from coaching.views.sessions import sessions_context
 from commerce.checkout import order_checkout
 from commerce.exceptions import CheckoutError, CouponError, NotPurchasable, PaymentProviderError
 from commerce.models import Order
+from commerce.orders import item_payment_declined
 from commerce.views.checkout import HttpResponseSeeOther
 from innerwork.accounts.viewer_zone import viewer_zone
 from innerwork.core.ratelimit import rate_limit
@@ -158,8 +159,13 @@ def contract_paid(request, number: str):
 @login_required
 @require_GET
 def contract_payment_canceled(request, number: str):
-    """The student left Stripe's page unpaid: nothing was charged, the contract still waits, try again or ask us."""
+    """The student left Stripe's page unpaid: nothing was charged, the contract still waits, try again or ask us.
+
+    After a declined card the page says so, with Stripe's reason, instead of listing what may have happened.
+    """
     contract = _contract_of_student(request, number)
     if contract.status != Contract.Status.PENDING_PAYMENT:
         return redirect("coaching:contract_detail", number=contract.number)
-    return _render(request, "coaching/contract_payment_canceled.html", _page_context(request, contract))
+    context = _page_context(request, contract)
+    context["declined"] = item_payment_declined(user=request.user, kind=CONTRACT_KIND, ref=str(contract.pk))
+    return _render(request, "coaching/contract_payment_canceled.html", context)

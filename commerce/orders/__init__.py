@@ -8,6 +8,7 @@ staff do to an order from the console (resend the receipt, resolve a flag).
 from commerce.orders.selectors import (
     item_latest_order_number_for_partner,
     item_made_through_partner,
+    item_payment_declined,
     net_paid_for_items,
     order_detail_for_user,
     order_for_item_session,
@@ -34,6 +35,7 @@ __all__ = [
     "checkout_session_record",
     "item_latest_order_number_for_partner",
     "item_made_through_partner",
+    "item_payment_declined",
     "net_paid_for_items",
     "order_detail_for_user",
     "order_effect_once",

@@ -122,6 +122,20 @@ def order_for_item_session(*, user, kind: str, ref: str, session_id: str) -> Ord
     )
 
 
+def item_payment_declined(*, user, kind: str, ref: str) -> str:
+    """Stripe's reason ("Your card has insufficient funds.") when the user's last try to pay for an item was declined.
+
+    "" when it was not: never tried, left the page, or paid. A product app's not-paid page says why the card was
+    refused (recorded on the order when Stripe reports the decline) instead of only that the customer left.
+    """
+    latest = (
+        orders_for_user(user=user).filter(lines__kind=kind, lines__ref=str(ref)).order_by("-created_at", "-id").first()
+    )
+    if latest is None or latest.paid_at is not None or latest.status != Order.Status.FAILED:
+        return ""
+    return latest.failure_message
+
+
 def order_lines_for_item(*, kind: str, ref: str) -> QuerySet[OrderLine]:
     """Every order line ever placed for one item sold on its own, paid or not, oldest first, with its order.
 

@@ -1,7 +1,8 @@
 import pytest
+from django.utils import timezone
 
 from commerce.models import Order
-from commerce.orders.selectors import order_for_item_session, order_for_user, orders_for_user
+from commerce.orders.selectors import item_payment_declined, order_for_item_session, order_for_user, orders_for_user
 from commerce.tests.factories import CheckoutSessionFactory, OrderFactory, OrderLineFactory
 from innerwork.accounts.tests.factories import UserFactory
 
@@ -53,3 +54,43 @@ def test_order_for_item_session_finds_the_order_only_for_its_buyer_item_and_sess
     result = order_for_item_session(**query)
     # then only the exact match finds it
     assert result == (order if found else None)
+
+
+# -- why the last try to pay for an item failed ------------------------------------------------------
+
+DECLINE = "Your card has insufficient funds."
+
+
+def _order_for_item(user, *, status: str, failure_message: str = "", paid: bool = False, ref: str = "7") -> Order:
+    order = OrderFactory(
+        user=user, status=status, failure_message=failure_message, paid_at=timezone.now() if paid else None
+    )
+    OrderLineFactory(order=order, kind="mentorship_session", ref=ref)
+    return order
+
+
+@pytest.mark.parametrize(
+    ("orders", "expected"),
+    [
+        ([], ""),
+        ([{"status": "pending"}], ""),
+        ([{"status": "failed", "failure_message": DECLINE}], DECLINE),
+        ([{"status": "failed", "failure_message": DECLINE, "ref": "8"}], ""),
+        ([{"status": "paid", "failure_message": "", "paid": True}], ""),
+        ([{"status": "failed", "failure_message": DECLINE}, {"status": "pending"}], ""),
+        ([{"status": "expired"}, {"status": "failed", "failure_message": DECLINE}], DECLINE),
+    ],
+    ids=["never-tried", "left-the-page", "declined", "other-item", "paid", "declined-then-new-try", "declined-last"],
+)
+def test_item_payment_declined_is_stripes_reason_only_when_the_last_try_was_declined(orders, expected):
+    user = UserFactory()
+    for order in orders:
+        _order_for_item(user, **order)
+
+    assert item_payment_declined(user=user, kind="mentorship_session", ref="7") == expected
+
+
+def test_item_payment_declined_never_reads_someone_elses_order():
+    _order_for_item(UserFactory(), status="failed", failure_message=DECLINE)
+
+    assert item_payment_declined(user=UserFactory(), kind="mentorship_session", ref="7") == ""

@@ -29,6 +29,10 @@ PAYMENT_CONFIRMING = "Thanks! We're confirming your payment with Stripe; this pa
 PAYMENT_LEFT = (
     "You left the payment page, so nothing was charged. Order {number} is saved: check out when you're ready."
 )
+PAYMENT_DECLINED = (
+    "Your card was declined, so nothing was charged. Stripe said: “{reason}” "
+    "Order {number} is saved: try again with another card, or ask your bank to allow the payment."
+)
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):
@@ -119,9 +123,16 @@ def order_success(request, number: str):
 @login_required
 @require_GET
 def order_cancel(request, number: str):
-    """The customer pressed back on Stripe's page: nothing was charged, the order stays payable."""
+    """The customer pressed back on Stripe's page: nothing was charged, the order stays payable.
+
+    When Stripe already reported a declined card (the webhook stored its message on the order),
+    the customer is told that and why, not only that they left the page.
+    """
     order = _own_order(request, number)
     if order.paid_at is not None:
         return redirect(order.get_absolute_url())
-    messages.info(request, PAYMENT_LEFT.format(number=order.number))
+    if order.status == Order.Status.FAILED and order.failure_message:
+        messages.error(request, PAYMENT_DECLINED.format(reason=order.failure_message, number=order.number))
+    else:
+        messages.info(request, PAYMENT_LEFT.format(number=order.number))
     return redirect("commerce:cart")

@@ -155,6 +155,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
 ACCOUNT_ADAPTER = "innerwork.accounts.adapters.AccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "innerwork.accounts.forms.SignupNameForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[InnerWork] "
 ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the owner when a password or address changes
 # Brute force: 30 login posts a minute per IP get the styled 429 page

@@ -1,6 +1,6 @@
 """A new learner's account journey in a real browser (Debian Chromium).
 
-Sign up → confirm from the e-mailed link → log out → forget the password →
+Sign up (with a name) → confirm from the e-mailed link, greeted by that name → log out → forget the password →
 reset it from the e-mailed link → log in with the new one → change the time zone.
 Screenshots land in artifacts/screenshots/ (phone 390 px and laptop 1280 px).
 """
@@ -35,6 +35,7 @@ def test_sign_up_confirm_reset_password_and_set_time_zone(page, live_server):
     # Sign up.
     page.goto(f"{base}/accounts/signup/")
     page.shot("signup")
+    page.fill("#id_full_name", "Maya Learner")
     page.fill("#id_email", EMAIL)
     page.fill("#id_password1", FIRST_PASSWORD)
     page.fill("#id_password2", FIRST_PASSWORD)
@@ -56,6 +57,8 @@ def test_sign_up_confirm_reset_password_and_set_time_zone(page, live_server):
     page.shot("confirm-email")
     page.click("button:has-text('Confirm this address')")
     page.wait_for_url(re.compile(r"/dashboard/$"))
+    assert page.is_visible("h1:has-text('Welcome back, Maya')")
+    page.shot("dashboard-welcome")
 
     # Log out (with the confirmation page).
     page.goto(f"{base}/accounts/logout/")
@@ -97,6 +100,7 @@ def test_sign_up_confirm_reset_password_and_set_time_zone(page, live_server):
     # Change the time zone on the account page.
     page.goto(f"{base}/accounts/profile/")
     page.shot("account")
+    assert page.eval_on_selector("#id_full_name", "el => el.value") == "Maya Learner"
     page.fill("#id_full_name", "Maya Learner")
     page.select_option("#id_time_zone", "Asia/Tokyo")
     page.click("button:has-text('Save profile')")
@@ -126,6 +130,7 @@ def test_account_pages_fit_a_phone(browser, live_server):
 
     try:
         page.goto(f"{live_server.url}/accounts/signup/")
+        page.fill("#id_full_name", "Maya Learner")
         shot("01-signup")
         page.goto(f"{live_server.url}/accounts/login/")
         shot("02-login")
@@ -138,6 +143,8 @@ def test_account_pages_fit_a_phone(browser, live_server):
         page.fill("#id_password", FIRST_PASSWORD)
         page.click("button:has-text('Log in')")
         page.wait_for_url("**/dashboard/")
+        assert page.is_visible("h1:has-text('Welcome back, Maya')")
+        shot("03b-dashboard-welcome")
         page.goto(f"{live_server.url}/accounts/profile/")
         assert page.is_visible("text=Europe/Lisbon")
         shot("04-account")

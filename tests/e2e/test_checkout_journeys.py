@@ -199,6 +199,31 @@ def test_a_declined_card_says_why_and_the_order_can_be_paid_again(page, shop):
     assert OutboxEmail.objects.filter(kind="commerce/order_confirmation").count() == 1
 
 
+def test_back_from_stripe_after_a_declined_card_the_cart_says_why_and_that_nothing_was_charged(page, shop):
+    base, customer, emulator = shop["base"], shop["customer"], shop["emulator"]
+    log_in(page, base, customer)
+    add_to_cart(page, base, shop["calm"])
+    page.click(".cart-summary__checkout button:has-text('Checkout')")
+    page.wait_for_url(HOSTED_PAGE)
+    order = the_order(customer)
+
+    # The bank refuses the card for lack of funds, Stripe reports it, and the customer goes back to InnerWork.
+    fill_card(page, "4000 0000 0000 9995")
+    pay_button(page).click()
+    assert "insufficient funds" in page.get_by_test_id("payment-error").inner_text()
+    emulator.wait_for_webhooks()
+    page.get_by_role("link", name="Back to InnerWork").click()
+
+    # The cart says the card was declined, Stripe's reason, and that nothing was charged.
+    page.wait_for_url(f"{base}/cart/")
+    notice = page.inner_text(".messages")
+    assert "Your card was declined, so nothing was charged." in notice
+    assert "Stripe said: “Your card has insufficient funds.”" in notice
+    assert order.number in notice
+    assert "You left the payment page" not in notice
+    shoot_both(page, "cart-after-a-declined-card")
+
+
 def test_a_declined_payment_left_on_stripe_is_paid_later_from_the_order_page(page, shop):
     base, customer, emulator = shop["base"], shop["customer"], shop["emulator"]
     log_in(page, base, customer)

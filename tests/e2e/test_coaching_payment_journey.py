@@ -78,6 +78,7 @@ def test_student_pays_after_a_declined_card_and_a_cancel_and_the_coach_is_told(p
     fill_card(page, "4000 0000 0000 0002")
     pay_button(page).click()
     assert page.get_by_test_id("payment-error").inner_text() == "Your card was declined."
+    emulator.wait_for_webhooks()  # Stripe reports the decline while the student reads the error
     page.get_by_role("link", name="Back to InnerWork").click()
 
     # The cancel page: nothing charged, still waiting, what may have happened, retry or ask for help.
@@ -85,7 +86,8 @@ def test_student_pays_after_a_declined_card_and_a_cancel_and_the_coach_is_told(p
     text = page.inner_text("main")
     assert "Nothing was charged" in text
     assert "waiting for payment" in text
-    assert "declined" in text
+    assert "Your card was declined" in text
+    assert "Stripe said: “Your card was declined.”" in text
     assert page.locator("a[href^='mailto:']").count() == 1
     shoot(page, "03-payment-canceled")
     contract.refresh_from_db()

@@ -206,6 +206,15 @@ def test_a_declined_card_keeps_the_time_held_until_the_payment_page_expires_then
     booking = Booking.objects.get(customer=customer)
     assert (booking.status, booking.appointment.status) == (Booking.Status.PENDING_PAYMENT, "held")
 
+    # Back to InnerWork once Stripe has reported the decline: the session page says why, and that nothing was charged.
+    emulator.wait_for_webhooks()
+    page.get_by_role("link", name="Back to InnerWork").click()
+    page.wait_for_url(f"{base}/sessions/{booking.number}/")
+    notice = page.inner_text(".messages")
+    assert "Your card was declined, so nothing was charged." in notice
+    assert "Stripe said: “Your card was declined.”" in notice
+    shoot_both(page, "session-unpaid-after-a-declined-card")
+
     # While Stripe's page stays open (another card may be tried), nobody else is offered that time.
     page.goto(f"{base}/mentors/kenji-watanabe/")
     assert page.locator(offered).count() == 0
