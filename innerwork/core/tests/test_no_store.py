@@ -4,6 +4,7 @@
 import pytest
 from django.urls import reverse
 
+from coaching.tests.factories import accepted_contract
 from commerce.tests.factories import RefundRequestFactory, paid_order
 from courses.tests.factories import CourseFactory
 from innerwork.accounts.tests.factories import UserFactory
@@ -86,3 +87,16 @@ def test_public_catalogue_page_keeps_its_normal_caching(client, url_name, kwargs
     # then
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_coaching_contract_page_is_never_stored_by_the_browser(client):
+    # given a contract waiting for payment, seen by its student
+    contract = accepted_contract()
+    client.force_login(contract.student)
+
+    # when
+    response = client.get(reverse("coaching:contract_detail", kwargs={"number": contract.number}))
+
+    # then
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
