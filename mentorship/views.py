@@ -33,6 +33,7 @@ from commerce.views.checkout import HttpResponseSeeOther
 from innerwork.accounts.time_zones import utc_iso
 from innerwork.accounts.viewer_zone import render_in_zone, viewer_zone, zone_context
 from innerwork.core.page_cache import cached_page, page_locale
+from innerwork.core.pagination import page_for_request
 from innerwork.core.ratelimit import rate_limit
 from innerwork.scheduling.page_cache import SCHEDULES
 from innerwork.scheduling.services import SLOT_TAKEN, SlotTaken
@@ -116,12 +117,12 @@ def mentor_list(request):
     mentors = mentors_listed(expertise=filters["expertise"], language=filters["language"], max_rate=filters["max_rate"])
     if filters["this_week"]:
         # Who is free this week is known only after reading every calendar: all of them in one batch.
-        page_obj = Paginator(mentor_cards(mentors=mentors, now=now, within=THIS_WEEK), PER_PAGE).get_page(
-            request.GET.get("page")
+        page_obj = page_for_request(
+            Paginator(mentor_cards(mentors=mentors, now=now, within=THIS_WEEK), PER_PAGE), request.GET.get("page")
         )
         cards = page_obj.object_list
     else:
-        page_obj = Paginator(mentors, PER_PAGE).get_page(request.GET.get("page"))
+        page_obj = page_for_request(Paginator(mentors, PER_PAGE), request.GET.get("page"))
         cards = mentor_cards(mentors=page_obj.object_list, now=now)
     query = request.GET.copy()
     query.pop("page", None)

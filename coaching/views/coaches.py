@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from coaching.models import CoachProfile
 from coaching.selectors import coach_listed, coaches_listed, inquiry_between, languages_listed, specialties_listed
+from innerwork.core.pagination import page_for_request
 
 PER_PAGE = 12
 
@@ -22,8 +23,8 @@ def coach_list(request):
     language = request.GET.get("language", "")
     specialty = specialty if specialty in {item.slug for item in specialties} else ""
     language = language if language in dict(languages) else ""
-    page_obj = Paginator(coaches_listed(specialty=specialty, language=language), PER_PAGE).get_page(
-        request.GET.get("page")
+    page_obj = page_for_request(
+        Paginator(coaches_listed(specialty=specialty, language=language), PER_PAGE), request.GET.get("page")
     )
     query = request.GET.copy()
     query.pop("page", None)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from commerce.models import Order
 from commerce.orders.selectors import order_detail_for_user, order_lines_with_access, orders_for_user, payments_for_user
+from innerwork.core.pagination import page_for_request
 
 ORDERS_PER_PAGE = 10
 PAYMENTS_PER_PAGE = 20
@@ -20,7 +21,7 @@ PAYMENTS_PER_PAGE = 20
 @login_required
 @require_GET
 def order_list(request):
-    page_obj = Paginator(orders_for_user(user=request.user), ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = page_for_request(Paginator(orders_for_user(user=request.user), ORDERS_PER_PAGE), request.GET.get("page"))
     return render(request, "commerce/orders/list.html", {"page_obj": page_obj, "orders": page_obj.object_list})
 
 
@@ -42,5 +43,7 @@ def order_detail(request, number: str):
 @login_required
 @require_GET
 def billing(request):
-    page_obj = Paginator(payments_for_user(user=request.user), PAYMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page_obj = page_for_request(
+        Paginator(payments_for_user(user=request.user), PAYMENTS_PER_PAGE), request.GET.get("page")
+    )
     return render(request, "commerce/orders/billing.html", {"page_obj": page_obj, "payments": page_obj.object_list})

@@ -23,6 +23,7 @@ from courses.selectors.catalogue import (
 from courses.views.caching import query_values, viewer_cache_scopes
 from courses.views.pagination import CountedPaginator
 from innerwork.core.page_cache import cached_page, page_locale
+from innerwork.core.pagination import page_for_request
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,10 @@ def _catalogue_context(request) -> dict:
     categories = catalogue_categories()
     filters = CatalogueFilters.from_params(request.GET, category_slugs=[category.slug for category in categories])
     courses = course_catalogue(filters=filters, user=request.user)
-    # get_page turns "?page=abc" into page 1 and "?page=999" into the last page: a bad link still shows courses.
     total = catalogue_total(filters=filters, categories=categories, user=request.user)
-    page_obj = CountedPaginator(courses, settings.COURSES_PAGE_SIZE, count=total).get_page(request.GET.get("page"))
+    page_obj = page_for_request(
+        CountedPaginator(courses, settings.COURSES_PAGE_SIZE, count=total), request.GET.get("page")
+    )
     enrolled_ids = course_ids_enrolled(user=request.user, course_ids=[course.pk for course in page_obj])
     for course in page_obj:
         course.is_enrolled = course.pk in enrolled_ids

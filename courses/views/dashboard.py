@@ -23,6 +23,7 @@ from courses.selectors.learning import (
 from courses.views.caching import query_values, viewer_cache_scopes
 from courses.views.pagination import CountedPaginator
 from innerwork.core.page_cache import cached_page, page_locale
+from innerwork.core.pagination import page_for_request
 
 DASHBOARD_PAGE_SIZE = 12
 STATUS_LABELS = {"": "All", "in-progress": "In progress", "completed": "Completed"}
@@ -184,7 +185,7 @@ def _dashboard_context(request) -> dict:
     rows = dashboard_enrollments(user=request.user, status=status or None, category_slug=category or None)
     totals = learning_totals(user=request.user)
     page_obj = CountedPaginator(rows, DASHBOARD_PAGE_SIZE, count=_rows_total(totals, status=status, category=category))
-    page_obj = page_obj.get_page(request.GET.get("page"))
+    page_obj = page_for_request(page_obj, request.GET.get("page"))
     filter_query = urlencode({key: value for key, value in {"status": status, "category": category}.items() if value})
 
     def link(**changes) -> str:

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "innerwork.accounts.staff_security.StaffAdminMiddleware",  # admin login via allauth, staff TOTP outside DEBUG
     "django_htmx.middleware.HtmxMiddleware",
+    "innerwork.core.no_store.NoStoreForMoneyAndStatusPagesMiddleware",  # money and status pages: no-store
     "innerwork.accounts.middleware.UserTimezoneMiddleware",
     "innerwork.api.middleware.ApiVersionMiddleware",
     # Last, so nothing above reads a parameter into the database and API refusals still carry the version.
