@@ -199,19 +199,26 @@ def test_a_declined_card_says_why_and_the_order_can_be_paid_again(page, shop):
     assert OutboxEmail.objects.filter(kind="commerce/order_confirmation").count() == 1
 
 
-def test_back_from_stripe_after_a_declined_card_the_cart_says_why_and_that_nothing_was_charged(page, shop):
-    base, customer, emulator = shop["base"], shop["customer"], shop["emulator"]
+def declined_for_lack_of_funds(page, shop, course) -> Order:
+    """The customer checks out `course` and Stripe's page refuses their card for lack of funds (reported by
+    webhook before this returns); they are still on Stripe's page. Returns their order."""
+    base, customer = shop["base"], shop["customer"]
     log_in(page, base, customer)
-    add_to_cart(page, base, shop["calm"])
+    add_to_cart(page, base, course)
     page.click(".cart-summary__checkout button:has-text('Checkout')")
     page.wait_for_url(HOSTED_PAGE)
     order = the_order(customer)
-
-    # The bank refuses the card for lack of funds, Stripe reports it, and the customer goes back to InnerWork.
     fill_card(page, "4000 0000 0000 9995")
     pay_button(page).click()
     assert "insufficient funds" in page.get_by_test_id("payment-error").inner_text()
-    emulator.wait_for_webhooks()
+    shop["emulator"].wait_for_webhooks()
+    return order
+
+
+def test_back_from_stripe_after_a_declined_card_the_cart_says_why_and_that_nothing_was_charged(page, shop):
+    base = shop["base"]
+    # The bank refuses the card for lack of funds, Stripe reports it, and the customer goes back to InnerWork.
+    order = declined_for_lack_of_funds(page, shop, shop["calm"])
     page.get_by_role("link", name="Back to InnerWork").click()
 
     # The cart says the card was declined, Stripe's reason, and that nothing was charged.
@@ -225,16 +232,8 @@ def test_back_from_stripe_after_a_declined_card_the_cart_says_why_and_that_nothi
 
 
 def test_a_declined_payment_left_on_stripe_is_paid_later_from_the_order_page(page, shop):
-    base, customer, emulator = shop["base"], shop["customer"], shop["emulator"]
-    log_in(page, base, customer)
-    add_to_cart(page, base, shop["kind"])
-    page.click(".cart-summary__checkout button:has-text('Checkout')")
-    page.wait_for_url(HOSTED_PAGE)
-    order = the_order(customer)
-    fill_card(page, "4000 0000 0000 9995")
-    pay_button(page).click()
-    assert "insufficient funds" in page.get_by_test_id("payment-error").inner_text()
-    emulator.wait_for_webhooks()
+    base, emulator = shop["base"], shop["emulator"]
+    order = declined_for_lack_of_funds(page, shop, shop["kind"])
 
     # The order page explains what happened and offers to pay again.
     page.goto(f"{base}/orders/{order.number}/")
