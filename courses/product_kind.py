@@ -26,6 +26,7 @@ REFUND_JUST_TOO_LATE = "You bought this course more than {limit} days ago; refun
 REFUND_TOO_MUCH_PROGRESS = "You have completed {percent}% of this course; refunds are automatic below {limit}%."
 REFUND_CERTIFICATE_ISSUED = "You have earned this course's certificate, so it is no longer refunded automatically."
 REFUND_ACCESS_CLOSED = "Your access to this course was already closed, so our team will look at this refund."
+REFUND_ACCESS_EXPIRED = "Your access period for this course is over; refunds are automatic only while it lasts."
 
 
 class CourseKind(ProductKind):
@@ -47,12 +48,14 @@ class CourseKind(ProductKind):
         return course
 
     def price(self, *, ref: str, user, order=None) -> PricedLine:
-        """The course's current price from the database; unknown, unpublished or owned → NotPurchasable."""
+        """The course's current price from the database; unknown, unpublished or owned → NotPurchasable.
+
+        An enrollment whose access period is over is not owned any more: buying again extends it."""
         course = self._course(ref)
         if (
             user is not None
             and user.is_authenticated
-            and Enrollment.objects.filter(user=user, course=course, status__in=Enrollment.HAS_ACCESS).exists()
+            and Enrollment.objects.with_access().filter(user=user, course=course).exists()
         ):
             raise NotPurchasable(COURSE_ALREADY_OWNED)
         return PricedLine(
@@ -74,7 +77,8 @@ class CourseKind(ProductKind):
     def fulfil(self, *, line) -> None:
         """Enrol the buyer and welcome them to the course.
 
-        Idempotent: an existing enrollment is kept or reactivated, and the welcome e-mail is
+        Idempotent: an existing enrollment is kept, reactivated or (its access period over) renewed
+        for a new period from the payment, and the welcome e-mail is
         keyed `enrollment:<pk>:welcome:<line pk>`, so a repeated fulfilment sends no second copy.
         The course's learner count is recounted after the payment commits (courses/figures.py),
         so buyers of the same course never wait on its row.
@@ -88,6 +92,8 @@ class CourseKind(ProductKind):
                 type=Enrollment.Type.FREE if paid_nothing else Enrollment.Type.PAID,
                 reason=f"Order {line.order.number}",
                 partner_id=line.order.partner_id,
+                # The access period runs from the purchase, however late this fulfilment runs.
+                access_from=line.order.paid_at,
             )
         email_enqueue(
             key=f"enrollment:{enrollment.pk}:welcome:{line.pk}",
@@ -113,10 +119,11 @@ class CourseKind(ProductKind):
         """Close the course to the buyer after a refund.
 
         Idempotent; an enrollment already closed (refunded, or revoked by staff) is left as it is.
+        One whose access period is over is still marked refunded, so buying it again starts afresh.
         The learner count is recounted after the refund commits, as after a purchase.
         """
         enrollment = Enrollment.objects.filter(user=line.order.user, course_id=int(line.ref)).first()
-        if enrollment is None or not enrollment.has_access:
+        if enrollment is None or enrollment.status not in Enrollment.HAS_ACCESS:
             return
         with course_figures_after_commit():
             enrollment_set_status(
@@ -127,7 +134,8 @@ class CourseKind(ProductKind):
 
     def refund_rule(self, *, line, now: datetime) -> RefundVerdict:
         """The course refund policy: within COURSE_REFUND_DAYS days of payment (that instant included),
-        below COURSE_REFUND_MAX_PROGRESS_PERCENT % of the lessons done, and no certificate issued.
+        below COURSE_REFUND_MAX_PROGRESS_PERCENT % of the lessons done, no certificate issued, and the access
+        period (if the course has one) not over at `now`.
 
         Every rule that fails adds its sentence, so the customer learns all the reasons at once.
         All or nothing: an eligible line gets back everything still refundable (amount None). Reads only.
@@ -141,8 +149,10 @@ class CourseKind(ProductKind):
             reasons.append(late.format(days=days, limit=limit_days))
         enrollment = Enrollment.objects.filter(user_id=line.order.user_id, course_id=int(line.ref)).first()
         if enrollment is not None:
-            if not enrollment.has_access:
+            if enrollment.status not in Enrollment.HAS_ACCESS:
                 reasons.append(REFUND_ACCESS_CLOSED)
+            elif enrollment.is_expired(now=now):
+                reasons.append(REFUND_ACCESS_EXPIRED)
             limit_percent = settings.COURSE_REFUND_MAX_PROGRESS_PERCENT
             percent = progress_percent(
                 done=LessonProgress.objects.filter(enrollment=enrollment).count(),

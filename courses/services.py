@@ -8,6 +8,7 @@ functions; none of them assigns `Enrollment.status` itself.
 """
 
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ REVOKE_REASON_REQUIRED = "Say why the enrollment is revoked; the learner's recor
 LESSON_NOT_IN_COURSE = "This lesson is not part of the enrolled course."
 ENROLLMENT_HAS_NO_ACCESS = "This enrollment no longer gives access to the course."
 CERTIFICATE_NOT_EARNED = "A certificate is issued only when every lesson is complete."
+ENROLLMENT_RENEWED = "Access renewed: {reason}"
 
 # Losing access to a course also withdraws the certificate earned in it.
 _INVALIDATES_CERTIFICATE = {Enrollment.Status.REFUNDED, Enrollment.Status.REVOKED}
@@ -49,6 +51,7 @@ def _sync(target: Enrollment, source: Enrollment) -> Enrollment:
         "last_activity_at",
         "status_reason",
         "granted_by_id",
+        "expires_at",
     ):
         setattr(target, field, getattr(source, field))
     target.updated_at = source.updated_at
@@ -104,8 +107,25 @@ def enrollment_set_status(
     return _sync(enrollment, locked)
 
 
+def _access_until(*, course: Course, start: datetime) -> datetime | None:
+    """When an access period bought at `start` ends: `course.access_days` × 24 hours later, or None (lifetime).
+
+    Counted in UTC: adding days to a time in a zone with daylight saving would add wall-clock days
+    (an hour more or less across the change)."""
+    if course.access_days is None:
+        return None
+    return start.astimezone(UTC) + timedelta(days=course.access_days)
+
+
 def enrollment_create(
-    *, user: User, course: Course, type: str, actor: User | None = None, reason: str = "", partner_id=None
+    *,
+    user: User,
+    course: Course,
+    type: str,
+    actor: User | None = None,
+    reason: str = "",
+    partner_id=None,
+    access_from: datetime | None = None,
 ) -> Enrollment:
     """Give `user` access to `course`, as a `type` (paid, free, gifted) enrollment.
 
@@ -118,8 +138,16 @@ def enrollment_create(
     with the new type, keeping its lesson progress; if that progress is already complete
     it goes straight back to completed and its certificate becomes valid again.
     The creation is recorded as an EnrollmentEvent ("" → active).
+
+    Access period: a course with `access_days` gives access until `access_from` (the purchase time;
+    default now) plus that many days, a lifetime course until forever (`expires_at` None). A new
+    enrollment, a reactivated one and one whose period is over (bought again) all get a new period
+    counted from `access_from`; a renewal keeps the status, progress and certificate and is recorded
+    as an EnrollmentEvent (status → same status) with ENROLLMENT_RENEWED.
     """
     type = Enrollment.Type(type)
+    access_from = access_from or timezone.now()
+    expires_at = _access_until(course=course, start=access_from)
     granted_by = actor if type == Enrollment.Type.GIFTED else None
     with transaction.atomic():
         try:
@@ -131,6 +159,7 @@ def enrollment_create(
                     status=Enrollment.Status.ACTIVE,
                     status_reason=reason[:255],
                     granted_by=granted_by,
+                    expires_at=expires_at,
                 )
         except IntegrityError:
             enrollment = Enrollment.objects.select_for_update().get(user=user, course=course)
@@ -151,7 +180,18 @@ def enrollment_create(
             return enrollment
         enrollment.type = type
         enrollment.granted_by = granted_by
-        enrollment.save(update_fields=["type", "granted_by", "updated_at"])
+        enrollment.expires_at = expires_at
+        enrollment.save(update_fields=["type", "granted_by", "expires_at", "updated_at"])
+        if enrollment.status in Enrollment.HAS_ACCESS:
+            # Bought again after the access period ended: a new period, same status, progress and certificate.
+            EnrollmentEvent.objects.create(
+                enrollment=enrollment,
+                from_status=enrollment.status,
+                to_status=enrollment.status,
+                reason=ENROLLMENT_RENEWED.format(reason=reason)[:255],
+                actor=actor,
+            )
+            return enrollment
         enrollment = enrollment_set_status(
             enrollment=enrollment, status=Enrollment.Status.ACTIVE, actor=actor, reason=reason
         )

@@ -50,6 +50,9 @@ class Course(TimeStampedModel):
     is_published = models.BooleanField(default=False, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     what_you_learn = models.TextField(blank=True, help_text="One outcome per line.")
+    access_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Days of access from each purchase; empty is lifetime access."
+    )
     # Figures shown on every card, stored so the catalogue can sort and page without counting
     # 10,000 lessons per request. Written only by services.course_refresh_stats (see courses/signals.py).
     lessons_count = models.PositiveIntegerField(default=0, editable=False)

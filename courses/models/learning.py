@@ -1,8 +1,11 @@
 import secrets
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from innerwork.core.models import TimeStampedModel
 
@@ -10,6 +13,14 @@ from .catalogue import Course, Lesson
 
 # What commerce calls a course on an order line (its ref is the course's pk); courses.product_kind sells it.
 COURSE_KIND = "course"
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def with_access(self, *, now: datetime | None = None):
+        """Active or completed, and the access period (if any) not over: what opens lessons."""
+        return self.filter(status__in=Enrollment.HAS_ACCESS).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now or timezone.now())
+        )
 
 
 class Enrollment(TimeStampedModel):
@@ -38,12 +49,20 @@ class Enrollment(TimeStampedModel):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     type = models.CharField(max_length=8, choices=Type.choices)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # End of the access period (None: lifetime). Access ends by the clock, not by a status change, so an
+    # expired enrollment keeps its status (active or completed), progress and certificate.
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    expiry_reminded_for = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="The expires_at whose reminder e-mail was sent."
+    )
     last_lesson = models.ForeignKey(Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     last_activity_at = models.DateTimeField(null=True, blank=True)
     status_reason = models.CharField(max_length=255, blank=True)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -52,9 +71,18 @@ class Enrollment(TimeStampedModel):
     def __str__(self):
         return f"{self.user} in {self.course}"
 
+    def is_expired(self, *, now: datetime | None = None) -> bool:
+        """Has the access period ended? At `expires_at` itself access is over."""
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def access_expired(self) -> bool:
+        """Open (active or completed) but its access period is over: it can be bought again."""
+        return self.status in self.HAS_ACCESS and self.is_expired()
+
     @property
     def has_access(self) -> bool:
-        return self.status in self.HAS_ACCESS
+        return self.status in self.HAS_ACCESS and not self.is_expired()
 
 
 class EnrollmentEvent(models.Model):

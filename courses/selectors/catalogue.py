@@ -146,13 +146,13 @@ def catalogue_total(*, filters: CatalogueFilters, categories: list[Category], us
 
 
 def course_ids_enrolled(*, user, course_ids: Iterable[int]) -> set[int]:
-    """Which of these courses the user can currently learn in (active or completed enrollment)."""
+    """Which of these courses the user can currently learn in (active or completed, access not expired)."""
     if not user.is_authenticated:
         return set()
     return set(
-        Enrollment.objects.filter(
-            user=user, course_id__in=list(course_ids), status__in=Enrollment.HAS_ACCESS
-        ).values_list("course_id", flat=True)
+        Enrollment.objects.with_access()
+        .filter(user=user, course_id__in=list(course_ids))
+        .values_list("course_id", flat=True)
     )
 
 

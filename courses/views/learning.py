@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseLocation
 
@@ -28,6 +30,8 @@ ENROLLED = "You're enrolled. Enjoy the course!"
 ALREADY_ENROLLED = "You're already enrolled in this course."
 LESSON_NEEDS_ENROLLMENT = "Enroll in this course to read this lesson."
 ACCESS_ENDED = "Your access to this course has ended."
+ACCESS_EXPIRED = "Your access to this course ended on {date}. Buy it again to continue: your progress is kept."
+ACCESS_DATE_FORMAT = "j M Y"
 COURSE_HAS_NO_LESSONS = "This course has no lessons yet."
 LESSON_COMPLETED = "Lesson complete."
 COURSE_COMPLETED = "Congratulations, you completed the course! Your certificate is ready."
@@ -38,7 +42,12 @@ def _course_or_404(request, slug: str) -> Course:
 
 
 def _no_access_message(enrollment) -> str:
-    return ACCESS_ENDED if enrollment is not None else LESSON_NEEDS_ENROLLMENT
+    if enrollment is None:
+        return LESSON_NEEDS_ENROLLMENT
+    if enrollment.access_expired:
+        until = date_format(timezone.localtime(enrollment.expires_at), ACCESS_DATE_FORMAT)
+        return ACCESS_EXPIRED.format(date=until)
+    return ACCESS_ENDED
 
 
 @require_POST
