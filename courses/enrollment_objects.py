@@ -89,6 +89,13 @@ class EnrollmentSerializer(serializers.Serializer):
     certificate_code = serializers.SerializerMethodField(help_text="Set once every lesson is done, while valid.")
     created_at = serializers.DateTimeField(default_timezone=UTC, format=UTC_FORMAT)
     completed_at = serializers.DateTimeField(default_timezone=UTC, format=UTC_FORMAT, allow_null=True)
+    expires_at = serializers.DateTimeField(
+        default_timezone=UTC,
+        format=UTC_FORMAT,
+        allow_null=True,
+        help_text="When access to the course ends (null: lifetime access). From that instant no lesson opens; "
+        "status, progress and certificate are kept, and buying the course again starts a new period.",
+    )
 
     def get_object(self, enrollment: Enrollment) -> str:
         return "enrollment"

@@ -5,6 +5,7 @@ emit to the partner whose order enrolled the learner."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from rest_framework.test import APIClient
@@ -104,6 +105,41 @@ def test_a_customers_enrollments_with_their_progress(partner, customer, learner,
         "lessons_done": 2,
         "percent": 33,
     }
+
+
+def test_the_enrollment_object_says_when_access_ends(
+    partner,
+    customer,
+    learner,
+    emulator,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    # given a lifetime course and a 30-day course, both bought through the partner
+    lifetime = course_with_lessons(slug="lifetime", modules=1, lessons_per_module=1)
+    limited = course_with_lessons(slug="thirty-days", modules=1, lessons_per_module=1, access_days=30)
+    for course in (lifetime, limited):
+        buy_through(partner, customer, course, emulator=emulator, capture=django_capture_on_commit_callbacks)
+    api = client_for(partner, scopes=["orders:read"])
+
+    # when the partner reads both
+    by_slug = {
+        item["course"]["slug"]: item
+        for item in api.get(f"{API}/enrollments/", {"customer": customer.public_id}).json()["data"]
+    }
+
+    # then the lifetime one has no end, the other ends 30 days after the payment, in UTC
+    paid_at = Order.objects.get(user=learner, lines__ref=str(limited.pk)).paid_at
+    assert by_slug["lifetime"]["expires_at"] is None
+    assert by_slug["thirty-days"]["expires_at"] == (paid_at + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_the_openapi_schema_documents_expires_at(client):
+    schema = client.get(f"{API}/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    expires_at = schema["components"]["schemas"]["Enrollment"]["properties"]["expires_at"]
+    assert expires_at["format"] == "date-time"
+    assert expires_at["nullable"] is True
+    assert "expires_at" in schema["components"]["schemas"]["Enrollment"]["required"]
 
 
 REFUSALS = [
