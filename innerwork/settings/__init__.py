@@ -239,6 +239,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire_abandoned_orders": every("commerce.tasks.expire_abandoned_orders", minutes=10),
     "send_pending_refunds": every("commerce.tasks.send_pending_refunds", minutes=10),
     "send_booking_reminders": every("mentorship.tasks.send_booking_reminders", minutes=10),
+    "send_access_expiry_reminders": every("courses.tasks.send_access_expiry_reminders", minutes=60),
     "end_coaching_contracts": every("coaching.tasks.end_coaching_contracts", minutes=10),
     "expire_coaching_proposals": every("coaching.tasks.expire_coaching_proposals", minutes=10),
     "render_pending_documents": every("commerce.documents.render_pending", minutes=10),

@@ -118,6 +118,7 @@ TASK_AND_COMMAND_SERVICE = {
     "expire_abandoned_orders": "orders_expire_abandoned",
     "send_pending_refunds": "refunds_send_pending",
     "send_booking_reminders": "booking_reminders_send",
+    "send_access_expiry_reminders": "access_expiry_reminders_send",
     "end_coaching_contracts": "contracts_tend_due",
     "expire_coaching_proposals": "proposals_expire_due",
     "reconcile_stripe": "reconciliation_run_recorded",
