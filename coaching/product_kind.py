@@ -17,12 +17,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Max, Min
 from django.urls import reverse
 
 from coaching.contracts import contract_activate, contract_revoke
 from coaching.credits import contract_credits, prorata_refund
-from coaching.models import CONTRACT_KIND, Contract
-from commerce.registry import CannotFulfil, NotPurchasable, PricedLine, ProductKind, RefundVerdict
+from coaching.models import CONTRACT_KIND, CoachProfile, Contract, PackageOffer
+from commerce.registry import (
+    CannotFulfil,
+    KindPricing,
+    NotPurchasable,
+    PricedLine,
+    PriceRange,
+    ProductKind,
+    RefundVerdict,
+)
 from innerwork.core.money import format_money
 
 __all__ = ["CONTRACT_KIND", "CoachingContractKind"]
@@ -33,6 +42,18 @@ ALREADY_PAID = "This coaching contract was already paid, so this second payment 
 REFUND_NOT_ACTIVE = "Only an active contract is refunded under the policy."
 REFUND_PRORATA = "{used} of {sessions} sessions used: the {unused} unused come back, {amount} of the {paid} paid."
 REFUND_ALL_USED = "All {sessions} sessions were used, so nothing comes back under the policy."
+
+
+# The refund policy in plain words on the pricing page: what refund_rule computes (coaching.credits.prorata_refund).
+POLICY_PRORATA = (
+    "End an active package early and the sessions you have not used come back: you are refunded the price "
+    "less the value of the sessions already held."
+)
+POLICY_PRORATA_USED = "Once every session of a package has been used, nothing more comes back."
+PRICING_PACKAGES_SUMMARY = (
+    "Tell a coach what you want to work on; they propose a package (a number of sessions over some weeks) at a "
+    "price for you. You pay the whole package once, when you accept it; the prices below are coaches' examples."
+)
 
 
 class CoachingContractKind(ProductKind):
@@ -84,6 +105,27 @@ class CoachingContractKind(ProductKind):
     def revoke(self, *, line, reason: str) -> None:
         """A refund of the payment (staff, Stripe's dashboard, a cancellation) ends an active contract as refunded."""
         contract_revoke(contract=self._contract(line.ref), reason=reason)
+
+    def pricing(self) -> KindPricing:
+        """Approved coaches' example packages, cheapest and dearest per currency (one query)."""
+        rows = (
+            PackageOffer.objects.filter(coach__status=CoachProfile.Status.APPROVED)
+            .order_by()
+            .values("currency")
+            .annotate(lowest=Min("price_amount"), highest=Max("price_amount"))
+            .order_by("currency")
+        )
+        return KindPricing(
+            kind=self.kind,
+            title="Coaching packages",
+            summary=PRICING_PACKAGES_SUMMARY,
+            unit="per package",
+            browse_url=reverse("coaching:coach_list"),
+            ranges=tuple(
+                PriceRange(currency=row["currency"], lowest=row["lowest"], highest=row["highest"]) for row in rows
+            ),
+            refund_policy=(POLICY_PRORATA, POLICY_PRORATA_USED),
+        )
 
     def refund_rule(self, *, line, now: datetime) -> RefundVerdict:
         """Pro rata: what was paid for the line less the value of the sessions used (largest remainder).

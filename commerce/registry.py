@@ -13,7 +13,9 @@ methods, to:
 - revoke a refunded line (`revoke`) and say what a customer gets back without staff
   (`refund_rule`: all or nothing for courses, tiers by notice for bookings, pro rata for contracts);
 - say where the buyer uses what they bought (`access_url`) and how long its payment page may
-  stay open (`checkout_expires_at`).
+  stay open (`checkout_expires_at`);
+- tell the pricing page what it costs now and its refund policy in plain words (`pricing`), written
+  from the same settings its `refund_rule` reads.
 
 Every method but `price`, `fulfil` and `revoke` has a documented default, so a kind overrides
 only what differs. Orders, refunds, invoices and reports therefore work the same for all kinds.
@@ -92,6 +94,35 @@ class RefundVerdict:
 # The reason `release` is given for a paid line its kind refused (CannotFulfil), after its refund was recorded.
 RELEASE_NOT_FULFILLED = "not_fulfilled"
 
+
+@dataclass(frozen=True)
+class PriceRange:
+    """The cheapest and dearest paid item of a kind on sale now, in one currency (minor units)."""
+
+    currency: str
+    lowest: int
+    highest: int
+
+
+@dataclass(frozen=True)
+class KindPricing:
+    """What a kind tells the pricing page: what it is, what it costs now, and when money comes back.
+
+    `ranges` holds one PriceRange per currency of its paid items (empty when none is on sale);
+    `free_count` how many are on sale for nothing; `unit` what one price buys ("per session");
+    `refund_policy` sentences for customers, generated from the settings its `refund_rule` uses.
+    """
+
+    kind: str
+    title: str
+    summary: str
+    unit: str
+    browse_url: str
+    ranges: tuple[PriceRange, ...]
+    refund_policy: tuple[str, ...]
+    free_count: int = 0
+
+
 # A kind without its own refund rule sends every customer request to staff, with this reason.
 LINE_NEEDS_REVIEW = "Refunds for this kind of item are reviewed by our team."
 
@@ -154,6 +185,10 @@ class ProductKind:
     def access_url(self, *, line: OrderLine) -> str:
         """Where the buyer uses what the line bought ("continue learning", "your session"); "" for none."""
         return ""
+
+    def pricing(self) -> KindPricing | None:
+        """What the pricing page says about this kind, read now (a fixed number of queries); None: not shown."""
+        return None
 
     def checkout_expires_at(self, *, line: OrderLine, now: datetime) -> datetime | None:
         """When this line's payment page must close at the latest, or None for the pipeline's default.

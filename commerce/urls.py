@@ -1,10 +1,11 @@
 from django.urls import path
 
-from commerce.views import cart, checkout, documents, orders, refunds, wishlist
+from commerce.views import cart, checkout, documents, orders, pricing, refunds, wishlist
 
 app_name = "commerce"
 
 urlpatterns = [
+    path("pricing/", pricing.pricing, name="pricing"),
     path("cart/", cart.cart_detail, name="cart"),
     path("cart/add/", cart.cart_add_item, name="cart_add"),
     path("cart/items/<int:item_id>/remove/", cart.cart_remove_item, name="cart_remove"),

@@ -7,9 +7,10 @@ handler through commerce.registry.get_kind("course").
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 
-from commerce.registry import NotPurchasable, PricedLine, ProductKind, RefundVerdict
+from commerce.registry import KindPricing, NotPurchasable, PricedLine, PriceRange, ProductKind, RefundVerdict
 from courses.figures import course_figures_after_commit
 from courses.models import COURSE_KIND, Certificate, Course, Enrollment, Lesson, LessonProgress
 from courses.selectors.learning import progress_percent
@@ -26,6 +27,18 @@ REFUND_JUST_TOO_LATE = "You bought this course more than {limit} days ago; refun
 REFUND_TOO_MUCH_PROGRESS = "You have completed {percent}% of this course; refunds are automatic below {limit}%."
 REFUND_CERTIFICATE_ISSUED = "You have earned this course's certificate, so it is no longer refunded automatically."
 REFUND_ACCESS_CLOSED = "Your access to this course was already closed, so our team will look at this refund."
+# The refund policy in plain words on the pricing page, from the settings refund_rule reads.
+POLICY_COURSE_AUTOMATIC = (
+    "Changed your mind? Ask within {days} days of paying and the whole price comes back to your card "
+    "automatically, as long as you have done less than {percent}% of the lessons, have no certificate yet "
+    "and your access period has not ended."
+)
+POLICY_COURSE_REVIEW = "Outside those limits our team looks at your request and answers with a reason."
+PRICING_COURSES_SUMMARY = (
+    "Pay once per course; free courses need only an account. Most give lifetime access, some a set number "
+    "of days from purchase (the course page says which); when access ends you keep your progress and "
+    "certificate, and can buy the course again."
+)
 REFUND_ACCESS_EXPIRED = "Your access period for this course is over; refunds are automatic only while it lasts."
 
 
@@ -131,6 +144,40 @@ class CourseKind(ProductKind):
                 status=Enrollment.Status.REFUNDED,
                 reason=REFUND_REASON.format(reason=reason)[:255],
             )
+
+    def pricing(self) -> KindPricing:
+        """Published courses' prices (one query): paid ones as a range per currency, and how many are free."""
+        rows = (
+            Course.objects.published()
+            .order_by()
+            .values("currency")
+            .annotate(
+                lowest=Min("price_amount", filter=Q(price_amount__gt=0)),
+                highest=Max("price_amount", filter=Q(price_amount__gt=0)),
+                free=Count("pk", filter=Q(price_amount=0)),
+            )
+            .order_by("currency")
+        )
+        rows = list(rows)
+        return KindPricing(
+            kind=self.kind,
+            title="Self-paced courses",
+            summary=PRICING_COURSES_SUMMARY,
+            unit="per course",
+            browse_url=reverse("courses:catalogue"),
+            ranges=tuple(
+                PriceRange(currency=row["currency"], lowest=row["lowest"], highest=row["highest"])
+                for row in rows
+                if row["lowest"] is not None
+            ),
+            free_count=sum(row["free"] for row in rows),
+            refund_policy=(
+                POLICY_COURSE_AUTOMATIC.format(
+                    days=settings.COURSE_REFUND_DAYS, percent=settings.COURSE_REFUND_MAX_PROGRESS_PERCENT
+                ),
+                POLICY_COURSE_REVIEW,
+            ),
+        )
 
     def refund_rule(self, *, line, now: datetime) -> RefundVerdict:
         """The course refund policy: within COURSE_REFUND_DAYS days of payment (that instant included),

@@ -18,12 +18,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
 from commerce.registry import (
     RELEASE_NOT_FULFILLED,
     CannotFulfil,
+    KindPricing,
     NotPurchasable,
     PricedLine,
+    PriceRange,
     ProductKind,
     RefundVerdict,
 )
@@ -39,6 +42,8 @@ from innerwork.scheduling.services import (
 from mentorship.bookings import BOOKING_KIND, booking_set_status, booking_subject
 from mentorship.models import Booking
 from mentorship.notifications import notify_booking_canceled, notify_booking_confirmed
+from mentorship.selectors import mentors_listed
+from mentorship.services import mentor_session_price
 
 BOOKING_UNKNOWN = "This booking does not exist."
 BOOKING_NOT_PAYABLE = "This booking is {status} and can't be paid."
@@ -50,6 +55,20 @@ REFUND_NONE = "Cancelled less than {hours} hours before the session: nothing com
 REFUND_NOT_CONFIRMED = "Only a confirmed session that has not started is refunded under the policy."
 REFUNDED_REASON = "Refunded: {reason}"
 PAYABLE = (Booking.Status.PENDING_PAYMENT, Booking.Status.EXPIRED)
+# The cancellation policy in plain words on the pricing page, from the same settings as refund_rule.
+POLICY_TIER_FIRST = "Cancel {hours} hours or more before the session: {back}."
+POLICY_TIER_BETWEEN = "Cancel between {hours} and {more} hours before: {back}."
+POLICY_TIER_LAST = "Cancel less than {hours} hours before: {back}."
+POLICY_BACK = "{percent}% of the price comes back"
+POLICY_NOTHING_BACK = "nothing comes back"
+POLICY_RESCHEDULE = (
+    "Need another time? Move a paid session up to {hours} hours before it starts, up to {times} times, "
+    "without paying again."
+)
+PRICING_SESSIONS_SUMMARY = (
+    "Book a one-to-one video session with a mentor at a time that suits you; each mentor sets an hourly rate, "
+    "and you pay for one session at a time when you book it."
+)
 
 
 def refund_tiers() -> list[tuple[int, int]]:
@@ -59,6 +78,34 @@ def refund_tiers() -> list[tuple[int, int]]:
         hours, percent = part.split(":")
         tiers.append((int(hours), int(percent)))
     return sorted(tiers, reverse=True)
+
+
+def refund_policy_sentences() -> tuple[str, ...]:
+    """BOOKING_CANCEL_REFUND_TIERS (and the reschedule rules) as sentences a customer reads before booking."""
+
+    def back(percent: int) -> str:
+        return POLICY_BACK.format(percent=percent) if percent else POLICY_NOTHING_BACK
+
+    sentences = []
+    tiers = refund_tiers()
+    for index, (hours, percent) in enumerate(tiers):
+        if index == 0:
+            sentences.append(
+                POLICY_TIER_FIRST.format(hours=hours, back=back(percent))
+                if hours
+                else POLICY_TIER_LAST.format(hours="any number of", back=back(percent))
+            )
+        elif hours:
+            sentences.append(POLICY_TIER_BETWEEN.format(hours=hours, more=tiers[index - 1][0], back=back(percent)))
+        else:
+            sentences.append(POLICY_TIER_LAST.format(hours=tiers[index - 1][0], back=back(percent)))
+    if tiers and tiers[-1][0]:
+        # Below the last tier's notice refund_percent gives nothing back.
+        sentences.append(POLICY_TIER_LAST.format(hours=tiers[-1][0], back=POLICY_NOTHING_BACK))
+    sentences.append(
+        POLICY_RESCHEDULE.format(hours=settings.BOOKING_RESCHEDULE_NOTICE_HOURS, times=settings.BOOKING_MAX_RESCHEDULES)
+    )
+    return tuple(sentences)
 
 
 def refund_percent(*, notice: timedelta) -> tuple[int, int]:
@@ -170,6 +217,35 @@ class MentorshipSessionKind(ProductKind):
         except SchedulingError:  # already finished: nothing to free
             return
         notify_booking_canceled(booking=booking)
+
+    def pricing(self) -> KindPricing:
+        """Listed mentors' cheapest and dearest sessions per currency (one query, in Python over their rates)."""
+        ranges: dict[str, tuple[int, int]] = {}
+        mentors = (
+            mentors_listed()
+            .select_related(None)
+            .prefetch_related(None)
+            .only("hourly_rate_amount", "currency", "session_lengths")
+        )
+        for mentor in mentors:
+            if not mentor.session_lengths:
+                continue
+            cheapest = mentor_session_price(mentor=mentor, minutes=min(mentor.session_lengths)).amount
+            dearest = mentor_session_price(mentor=mentor, minutes=max(mentor.session_lengths)).amount
+            low, high = ranges.get(mentor.currency, (cheapest, dearest))
+            ranges[mentor.currency] = (min(low, cheapest), max(high, dearest))
+        return KindPricing(
+            kind=self.kind,
+            title="Mentorship sessions",
+            summary=PRICING_SESSIONS_SUMMARY,
+            unit="per session",
+            browse_url=reverse("mentorship:mentor_list"),
+            ranges=tuple(
+                PriceRange(currency=currency, lowest=low, highest=high)
+                for currency, (low, high) in sorted(ranges.items())
+            ),
+            refund_policy=refund_policy_sentences(),
+        )
 
     def refund_rule(self, *, line, now: datetime) -> RefundVerdict:
         """Tiers by notice: the share of BOOKING_CANCEL_REFUND_TIERS whose notice the customer gives now."""
