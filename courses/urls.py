@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.views import catalogue, dashboard, learning
+from courses.views import catalogue, dashboard, learning, progress
 
 app_name = "courses"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("courses/<slug:slug>/certificate.pdf", learning.certificate_download, name="certificate_download"),
     path("certificates/<str:code>/", learning.certificate_verify, name="certificate_verify"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/progress/", progress.progress, name="progress"),
+    path("dashboard/progress.csv", progress.progress_csv, name="progress_csv"),
 ]

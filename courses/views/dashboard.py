@@ -1,7 +1,9 @@
 """`/dashboard/`: the signed-in learner's courses, progress, totals and weekly activity."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -48,7 +50,8 @@ class ChartBar:
     height: float
     label_x: float
     right: float
-    week: WeekCount
+    week: WeekCount  # or any figure with a `week_start` (the progress page's minutes per week)
+    value: int  # the figure the bar draws: lessons, or minutes on the progress page
     week_label: str  # "Nov 3": formatted once here, not by a filter at each of its uses in the SVG
     is_current: bool
     is_labelled: bool
@@ -83,17 +86,25 @@ def _nice_ceiling(value: int) -> int:
     return -(-value // magnitude) * magnitude
 
 
-def weekly_chart(weeks: list[WeekCount], *, size: tuple[int, int] = CHART_WIDE, label_every: int = 1) -> WeeklyChart:
-    """Lay out one bar per week; every `label_every`-th week (counting back from this one) gets a date label."""
+def weekly_chart(
+    weeks: list[WeekCount],
+    *,
+    size: tuple[int, int] = CHART_WIDE,
+    label_every: int = 1,
+    value: Callable[[WeekCount], int] = attrgetter("lessons"),
+) -> WeeklyChart:
+    """Lay out one bar per week; every `label_every`-th week (counting back from this one) gets a date label.
+
+    `value` reads the figure drawn from each week (lessons completed; the progress page draws minutes)."""
     width, height_total = size
-    scale_max = _nice_ceiling(max((week.lessons for week in weeks), default=0))
+    scale_max = _nice_ceiling(max((value(week) for week in weeks), default=0))
     plot_height = height_total - CHART_PADDING_TOP - CHART_PADDING_BOTTOM
     baseline = CHART_PADDING_TOP + plot_height
     slot = (width - CHART_PADDING_LEFT) / max(len(weeks), 1)
     bar_width = slot * (1 - BAR_GAP_RATIO)
     bars = []
     for index, week in enumerate(weeks):
-        height = plot_height * week.lessons / scale_max
+        height = plot_height * value(week) / scale_max
         x = CHART_PADDING_LEFT + index * slot + (slot - bar_width) / 2
         bars.append(
             ChartBar(
@@ -104,6 +115,7 @@ def weekly_chart(weeks: list[WeekCount], *, size: tuple[int, int] = CHART_WIDE, 
                 label_x=round(x + bar_width / 2, 1),
                 right=round(x + bar_width, 1),
                 week=week,
+                value=value(week),
                 week_label=format_date(week.week_start, CHART_DATE_FORMAT),
                 is_current=index == len(weeks) - 1,
                 is_labelled=(len(weeks) - 1 - index) % label_every == 0,
@@ -113,7 +125,7 @@ def weekly_chart(weeks: list[WeekCount], *, size: tuple[int, int] = CHART_WIDE, 
         ChartGridLine(y=round(baseline - plot_height * fraction, 1), value=round(scale_max * fraction))
         for fraction in (0.5, 1)
     ]
-    busiest = max(weeks, key=lambda week: week.lessons, default=None)
+    busiest = max(weeks, key=value, default=None)
     return WeeklyChart(
         width=width,
         height=height_total,
@@ -121,8 +133,8 @@ def weekly_chart(weeks: list[WeekCount], *, size: tuple[int, int] = CHART_WIDE, 
         baseline=baseline,
         bars=bars,
         grid=grid,
-        total=sum(week.lessons for week in weeks),
-        busiest=busiest if busiest is not None and busiest.lessons else None,
+        total=sum(value(week) for week in weeks),
+        busiest=busiest if busiest is not None and value(busiest) else None,
     )
 
 
