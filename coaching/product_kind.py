@@ -52,7 +52,7 @@ POLICY_PRORATA = (
 POLICY_PRORATA_USED = "Once every session of a package has been used, nothing more comes back."
 PRICING_PACKAGES_SUMMARY = (
     "Tell a coach what you want to work on; they propose a package (a number of sessions over some weeks) at a "
-    "price for you. You pay the whole package once, when you accept it; the prices below are coaches' examples."
+    "price for you. You pay the whole package once, when you accept it; the prices shown are coaches' examples."
 )
 
 
@@ -121,6 +121,7 @@ class CoachingContractKind(ProductKind):
             summary=PRICING_PACKAGES_SUMMARY,
             unit="per package",
             browse_url=reverse("coaching:coach_list"),
+            browse_label="Find a coach",
             ranges=tuple(
                 PriceRange(currency=row["currency"], lowest=row["lowest"], highest=row["highest"]) for row in rows
             ),

@@ -14,8 +14,8 @@ from commerce.registry import KindPricing, registered_kinds
 # Stripe Checkout takes the cards Stripe accepts; these are the brands a customer recognises.
 ACCEPTED_CARDS = ("Visa", "Mastercard", "American Express", "Discover", "JCB", "Diners Club", "UnionPay")
 REFUND_GENERAL = (
-    "Ask for a refund from the order's page: when the policy below allows it, the money goes back to the card "
-    "you paid with at once; otherwise our team reviews the request and tells you why."
+    "Ask for a refund from the order's page: when the policy below allows it, the refund is sent to the card you "
+    "paid with straight away; otherwise our team reviews the request and tells you why."
 )
 REFUND_CREDIT_NOTE = "Every refund comes with a credit note that points at the invoice it corrects."
 

@@ -118,6 +118,7 @@ class KindPricing:
     summary: str
     unit: str
     browse_url: str
+    browse_label: str
     ranges: tuple[PriceRange, ...]
     refund_policy: tuple[str, ...]
     free_count: int = 0

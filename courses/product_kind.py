@@ -165,6 +165,7 @@ class CourseKind(ProductKind):
             summary=PRICING_COURSES_SUMMARY,
             unit="per course",
             browse_url=reverse("courses:catalogue"),
+            browse_label="Browse courses",
             ranges=tuple(
                 PriceRange(currency=row["currency"], lowest=row["lowest"], highest=row["highest"])
                 for row in rows

@@ -240,6 +240,7 @@ class MentorshipSessionKind(ProductKind):
             summary=PRICING_SESSIONS_SUMMARY,
             unit="per session",
             browse_url=reverse("mentorship:mentor_list"),
+            browse_label="Find a mentor",
             ranges=tuple(
                 PriceRange(currency=currency, lowest=low, highest=high)
                 for currency, (low, high) in sorted(ranges.items())
