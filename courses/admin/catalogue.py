@@ -63,6 +63,7 @@ class CourseAdminForm(forms.ModelForm):
             "description",
             "what_you_learn",
             "currency",
+            "access_days",
         )
 
     def __init__(self, *args, **kwargs):
@@ -159,7 +160,7 @@ class CourseAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "subtitle", "category", "level", "instructor")}),
         ("Page", {"fields": ("description", "what_you_learn")}),
-        ("Price", {"fields": ("price", "currency")}),
+        ("Price and access", {"fields": ("price", "currency", "access_days")}),
         (
             "Publication",
             {

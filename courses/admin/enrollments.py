@@ -69,7 +69,7 @@ class EnrollmentEventInline(admin.TabularInline):
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(ReasonActionMixin, admin.ModelAdmin):
-    list_display = ("user", "course", "status", "type", "progress", "created_at", "completed_at")
+    list_display = ("user", "course", "status", "type", "progress", "created_at", "completed_at", "expires_at")
     list_filter = ("status", "type", "course__category", ("course", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("user", "course")
     search_fields = ("user__email", "user__full_name", "course__title", "course__slug")
@@ -82,6 +82,7 @@ class EnrollmentAdmin(ReasonActionMixin, admin.ModelAdmin):
         "status_reason",
         "granted_by",
         "completed_at",
+        "expires_at",
         "last_lesson",
         "last_activity_at",
         "created_at",

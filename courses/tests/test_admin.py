@@ -384,3 +384,19 @@ def test_staff_with_view_only_permission_cannot_grant(client):
     assert client.get(ENROLLMENTS).status_code == 200
     assert client.post(GRANT, {"user": learner.pk, "course": course.pk}).status_code == 403
     assert not Enrollment.objects.exists()
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("30", 30), ("", None)], ids=["30-days", "lifetime"])
+def test_staff_set_a_courses_access_period(client, staff, typed, stored):
+    course = CourseFactory(price_amount=4900, access_days=365)
+    url = reverse("admin:courses_course_change", args=[course.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if name in form.fields and value is not None}
+    data.update({"category": course.category_id, "instructor": course.instructor_id, "access_days": typed})
+    data.update({"modules-TOTAL_FORMS": "0", "modules-INITIAL_FORMS": "0"})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert course.access_days == stored
