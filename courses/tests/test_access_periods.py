@@ -249,3 +249,35 @@ def test_a_refund_after_expiry_still_closes_the_enrollment():
         get_kind("course").revoke(line=order.lines.get(), reason="staff override")
 
     assert Enrollment.objects.get(user=user, course=course).status == Enrollment.Status.REFUNDED
+
+
+def test_an_expired_learner_keeps_their_certificate(client, learner):
+    course = course_with_lessons(modules=1, lessons_per_module=1, access_days=7)
+    with time_machine.travel(BOUGHT):
+        enrollment = services.enrollment_create(user=learner, course=course, type=Enrollment.Type.PAID)
+        services.lesson_complete(enrollment=enrollment, lesson=lessons(course)[0])
+
+    with time_machine.travel(BOUGHT + datetime.timedelta(days=30)):
+        dashboard = client.get("/dashboard/")
+        download = client.get(reverse("courses:certificate_download", kwargs={"slug": course.slug}))
+
+    assertContains(dashboard, "Expired")
+    assertContains(dashboard, "Certificate")
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+
+
+def test_an_expired_free_course_is_enrolled_in_again_from_its_page(client, learner):
+    course = course_with_lessons(access_days=7, price_amount=0)
+    services.enrollment_create(user=learner, course=course, type=Enrollment.Type.FREE, access_from=BOUGHT)
+    later = BOUGHT + datetime.timedelta(days=20)
+
+    with time_machine.travel(later, tick=False):
+        page = client.get(course.get_absolute_url())
+        response = client.post(reverse("courses:enroll", kwargs={"slug": course.slug}))
+        enrollment = Enrollment.objects.get(user=learner, course=course)
+        assert enrollment.has_access
+
+    assertContains(page, "Enroll again for free")
+    assert response.status_code == 302
+    assert enrollment.expires_at == later.astimezone(UTC) + datetime.timedelta(days=7)
