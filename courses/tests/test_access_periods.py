@@ -128,6 +128,8 @@ def test_the_dashboard_shows_the_access_date_in_the_learners_zone_then_expired_w
 
     # 22:30 UTC on 27 Oct is 23:30 in Berlin: still the 27th there
     assertContains(before, "Access until 27 Oct 2026", count=1)
+    with time_machine.travel(datetime.datetime(2026, 10, 26, 12, tzinfo=UTC)):
+        assertContains(client.get(course.get_absolute_url()), "Access until 27 Oct 2026", count=1)
     assertNotContains(before, "Buy again")
     assertContains(after, "Access ended 27 Oct 2026", count=1)
     assertContains(after, "Buy again", count=1)
