@@ -33,6 +33,7 @@ if not CELERY_TASK_ALWAYS_EAGER:
     }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "innerwork.core.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
