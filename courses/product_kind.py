@@ -10,6 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from commerce.registry import NotPurchasable, PricedLine, ProductKind, RefundVerdict
+from courses.covers import cover_for
 from courses.figures import course_figures_after_commit
 from courses.models import COURSE_KIND, Certificate, Course, Enrollment, Lesson, LessonProgress
 from courses.selectors.learning import progress_percent
@@ -68,6 +69,7 @@ class CourseKind(ProductKind):
                 "instructor": course.instructor.get_full_name(),
                 "category_name": course.category.name,
                 "level": course.get_level_display(),
+                "cover": cover_for(course),
             },
         )
 

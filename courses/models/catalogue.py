@@ -50,6 +50,12 @@ class Course(TimeStampedModel):
     is_published = models.BooleanField(default=False, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     what_you_learn = models.TextField(blank=True, help_text="One outcome per line.")
+    # An uploaded cover (public media) and the resized copies pages show; both written only by
+    # courses.media_services.course_cover_set / course_cover_clear. Without one, pages draw a generated cover.
+    cover_image = models.FileField(upload_to="covers/originals/", blank=True, editable=False)
+    cover_renditions = models.JSONField(
+        default=list, blank=True, editable=False, help_text="[{width, height, name}], narrowest first."
+    )
     # Figures shown on every card, stored so the catalogue can sort and page without counting
     # 10,000 lessons per request. Written only by services.course_refresh_stats (see courses/signals.py).
     lessons_count = models.PositiveIntegerField(default=0, editable=False)
