@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.views import catalogue, dashboard, learning
+from courses.views import catalogue, dashboard, learning, media
 
 app_name = "courses"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("courses/<slug:slug>/certificate.pdf", learning.certificate_download, name="certificate_download"),
     path("certificates/<str:code>/", learning.certificate_verify, name="certificate_verify"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("lessons/<int:lesson_id>/media/video", media.lesson_video, name="lesson_video"),
+    path("lessons/<int:lesson_id>/media/captions.vtt", media.lesson_captions, name="lesson_captions"),
+    path("lessons/<int:lesson_id>/media/resources/<int:resource_id>", media.lesson_resource, name="lesson_resource"),
 ]
