@@ -232,3 +232,42 @@ def test_staff_upload_a_cover_in_admin_and_a_renamed_file_is_refused_with_a_mess
     assert accepted.status_code == 302
     course.refresh_from_db()
     assert len(course.cover_renditions) == 3
+
+
+def test_staff_attach_a_download_to_a_lesson_in_admin_and_a_disguised_file_is_refused(client):
+    lesson = LessonFactory(title="Breathing basics")
+    client.force_login(StaffFactory(is_superuser=True))
+    url = reverse("admin:courses_lessonresource_add")
+    data = {"lesson": lesson.pk, "title": "Breathing log", "position": 0}
+
+    refused = client.post(url, {**data, "upload": upload("log.pdf", b"MZ\x90\x00 an executable")})
+    assert refused.status_code == 200
+    assert refused.context["adminform"].form.errors == {
+        "upload": [RESOURCE_CONTENT_MISMATCH.format(name="log.pdf", ext="pdf")]
+    }
+    assert not lesson.resources.exists()
+
+    accepted = client.post(url, {**data, "upload": upload("Breathing Log.pdf", PDF)})
+    assert accepted.status_code == 302
+    resource = lesson.resources.get()
+    assert (resource.title, resource.filename, resource.size_bytes) == ("Breathing log", "breathing-log.pdf", len(PDF))
+
+
+def test_staff_attach_a_video_with_captions_in_admin(client):
+    lesson = LessonFactory()
+    client.force_login(StaffFactory(is_superuser=True))
+
+    response = client.post(
+        reverse("admin:courses_lessonvideo_add"),
+        {
+            "lesson": lesson.pk,
+            "captions_language": "en",
+            "captions_label": "English",
+            "upload": upload("intro.mp4", MP4),
+            "captions_upload": upload("intro.vtt", VTT),
+        },
+    )
+
+    assert response.status_code == 302
+    assert lesson.video.content_type == "video/mp4"
+    assert lesson.video.captions.name.endswith(".vtt")

@@ -81,6 +81,16 @@ def test_catalogue_covers_and_a_lesson_with_video_and_download(page, live_server
     resource = lesson.resources.get()
     assert page.request.get(f"{base}{resource.get_absolute_url()}").status == 404
 
+    # and the cart shows the same cover as a thumbnail
+    page.goto(f"{base}{calm.get_absolute_url()}")
+    page.get_by_role("button", name="Add to cart").click()
+    page.goto(f"{base}/cart/")
+    thumb = page.locator(".cart-line .course-cover__image")
+    expect(thumb).to_be_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
+    assert "course-cover--image" in page.locator(".cart-line .course-cover").get_attribute("class")
+    _shoot(page, "cart")
+
     # when the learner opens the lesson
     _log_in(page, base, learner)
     page.goto(f"{base}/courses/{calm.slug}/lessons/{lesson.pk}/")
