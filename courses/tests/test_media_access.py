@@ -139,3 +139,35 @@ def test_every_page_allows_media_from_this_site_only(client):
     policy = client.get(reverse("courses:catalogue"))["Content-Security-Policy"]
 
     assert "media-src 'self'" in policy
+
+
+@pytest.mark.parametrize(
+    ("range_header", "status", "expected"),
+    [
+        ("", 200, slice(None)),
+        ("bytes=0-9", 206, slice(0, 10)),
+        ("bytes=10-", 206, slice(10, None)),
+        ("bytes=-5", 206, slice(-5, None)),
+        ("bytes=20-100000", 206, slice(20, None)),
+        ("bytes=0-1,4-5", 200, slice(None)),  # several ranges: the whole file
+        ("bytes=100000-", 416, None),
+        ("bytes=9-3", 416, None),
+    ],
+)
+def test_video_answers_byte_ranges_so_the_player_can_seek(client, range_header, status, expected):
+    _, lesson, resource = _lesson_with_media(preview=True)
+    headers = {"Range": range_header} if range_header else {}
+
+    response = client.get(_urls(lesson, resource)["video"], headers=headers)
+
+    assert response.status_code == status
+    assert response["Accept-Ranges"] == "bytes"
+    if expected is None:
+        assert response["Content-Range"] == f"bytes */{len(MP4)}"
+        return
+    body = b"".join(response.streaming_content)
+    assert body == MP4[expected]
+    if status == 206:
+        first = expected.start if expected.start >= 0 else len(MP4) + expected.start
+        assert response["Content-Range"] == f"bytes {first}-{first + len(body) - 1}/{len(MP4)}"
+        assert response["Content-Length"] == str(len(body))
