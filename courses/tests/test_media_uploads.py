@@ -46,6 +46,7 @@ TOO_MANY_PIXELS = "pixels; covers can be at most"
         ("logo.svg", SVG, COVER_NOT_AN_IMAGE),
         ("anim.gif", image_bytes("GIF"), COVER_NOT_AN_IMAGE),
         ("cut.jpg", image_bytes("JPEG")[:400], COVER_NOT_AN_IMAGE),
+        ("tiny.png", image_bytes("PNG", size=(200, 120)), "it needs at least 320 pixels across"),
     ],
     ids=lambda value: value if isinstance(value, str) and len(value) < 40 else "",
 )
@@ -91,6 +92,19 @@ def test_cover_renditions_are_webp_at_the_widths_pages_use_and_replace_the_old_o
         media_services.course_cover_set(course=course, upload=upload("b.png", image_bytes("PNG", size=(600, 400))))
     assert [r["width"] for r in course.cover_renditions] == [400, 600]
     assert not any(default_storage.exists(name) for name in first)
+
+
+def test_removing_the_cover_brings_back_the_generated_one_and_deletes_the_files(django_capture_on_commit_callbacks):
+    course = CourseFactory(title="Deep Work Weeks")
+    media_services.course_cover_set(course=course, upload=upload("a.jpg", image_bytes()))
+    names = [course.cover_image.name, *(r["name"] for r in course.cover_renditions)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        media_services.course_cover_clear(course=course)
+
+    course.refresh_from_db()
+    assert cover_for(course)["image"] is None
+    assert not any(default_storage.exists(name) for name in names)
 
 
 def test_catalogue_and_course_page_serve_the_cover_with_srcset_and_sizes(client):

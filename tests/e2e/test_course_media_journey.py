@@ -81,8 +81,10 @@ def test_catalogue_covers_and_a_lesson_with_video_and_download(page, live_server
     resource = lesson.resources.get()
     assert page.request.get(f"{base}{resource.get_absolute_url()}").status == 404
 
-    # and the cart shows the same cover as a thumbnail
+    # and the course page and the cart show the same cover
     page.goto(f"{base}{calm.get_absolute_url()}")
+    expect(page.locator(".price-box .course-cover__image")).to_be_visible()
+    _shoot(page, "course-page")
     page.get_by_role("button", name="Add to cart").click()
     page.goto(f"{base}/cart/")
     thumb = page.locator(".cart-line .course-cover__image")
