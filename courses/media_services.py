@@ -40,6 +40,16 @@ def _delete_after_commit(storage, names: list[str]) -> None:
         transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
+def _flattened(image: Image.Image) -> Image.Image:
+    """RGB, with any transparency laid on white (a cover is shown on a white card)."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
 def _cover_rendition(image: Image.Image, width: int) -> tuple[bytes, int, int]:
     height = max(1, round(image.height * width / image.width))
     resized = image.resize((width, height), Image.Resampling.LANCZOS) if width != image.width else image
@@ -52,22 +62,29 @@ def course_cover_set(*, course: Course, upload) -> Course:
     """Store a new cover and its WebP renditions (COVER_WIDTHS no wider than the original); drop the old ones.
 
     Raises ValidationError (courses.media_validation) before anything is written when the upload is not an
-    allowed image. The original is kept too, so renditions can be remade at other widths later.
+    allowed image. The original is kept too (re-encoded, without its metadata), so renditions can be remade at
+    other widths later.
     """
     checked = cover_image_check(upload)
     upload.seek(0)
     with Image.open(upload) as opened:
-        image = ImageOps.exif_transpose(opened).convert("RGB")
+        image = _flattened(ImageOps.exif_transpose(opened))
     base = f"covers/{course.pk}/{safe_filename(course.slug, default='cover')}-{_token()}"
-    widths = [w for w in COVER_WIDTHS if w < checked.width] + [min(checked.width, COVER_WIDTHS[-1])]
+    widths = [w for w in COVER_WIDTHS if w < image.width] + [min(image.width, COVER_WIDTHS[-1])]
     renditions = []
     for width in sorted(set(widths)):
         data, w, h = _cover_rendition(image, width)
         name = default_storage.save(f"{base}-{w}w.webp", ContentFile(data))
         renditions.append({"width": w, "height": h, "name": name})
-    upload.seek(0)
-    extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[checked.format]
-    original = default_storage.save(f"{base}-original.{extension}", upload)
+    # The original is kept re-encoded, not as uploaded: public media must not carry the camera's EXIF
+    # (location, device) along with the picture.
+    original_bytes = BytesIO()
+    if checked.format == "PNG":
+        image.save(original_bytes, format="PNG")
+    else:
+        image.save(original_bytes, format="JPEG", quality=92)
+    extension = "png" if checked.format == "PNG" else "jpg"
+    original = default_storage.save(f"{base}-original.{extension}", ContentFile(original_bytes.getvalue()))
     old = [course.cover_image.name, *(r["name"] for r in course.cover_renditions or [])]
     with transaction.atomic():
         course.cover_image.name = original

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.html import escape
+from PIL import Image
 
 from courses import media_services
 from courses.covers import cover_for
@@ -285,3 +287,25 @@ def test_staff_attach_a_video_with_captions_in_admin(client):
     assert response.status_code == 302
     assert lesson.video.content_type == "video/mp4"
     assert lesson.video.captions.name.endswith(".vtt")
+
+
+def test_the_kept_original_carries_no_camera_metadata_and_transparency_is_laid_on_white():
+    # given a photo with EXIF (a camera model and a GPS block) and a transparent PNG
+    photo = BytesIO()
+    exif = Image.Exif()
+    exif[0x0110] = "Pocket Camera 3000"  # Model
+    exif[0x8825] = {1: "N"}  # GPSInfo
+    Image.new("RGB", (800, 450), (10, 20, 30)).save(photo, format="JPEG", exif=exif)
+    clear = BytesIO()
+    Image.new("RGBA", (800, 450), (0, 0, 0, 0)).save(clear, format="PNG")
+    course, other = CourseFactory(), CourseFactory()
+
+    media_services.course_cover_set(course=course, upload=upload("photo.jpg", photo.getvalue()))
+    media_services.course_cover_set(course=other, upload=upload("clear.png", clear.getvalue()))
+
+    with default_storage.open(course.cover_image.name) as stored:
+        kept = stored.read()
+    assert b"Pocket Camera 3000" not in kept
+    assert not Image.open(BytesIO(kept)).getexif()
+    with default_storage.open(other.cover_renditions[0]["name"]) as stored:
+        assert Image.open(stored).convert("RGB").getpixel((5, 5)) == (255, 255, 255)
