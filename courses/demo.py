@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from commerce.demo import demo_pay_cart, demo_pay_item
 from commerce.models import Refund
 from commerce.refunds import refund_start
+from courses import demo_media
 from courses.models import Course, Enrollment
 from courses.product_kind import CourseKind
 from innerwork.core.demo_seeding import DemoSeed
@@ -43,6 +44,7 @@ LEARNER_PURCHASES = (
 
 
 def seed(*, demo: DemoSeed) -> None:
+    demo_media.seed(demo=demo)  # drawn covers and a worksheet, whether or not payments can be made
     if not demo.payments:
         return
     for spec in LEARNER_PURCHASES:

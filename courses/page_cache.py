@@ -13,7 +13,17 @@
 
 from django.contrib.auth import get_user_model
 
-from courses.models import Category, Certificate, Course, Enrollment, Lesson, LessonProgress, Module
+from courses.models import (
+    Category,
+    Certificate,
+    Course,
+    Enrollment,
+    Lesson,
+    LessonProgress,
+    LessonResource,
+    LessonVideo,
+    Module,
+)
 from innerwork.core.page_cache import CATALOGUE, user_scope, watch, watch_tables
 
 
@@ -30,7 +40,7 @@ def _catalogue_if_teaching(user) -> str | None:
     return CATALOGUE if Course.objects.filter(instructor_id=user.pk).exists() else None
 
 
-watch_tables(Category, Course, Module, Lesson, scope=CATALOGUE)
+watch_tables(Category, Course, Module, Lesson, LessonVideo, LessonResource, scope=CATALOGUE)
 watch(Enrollment, scopes=lambda enrollment: user_scope(enrollment.user_id))
 watch(LessonProgress, scopes=_learner)
 watch(Certificate, scopes=_learner)

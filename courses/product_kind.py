@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 
 from commerce.registry import KindPricing, NotPurchasable, PricedLine, PriceRange, ProductKind, RefundVerdict
+from courses.covers import cover_for
 from courses.figures import course_figures_after_commit
 from courses.models import COURSE_KIND, Certificate, Course, Enrollment, Lesson, LessonProgress
 from courses.selectors.learning import progress_percent
@@ -84,6 +85,7 @@ class CourseKind(ProductKind):
                 "instructor": course.instructor.get_full_name(),
                 "category_name": course.category.name,
                 "level": course.get_level_display(),
+                "cover": cover_for(course),
             },
         )
 

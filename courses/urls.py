@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.views import catalogue, dashboard, learning, progress
+from courses.views import catalogue, dashboard, learning, media, progress
 
 app_name = "courses"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/progress/", progress.progress, name="progress"),
     path("dashboard/progress.csv", progress.progress_csv, name="progress_csv"),
+    path("lessons/<int:lesson_id>/media/video", media.lesson_video, name="lesson_video"),
+    path("lessons/<int:lesson_id>/media/captions.vtt", media.lesson_captions, name="lesson_captions"),
+    path("lessons/<int:lesson_id>/media/resources/<int:resource_id>", media.lesson_resource, name="lesson_resource"),
 ]

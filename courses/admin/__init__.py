@@ -12,6 +12,7 @@ from courses.admin.catalogue import (
     ModuleAdmin,
 )
 from courses.admin.enrollments import EnrollmentAdmin
+from courses.admin.media import LessonResourceAdmin, LessonVideoAdmin
 
 __all__ = [
     "PRICE_TOO_PRECISE",
@@ -20,5 +21,7 @@ __all__ = [
     "CourseAdmin",
     "EnrollmentAdmin",
     "LessonAdmin",
+    "LessonResourceAdmin",
+    "LessonVideoAdmin",
     "ModuleAdmin",
 ]

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from commerce.exceptions import PaymentProviderError
 from commerce.stripe_mirror import catalog_item_sync
+from courses.admin.media import CoverUploadAdminMixin, CoverUploadFormMixin
 from courses.models import Category, Course, Lesson, Module
 from innerwork.core.money import format_money, from_decimal, to_decimal
 
@@ -40,7 +41,7 @@ class CategoryAdmin(admin.ModelAdmin):
         return category.published_count
 
 
-class CourseAdminForm(forms.ModelForm):
+class CourseAdminForm(CoverUploadFormMixin, forms.ModelForm):
     """Staff type prices as money ("49.00"); the model keeps integer minor units."""
 
     price = forms.DecimalField(
@@ -146,7 +147,7 @@ def _lessons_per_course() -> Subquery:
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(CoverUploadAdminMixin, admin.ModelAdmin):
     form = CourseAdminForm
     list_display = ("title", "category", "level", "teacher", "price_display", "lesson_total", "status")
     list_filter = (PublishedListFilter, "category", "level", PriceListFilter)
@@ -154,13 +155,14 @@ class CourseAdmin(admin.ModelAdmin):
     search_fields = ("title", "slug", "subtitle", "instructor__email", "instructor__full_name")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("instructor",)
-    readonly_fields = ("is_published", "published_at", "created_at", "updated_at")
+    readonly_fields = ("is_published", "published_at", "created_at", "updated_at", "cover_preview")
     inlines = (ModuleInline,)
     actions = ("publish", "unpublish", "mirror_in_stripe")
     fieldsets = (
         (None, {"fields": ("title", "slug", "subtitle", "category", "level", "instructor")}),
         ("Page", {"fields": ("description", "what_you_learn")}),
         ("Price and access", {"fields": ("price", "currency", "access_days")}),
+        CoverUploadAdminMixin.cover_fieldset,
         (
             "Publication",
             {

@@ -53,6 +53,12 @@ class Course(TimeStampedModel):
     access_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Days of access from each purchase; empty is lifetime access."
     )
+    # An uploaded cover (public media) and the resized copies pages show; both written only by
+    # courses.media_services.course_cover_set / course_cover_clear. Without one, pages draw a generated cover.
+    cover_image = models.FileField(upload_to="covers/originals/", blank=True, editable=False)
+    cover_renditions = models.JSONField(
+        default=list, blank=True, editable=False, help_text="[{width, height, name}], narrowest first."
+    )
     # Figures shown on every card, stored so the catalogue can sort and page without counting
     # 10,000 lessons per request. Written only by services.course_refresh_stats (see courses/signals.py).
     lessons_count = models.PositiveIntegerField(default=0, editable=False)

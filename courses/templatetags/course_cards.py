@@ -5,22 +5,21 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-register = template.Library()
+from courses import covers
 
-COVER_VARIANTS = 6
+register = template.Library()
 
 
 @register.filter
 def cover_variant(course) -> int:
-    """A stable colour for a course's cover, shared by every course in a category."""
-    return (course.category_id or 0) % COVER_VARIANTS
+    """A stable colour for a course's cover, shared by every course in a category (courses.covers)."""
+    return covers.cover_variant(course.category_id)
 
 
 @register.filter
 def initials(title: str) -> str:
     """Two letters for a cover: "Calm Under Pressure" → "CU"."""
-    words = [word for word in str(title).split() if word[:1].isalnum()]
-    return "".join(word[0] for word in words[:2]).upper()
+    return covers.initials(title)
 
 
 CARD_TEMPLATE = "courses/partials/course_card.html"
@@ -47,6 +46,7 @@ def _card_inputs(course) -> tuple:
         course.currency,
         course.is_published,
         bool(getattr(course, "is_enrolled", False)),
+        tuple(rendition["name"] for rendition in course.cover_renditions or ()),
     )
 
 

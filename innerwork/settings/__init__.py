@@ -177,14 +177,29 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Lesson videos, captions and downloads: never under MEDIA_URL, only through courses.views.media, which
+# checks access first. Production can point STORAGES["private"] at object storage instead.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
 STORAGES = {
+    # Public uploads (course covers and their renditions), served at MEDIA_URL.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "innerwork.core.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# The site serves MEDIA_URL itself (the demo, tests); behind a web server or object storage, turn it off.
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+# With nginx in front: the internal location that maps to PRIVATE_MEDIA_ROOT (e.g. "/_private-media/"); the
+# access-checking view then answers with X-Accel-Redirect and nginx streams the file. Empty: Django streams it.
+PRIVATE_MEDIA_ACCEL_PREFIX = env.str("PRIVATE_MEDIA_ACCEL_PREFIX", default="")
+# Upload limits (courses/media_validation.py).
+COURSE_COVER_MAX_BYTES = env.int("COURSE_COVER_MAX_BYTES", default=5 * 1024 * 1024)
+COURSE_COVER_MAX_PIXELS = env.int("COURSE_COVER_MAX_PIXELS", default=6000)  # longest side
+LESSON_VIDEO_MAX_BYTES = env.int("LESSON_VIDEO_MAX_BYTES", default=500 * 1024 * 1024)
+LESSON_RESOURCE_MAX_BYTES = env.int("LESSON_RESOURCE_MAX_BYTES", default=25 * 1024 * 1024)
 
 # E-mail: every message goes through the outbox (innerwork.core.emails) and is
 # delivered by this backend; console unless a provider is configured.
@@ -384,6 +399,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF, "data:"],  # data: Swagger UI's CSS icons, the authenticator QR code (allauth)
         "font-src": [SELF],
+        "media-src": [SELF],  # lesson videos and their captions, streamed by courses.views.media
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

@@ -1,6 +1,8 @@
 """Test settings: PostgreSQL, fast hashing, in-memory cache and mail, eager tasks (unless a test starts workers)."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/innerwork")
 
@@ -31,8 +33,12 @@ if not CELERY_TASK_ALWAYS_EAGER:
         "unacked_restore_interval": 1,
         "unacked_restore_throttle": 1,
     }
+# Uploads made by tests (covers, lesson files, seed_demo's drawn covers) never land in the working tree.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / "innerwork-test-media" / "public"
+PRIVATE_MEDIA_ROOT = Path(tempfile.gettempdir()) / "innerwork-test-media" / "private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "innerwork.core.storage.PrivateFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
