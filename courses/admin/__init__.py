@@ -1,4 +1,4 @@
-"""Staff console for courses (Django admin): the catalogue and enrollments.
+"""Staff console for courses (Django admin): the catalogue, enrollments, reviews and instructor pages.
 
 Registered on import, so Django's admin autodiscovery finds everything through this package.
 """
@@ -12,6 +12,7 @@ from courses.admin.catalogue import (
     ModuleAdmin,
 )
 from courses.admin.enrollments import EnrollmentAdmin
+from courses.admin.reviews import InstructorProfileAdmin, ReviewAdmin
 
 __all__ = [
     "PRICE_TOO_PRECISE",
@@ -19,6 +20,8 @@ __all__ = [
     "CategoryAdmin",
     "CourseAdmin",
     "EnrollmentAdmin",
+    "InstructorProfileAdmin",
     "LessonAdmin",
     "ModuleAdmin",
+    "ReviewAdmin",
 ]

@@ -2,10 +2,14 @@
 
 catalogue: what is sold and read (categories, courses, modules, lessons).
 learning: who may read it and how far they got (enrollments, progress, certificates).
+reviews: what learners thought of a course (ratings and reviews).
+instructors: who teaches (their public profile).
 """
 
 from .catalogue import Category, Course, CourseQuerySet, Lesson, Module
+from .instructors import InstructorProfile
 from .learning import COURSE_KIND, Certificate, Enrollment, EnrollmentEvent, LessonProgress, _certificate_code
+from .reviews import Review
 
 __all__ = [
     "COURSE_KIND",
@@ -15,8 +19,10 @@ __all__ = [
     "CourseQuerySet",
     "Enrollment",
     "EnrollmentEvent",
+    "InstructorProfile",
     "Lesson",
     "LessonProgress",
     "Module",
+    "Review",
     "_certificate_code",
 ]

@@ -5,6 +5,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from courses.templatetags.course_reviews import instructor_profile_of
+
 register = template.Library()
 
 COVER_VARIANTS = 6
@@ -47,6 +49,9 @@ def _card_inputs(course) -> tuple:
         course.currency,
         course.is_published,
         bool(getattr(course, "is_enrolled", False)),
+        course.rating_count,
+        course.rating_sum,
+        getattr(instructor_profile_of(course.instructor), "slug", None),
     )
 
 

@@ -53,7 +53,8 @@ def test_visitor_sees_published_courses_as_cards_with_their_facts(client):
     assert f'<a href="{course.get_absolute_url()}">Calm Under Pressure</a>' in html
     assert "Stay steady when everything is urgent." in html
     assert '<p class="course-card__category">Mindfulness &amp; Wellbeing</p>' in html
-    assert '<p class="course-card__instructor">Amara Okafor</p>' in html
+    # the instructor's name links to their page
+    assert '<p class="course-card__instructor"><a href="/instructors/amara-okafor/">Amara Okafor</a></p>' in html
     assert '<span class="course-card__level">Beginner</span>' in html
     assert '<span class="course-card__length">6 lessons · 1 h</span>' in html
     assert '<span class="price">$49.00</span>' in html
