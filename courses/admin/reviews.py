@@ -6,6 +6,7 @@ staff audit log. The course's rating is recounted after each change commits.
 """
 
 from django.contrib import admin
+from django.db import models
 
 from courses.models import InstructorProfile, Review
 from courses.reviews.services import review_hide, review_show
@@ -84,4 +85,5 @@ class InstructorProfileAdmin(admin.ModelAdmin):
     list_select_related = ("user",)
     search_fields = ("user__email", "user__full_name", "slug", "headline")
     autocomplete_fields = ("user",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ("user", "slug", "headline", "bio", "photo", "website_url", "linkedin_url", "youtube_url")

@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 
 from courses.models import InstructorProfile
 
@@ -6,16 +7,19 @@ PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_TOO_LARGE = "The photo is too large: at most 2 MB."
 
 
-class InstructorProfileForm(forms.ModelForm):
+def _form_field(field: models.Field, **kwargs):
     # A link typed without a scheme ("example.com") is taken as https.
-    website_url = forms.URLField(required=False, assume_scheme="https", label="Website")
-    linkedin_url = forms.URLField(required=False, assume_scheme="https", label="LinkedIn")
-    youtube_url = forms.URLField(required=False, assume_scheme="https", label="YouTube")
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
 
+
+class InstructorProfileForm(forms.ModelForm):
     class Meta:
         model = InstructorProfile
         fields = ("headline", "bio", "photo", "website_url", "linkedin_url", "youtube_url")
         widgets = {"bio": forms.Textarea(attrs={"rows": 10})}
+        formfield_callback = _form_field
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
