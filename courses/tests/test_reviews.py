@@ -333,3 +333,35 @@ def test_learner_is_invited_to_review_and_then_to_edit_their_review(client, djan
     assert "Rate this course" in before
     assert "Edit your review" in after
     assert "You rated this course 3 out of 5." in after
+
+
+def test_cached_course_pages_show_a_new_review_a_hide_and_an_instructor_edit_at_once(
+    client, settings, django_capture_on_commit_callbacks
+):
+    # given the course page cached for visitors
+    settings.PAGE_CACHE = True
+    course = CourseFactory()
+    learner, staff = UserFactory(), StaffFactory()
+    EnrollmentFactory(user=learner, course=course)
+    assert "No reviews yet." in client.get(course.get_absolute_url()).content.decode()
+    assert "No reviews yet." in client.get(course.get_absolute_url()).content.decode()
+
+    # when a learner reviews it, the visitor sees the review and the rating
+    with django_capture_on_commit_callbacks(execute=True):
+        review = review_save(user=learner, course=course, rating=4, text="Worth it")
+    page = client.get(course.get_absolute_url()).content.decode()
+    assert "Worth it" in page
+    assert '<strong class="rating__average">4.0</strong>' in page
+
+    # when staff hide it, it is gone from the cached page
+    with django_capture_on_commit_callbacks(execute=True):
+        review_hide(review=review, actor=staff, reason="Test")
+    page = client.get(course.get_absolute_url()).content.decode()
+    assert "Worth it" not in page
+    assert "rating__average" not in page
+
+    # when the instructor edits their headline, the course page's instructor box follows
+    profile = course.instructor.instructor_profile
+    profile.headline = "Teacher of calm"
+    profile.save()
+    assert "Teacher of calm" in client.get(course.get_absolute_url()).content.decode()
