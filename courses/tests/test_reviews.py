@@ -7,6 +7,7 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from commerce.tests.admin_fixtures import client_for, staff_in
 from courses import services
 from courses.models import Course, Enrollment, Review
 from courses.reviews.services import ONLY_LEARNERS_MAY_REVIEW, review_hide, review_save, review_show
@@ -365,3 +366,22 @@ def test_cached_course_pages_show_a_new_review_a_hide_and_an_instructor_edit_at_
     profile.headline = "Teacher of calm"
     profile.save()
     assert "Teacher of calm" in client.get(course.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "may_hide"), [("Support", True), ("Admin", True), ("Finance", True), ("Marketing", False)]
+)
+def test_support_finance_and_admin_staff_moderate_reviews_and_marketing_does_not(role, may_hide):
+    # given a review and a member of staff whose rights come from their role only
+    review = ReviewFactory(text="Rude words")
+    client = client_for(staff_in(role))
+
+    # when they open the reviews list and try to hide the review
+    listed = client.get(REVIEWS_ADMIN)
+    client.post(
+        REVIEWS_ADMIN, {"action": "hide_selected", ACTION_CHECKBOX_NAME: [review.pk], "apply": "1", "reason": "Rude"}
+    )
+
+    # then only the moderating roles see reviews and can hide one
+    assert listed.status_code == (200 if may_hide else 403)
+    assert Review.objects.get(pk=review.pk).is_hidden is may_hide
