@@ -16,7 +16,7 @@ from django.dispatch import receiver
 
 from courses.figures import course_learners_changed, course_reviews_changed
 from courses.instructors.services import instructor_profile_ensure
-from courses.models import Course, Enrollment, Lesson, Module, Review
+from courses.models import Course, Enrollment, InstructorProfile, Lesson, Module, Review
 from courses.services import course_refresh_stats
 
 # Set in pre_save: the course a lesson or module belonged to before this save, so moving it
@@ -98,6 +98,7 @@ def _review_deleted(sender, instance: Review, **kwargs):
 
 @receiver(post_save, sender=Course)
 def _course_saved(sender, instance: Course, raw=False, **kwargs):
-    if raw:
+    # One indexed read per course save; the instructor's row is loaded only when a page must be made.
+    if raw or InstructorProfile.objects.filter(user_id=instance.instructor_id).exists():
         return
     instructor_profile_ensure(user=instance.instructor)
