@@ -1,5 +1,7 @@
 """Courses' paid part of `manage.py seed_demo`: the demo learner's course orders, one of them refunded.
 
+(First, reviews and instructor pages, which need no payment: courses/reviews/demo.py.)
+
 The catalogue, the learner's free and gifted courses and the community are seeded by the command itself;
 this runs after them (innerwork.core.demo_seeding) and gives the learner's billing page and the staff sales
 page something to show: orders paid at the Stripe emulator through commerce.demo (so each has a real
@@ -23,6 +25,7 @@ from commerce.refunds import refund_start
 from courses import demo_media
 from courses.models import Course, Enrollment
 from courses.product_kind import CourseKind
+from courses.reviews import demo as reviews_demo
 from innerwork.core.demo_seeding import DemoSeed
 
 COURSE_KIND = CourseKind.kind
@@ -45,6 +48,8 @@ LEARNER_PURCHASES = (
 
 def seed(*, demo: DemoSeed) -> None:
     demo_media.seed(demo=demo)  # drawn covers and a worksheet, whether or not payments can be made
+    # Reviews and instructor pages need no payment (courses/reviews/demo.py).
+    reviews_demo.seed(demo=demo)
     if not demo.payments:
         return
     for spec in LEARNER_PURCHASES:

@@ -1,4 +1,6 @@
-"""When a course's stored learner count is recounted: at once, or after the purchase commits.
+"""When a course's stored learner count and rating are recounted: at once, or after the write commits.
+
+(Ratings: reviews always recount after their transaction commits, `course_reviews_changed` below.)
 
 `course_refresh_stats` locks the course row while it recounts (see its docstring), and the
 lock lasts until the surrounding transaction ends. Inside a fulfilment that is the whole
@@ -51,3 +53,16 @@ def course_learners_changed(*, course_ids: Iterable[int | None]) -> None:
         course_refresh_stats(course_ids=ids)
         return
     transaction.on_commit(lambda: course_refresh_stats(course_ids=ids), robust=True)
+
+
+def course_reviews_changed(*, course_ids: Iterable[int | None]) -> None:
+    """A review of these courses was written, hidden or shown again: recount their rating after commit.
+
+    Always after commit, wherever it is written (a learner's form, staff's hide action, a script):
+    the review's own transaction never holds the course row, so learners reviewing a popular course
+    at the same moment do not queue on it; each recount holds the row for the length of one count.
+    A failed recount is logged and leaves the review saved; the next write or recount heals it.
+    """
+    ids = [course_id for course_id in course_ids if course_id is not None]
+    if ids:
+        transaction.on_commit(lambda: course_refresh_stats(course_ids=ids), robust=True)

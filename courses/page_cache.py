@@ -6,6 +6,8 @@
 - A learner's enrollments, lesson progress and certificates are on their own pages only:
   each save or delete retires that learner's scope. `enrollment_record_visit` writes an
   enrollment with a queryset update (no signal) and reports it with `instance_changed`.
+- Reviews and instructor profiles are on course pages, cards and instructor pages, which
+  everybody sees: every write to their tables retires CATALOGUE.
 - An instructor's name is on catalogue and course pages: a change to the account of
   somebody who teaches retires CATALOGUE. (The account's own scope is retired by
   innerwork/accounts/page_cache.py.)
@@ -18,11 +20,13 @@ from courses.models import (
     Certificate,
     Course,
     Enrollment,
+    InstructorProfile,
     Lesson,
     LessonProgress,
     LessonResource,
     LessonVideo,
     Module,
+    Review,
 )
 from innerwork.core.page_cache import CATALOGUE, user_scope, watch, watch_tables
 
@@ -40,7 +44,7 @@ def _catalogue_if_teaching(user) -> str | None:
     return CATALOGUE if Course.objects.filter(instructor_id=user.pk).exists() else None
 
 
-watch_tables(Category, Course, Module, Lesson, LessonVideo, LessonResource, scope=CATALOGUE)
+watch_tables(Category, Course, Module, Lesson, LessonVideo, LessonResource, Review, InstructorProfile, scope=CATALOGUE)
 watch(Enrollment, scopes=lambda enrollment: user_scope(enrollment.user_id))
 watch(LessonProgress, scopes=_learner)
 watch(Certificate, scopes=_learner)

@@ -18,7 +18,16 @@ from django.utils import timezone
 
 from commerce.orders import partner_ids_for_item
 from courses.enrollment_objects import enrollment_object
-from courses.models import COURSE_KIND, Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress
+from courses.models import (
+    COURSE_KIND,
+    Certificate,
+    Course,
+    Enrollment,
+    EnrollmentEvent,
+    Lesson,
+    LessonProgress,
+    Review,
+)
 from innerwork.accounts.models import User
 from innerwork.api.events import partner_event_for_partners
 from innerwork.core import page_cache
@@ -331,7 +340,7 @@ def _per_course(queryset, course_field: str, expression) -> Coalesce:
 
 
 def course_refresh_stats(*, course_ids: Iterable[int]) -> None:
-    """Recount the stored figures of these courses: `lessons_count`, `total_minutes`, `learners_count`.
+    """Recount the stored figures of these courses: lessons, minutes, learners and rating (count and sum).
 
     The one writer of those fields. Every change to lessons, modules or enrollments reaches it
     (courses/signals.py for saves and deletes, seed_demo after its bulk inserts), and the data
@@ -358,6 +367,9 @@ def course_refresh_stats(*, course_ids: Iterable[int]) -> None:
             "learners_count": _per_course(
                 Enrollment.objects.filter(status__in=Enrollment.HAS_ACCESS), "course", Count("id")
             ),
+            # Only counted reviews: not hidden, by a learner who still has access (Review.objects.counted).
+            "rating_count": _per_course(Review.objects.counted(), "course", Count("id")),
+            "rating_sum": _per_course(Review.objects.counted(), "course", Sum("rating")),
         }
         # Rows whose figures are already right are not rewritten (no new row version, no bloat
         # when seed_demo recounts a thousand unchanged courses).

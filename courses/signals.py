@@ -6,13 +6,17 @@ the model signals covers all of them with one rule: whatever changed, recount th
 it touched with `course_refresh_stats`. Bulk inserts and queryset updates send no signals;
 their callers (seed_demo) refresh explicitly. Enrollments go through `course_learners_changed`,
 which a purchase defers until it commits (courses/figures.py: no buyer queues on the course row).
+Reviews recount the rating after they commit (`course_reviews_changed`); an enrollment that is
+refunded or revoked recounts it with the learners, since its review stops counting.
+A course names its instructor: they get their public profile then (`instructor_profile_ensure`).
 """
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from courses.figures import course_learners_changed
-from courses.models import Enrollment, Lesson, Module
+from courses.figures import course_learners_changed, course_reviews_changed
+from courses.instructors.services import instructor_profile_ensure
+from courses.models import Course, Enrollment, InstructorProfile, Lesson, Module, Review
 from courses.services import course_refresh_stats
 
 # Set in pre_save: the course a lesson or module belonged to before this save, so moving it
@@ -78,3 +82,23 @@ def _enrollment_saved(sender, instance: Enrollment, created=False, update_fields
 @receiver(post_delete, sender=Enrollment)
 def _enrollment_deleted(sender, instance: Enrollment, **kwargs):
     course_learners_changed(course_ids=[instance.course_id])
+
+
+@receiver(post_save, sender=Review)
+def _review_saved(sender, instance: Review, raw=False, **kwargs):
+    if raw:
+        return
+    course_reviews_changed(course_ids=[instance.course_id])
+
+
+@receiver(post_delete, sender=Review)
+def _review_deleted(sender, instance: Review, **kwargs):
+    course_reviews_changed(course_ids=[instance.course_id])
+
+
+@receiver(post_save, sender=Course)
+def _course_saved(sender, instance: Course, raw=False, **kwargs):
+    # One indexed read per course save; the instructor's row is loaded only when a page must be made.
+    if raw or InstructorProfile.objects.filter(user_id=instance.instructor_id).exists():
+        return
+    instructor_profile_ensure(user=instance.instructor)

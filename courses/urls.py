@@ -1,5 +1,7 @@
 from django.urls import path
 
+from courses.instructors import views as instructors
+from courses.reviews import views as reviews
 from courses.views import catalogue, dashboard, learning, media, progress
 
 app_name = "courses"
@@ -11,6 +13,9 @@ urlpatterns = [
     path("courses/<slug:slug>/learn/", learning.resume, name="resume"),
     path("courses/<slug:slug>/lessons/<int:lesson_id>/", learning.lesson_detail, name="lesson"),
     path("courses/<slug:slug>/lessons/<int:lesson_id>/complete/", learning.lesson_complete, name="lesson_complete"),
+    path("courses/<slug:slug>/review/", reviews.review_edit, name="review_edit"),
+    path("instructors/me/edit/", instructors.instructor_edit, name="instructor_edit"),
+    path("instructors/<slug:slug>/", instructors.instructor_detail, name="instructor"),
     path("courses/<slug:slug>/certificate.pdf", learning.certificate_download, name="certificate_download"),
     path("certificates/<str:code>/", learning.certificate_verify, name="certificate_verify"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),

@@ -1,4 +1,4 @@
-"""Staff console for courses (Django admin): the catalogue and enrollments.
+"""Staff console for courses (Django admin): the catalogue, enrollments, reviews and instructor pages.
 
 Registered on import, so Django's admin autodiscovery finds everything through this package.
 """
@@ -13,6 +13,7 @@ from courses.admin.catalogue import (
 )
 from courses.admin.enrollments import EnrollmentAdmin
 from courses.admin.media import LessonResourceAdmin, LessonVideoAdmin
+from courses.admin.reviews import InstructorProfileAdmin, ReviewAdmin
 
 __all__ = [
     "PRICE_TOO_PRECISE",
@@ -20,8 +21,10 @@ __all__ = [
     "CategoryAdmin",
     "CourseAdmin",
     "EnrollmentAdmin",
+    "InstructorProfileAdmin",
     "LessonAdmin",
     "LessonResourceAdmin",
     "LessonVideoAdmin",
     "ModuleAdmin",
+    "ReviewAdmin",
 ]

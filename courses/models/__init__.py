@@ -3,11 +3,15 @@
 catalogue: what is sold and read (categories, courses, modules, lessons).
 learning: who may read it and how far they got (enrollments, progress, certificates).
 media: a lesson's video and downloads (private files, served only to those with access).
+reviews: what learners thought of a course (ratings and reviews).
+instructors: who teaches (their public profile).
 """
 
 from .catalogue import Category, Course, CourseQuerySet, Lesson, Module
+from .instructors import InstructorProfile
 from .learning import COURSE_KIND, Certificate, Enrollment, EnrollmentEvent, LessonProgress, _certificate_code
 from .media import LessonResource, LessonVideo
+from .reviews import Review
 
 __all__ = [
     "COURSE_KIND",
@@ -17,10 +21,12 @@ __all__ = [
     "CourseQuerySet",
     "Enrollment",
     "EnrollmentEvent",
+    "InstructorProfile",
     "Lesson",
     "LessonProgress",
     "LessonResource",
     "LessonVideo",
     "Module",
+    "Review",
     "_certificate_code",
 ]

@@ -66,6 +66,9 @@ class Course(TimeStampedModel):
     learners_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Active and completed enrollments."
     )
+    # Counted reviews (models.reviews.ReviewQuerySet.counted): their number and the sum of their stars.
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
+    rating_sum = models.PositiveIntegerField(default=0, editable=False)
 
     objects = CourseQuerySet.as_manager()
 
@@ -90,6 +93,11 @@ class Course(TimeStampedModel):
     @property
     def is_free(self) -> bool:
         return self.price_amount == 0
+
+    @property
+    def rating_average(self) -> float | None:
+        """Mean stars of the counted reviews, to one decimal (for display); None with no review."""
+        return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
 
     @property
     def outcomes(self) -> list[str]:

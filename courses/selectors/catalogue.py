@@ -87,8 +87,8 @@ class CatalogueFilters:
 
 
 def _with_card_figures(queryset: QuerySet[Course]) -> QuerySet[Course]:
-    """Everything a card shows in one statement: the stored figures plus category and instructor."""
-    return queryset.select_related("category", "instructor")
+    """Everything a card shows in one statement: the stored figures plus category, instructor and their page."""
+    return queryset.select_related("category", "instructor", "instructor__instructor_profile")
 
 
 def _search_condition(search: str) -> Q:

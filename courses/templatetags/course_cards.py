@@ -6,6 +6,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from courses import covers
+from courses.templatetags.course_reviews import instructor_profile_of
 
 register = template.Library()
 
@@ -47,6 +48,9 @@ def _card_inputs(course) -> tuple:
         course.is_published,
         bool(getattr(course, "is_enrolled", False)),
         tuple(rendition["name"] for rendition in course.cover_renditions or ()),
+        course.rating_count,
+        course.rating_sum,
+        getattr(instructor_profile_of(course.instructor), "slug", None),
     )
 
 

@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from courses.models import Category, Certificate, Course, Enrollment, Lesson, LessonProgress, Module
+from courses.models import Category, Certificate, Course, Enrollment, Lesson, LessonProgress, Module, Review
 from innerwork.accounts.tests.factories import UserFactory
 
 
@@ -88,3 +88,16 @@ def course_with_lessons(*, modules=2, lessons_per_module=3, **course_kwargs) -> 
         for n in range(lessons_per_module):
             LessonFactory(module=module, position=n, is_preview=(m == 0 and n == 0))
     return course
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """A review by a learner with an active enrollment in the course (the enrollment is made too)."""
+
+    class Meta:
+        model = Review
+
+    course = factory.SubFactory(CourseFactory)
+    author = factory.SubFactory(UserFactory)
+    enrollment = factory.LazyAttribute(lambda o: EnrollmentFactory(user=o.author, course=o.course))
+    rating = 4
+    text = "Clear and practical."

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Course, Enrollment, Lesson, Module
+from courses.models import Course, Enrollment, Lesson, Module, Review
+from courses.services import course_refresh_stats
 from courses.tests.factories import (
     CategoryFactory,
     CourseFactory,
@@ -53,7 +54,8 @@ def test_visitor_sees_published_courses_as_cards_with_their_facts(client):
     assert f'<a href="{course.get_absolute_url()}">Calm Under Pressure</a>' in html
     assert "Stay steady when everything is urgent." in html
     assert '<p class="course-card__category">Mindfulness &amp; Wellbeing</p>' in html
-    assert '<p class="course-card__instructor">Amara Okafor</p>' in html
+    # the instructor's name links to their page
+    assert '<p class="course-card__instructor"><a href="/instructors/amara-okafor/">Amara Okafor</a></p>' in html
     assert '<span class="course-card__level">Beginner</span>' in html
     assert '<span class="course-card__length">6 lessons · 1 h</span>' in html
     assert '<span class="price">$49.00</span>' in html
@@ -319,7 +321,7 @@ def test_visitor_sees_no_enrolled_badges(client):
 
 
 def _add_courses(count: int, *, learner) -> None:
-    """Many published courses with lessons and enrollments, inserted in bulk."""
+    """Many published courses with lessons, enrollments and reviews, inserted in bulk."""
     category = CategoryFactory()
     instructor = UserFactory()
     now = timezone.now()
@@ -343,9 +345,15 @@ def _add_courses(count: int, *, learner) -> None:
         for module in modules
         for n in range(2)
     )
-    Enrollment.objects.bulk_create(
+    enrollments = Enrollment.objects.bulk_create(
         Enrollment(user=learner, course=course, type=Enrollment.Type.FREE) for course in courses[::2]
     )
+    # Half the courses are reviewed, so their cards show a rating (stored figures, recounted here).
+    Review.objects.bulk_create(
+        Review(course_id=enrollment.course_id, author=learner, enrollment=enrollment, rating=1 + n % 5, text="Good")
+        for n, enrollment in enumerate(enrollments)
+    )
+    course_refresh_stats(course_ids=[course.pk for course in courses])
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
@@ -369,8 +377,10 @@ def test_catalogue_runs_the_same_number_of_queries_for_3_or_300_courses(client, 
     _add_courses(297, learner=learner)
     large = queries()
 
-    # then the page costs exactly as many queries
+    # then the page costs exactly as many queries, rated cards included
     assert large == small
+    if not params:
+        assert "rating__average" in client.get(CATALOGUE).content.decode()
 
 
 def test_card_figures_count_lessons_and_minutes_without_enrollments_inflating_them(client):

@@ -50,7 +50,7 @@ def test_course_page_shows_summary_facts_and_rendered_description(client):
     assert response.status_code == 200
     assert '<h1 class="course-hero__title">Calm Under Pressure</h1>' in html
     assert "Stay steady when everything is urgent." in html
-    assert "Taught by <strong>Amara Okafor</strong>" in html
+    assert 'Taught by <strong><a href="/instructors/amara-okafor/">Amara Okafor</a></strong>' in html
     assert "Mindfulness &amp; Wellbeing</a>" in html
     assert "Intermediate" in html
     assert "</span> 2</li>" in html  # lessons

@@ -17,7 +17,18 @@ from commerce.reporting.sales import sales_report
 from commerce.shop.cart import cart_add, cart_apply_coupon
 from commerce.shop.selectors import cart_quote_for
 from courses import demo, demo_content
-from courses.models import Category, Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress, Module
+from courses.models import (
+    Category,
+    Certificate,
+    Course,
+    Enrollment,
+    EnrollmentEvent,
+    InstructorProfile,
+    Lesson,
+    LessonProgress,
+    Module,
+    Review,
+)
 from innerwork.accounts.models import User
 from innerwork.accounts.tests.factories import UserFactory
 
@@ -41,6 +52,8 @@ SEEDED_MODELS = (
     Invoice,
     CreditNote,
     Coupon,
+    Review,
+    InstructorProfile,
 )
 
 
@@ -102,6 +115,23 @@ def test_seed_creates_named_instructors_who_teach():
         assert instructor.courses_taught.exists()
         assert not instructor.is_staff
     assert User.objects.filter(courses_taught__isnull=False).distinct().count() >= 3
+
+
+def test_demo_instructors_have_pages_and_demo_courses_have_reviews_counted_on_them(client):
+    _seed()
+
+    for spec in demo_content.INSTRUCTORS.values():
+        profile = InstructorProfile.objects.get(user__email=spec.email)
+        assert profile.headline
+        assert profile.bio
+        assert client.get(profile.get_absolute_url()).status_code == 200
+    rated = Course.objects.published().filter(rating_count__gt=0)
+    assert rated.count() >= 10
+    for course in rated:
+        reviews = Review.objects.counted().filter(course=course)
+        assert (course.rating_count, course.rating_sum) == (reviews.count(), sum(r.rating for r in reviews))
+    # the demo learner has not reviewed anything yet: the journey "leave a review" starts from there
+    assert not Review.objects.filter(author__email=demo_content.LEARNER.email).exists()
 
 
 def test_demo_accounts_can_sign_in_with_the_published_passwords(client):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from courses.markdown import render_markdown
 from courses.models import Course
+from courses.reviews.views import course_reviews_context
 from courses.selectors.catalogue import (
     PRICE_CHOICES,
     SORT_CHOICES,
@@ -124,6 +125,7 @@ def _course_context(request, slug) -> dict:
         raise Http404("No such course") from None
     enrollment = enrollment_for_course(user=request.user, course=course)
     return {
+        **course_reviews_context(request, course=course, enrollment=enrollment),
         "course": course,
         "description_html": _description_html(course.description),
         "modules": course.modules.all(),

@@ -1,0 +1,1 @@
+"""Instructor pages: who teaches, their public profile, and the page where they edit it."""
