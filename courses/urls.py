@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses.views import catalogue, dashboard, learning
+from courses.views import catalogue, dashboard, exercises, learning
 
 app_name = "courses"
 
@@ -11,6 +11,16 @@ urlpatterns = [
     path("courses/<slug:slug>/learn/", learning.resume, name="resume"),
     path("courses/<slug:slug>/lessons/<int:lesson_id>/", learning.lesson_detail, name="lesson"),
     path("courses/<slug:slug>/lessons/<int:lesson_id>/complete/", learning.lesson_complete, name="lesson_complete"),
+    path(
+        "courses/<slug:slug>/lessons/<int:lesson_id>/exercises/<int:exercise_id>/answer/",
+        exercises.exercise_answer,
+        name="exercise_answer",
+    ),
+    path(
+        "courses/<slug:slug>/lessons/<int:lesson_id>/exercises/<int:exercise_id>/reflection/",
+        exercises.reflection_save,
+        name="reflection_save",
+    ),
     path("courses/<slug:slug>/certificate.pdf", learning.certificate_download, name="certificate_download"),
     path("certificates/<str:code>/", learning.certificate_verify, name="certificate_verify"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),

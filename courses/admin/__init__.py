@@ -12,6 +12,7 @@ from courses.admin.catalogue import (
     ModuleAdmin,
 )
 from courses.admin.enrollments import EnrollmentAdmin
+from courses.admin.exercises import ExerciseAdmin
 
 __all__ = [
     "PRICE_TOO_PRECISE",
@@ -19,6 +20,7 @@ __all__ = [
     "CategoryAdmin",
     "CourseAdmin",
     "EnrollmentAdmin",
+    "ExerciseAdmin",
     "LessonAdmin",
     "ModuleAdmin",
 ]

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from commerce.exceptions import PaymentProviderError
 from commerce.stripe_mirror import catalog_item_sync
+from courses.admin.exercises import ExerciseInline
 from courses.models import Category, Course, Lesson, Module
 from innerwork.core.money import format_money, from_decimal, to_decimal
 
@@ -63,6 +64,8 @@ class CourseAdminForm(forms.ModelForm):
             "description",
             "what_you_learn",
             "currency",
+            "completion_rule",
+            "pass_mark_percent",
         )
 
     def __init__(self, *args, **kwargs):
@@ -160,6 +163,7 @@ class CourseAdmin(admin.ModelAdmin):
         (None, {"fields": ("title", "slug", "subtitle", "category", "level", "instructor")}),
         ("Page", {"fields": ("description", "what_you_learn")}),
         ("Price", {"fields": ("price", "currency")}),
+        ("Completion", {"fields": ("completion_rule", "pass_mark_percent")}),
         (
             "Publication",
             {
@@ -249,6 +253,7 @@ class LessonAdmin(admin.ModelAdmin):
     search_fields = ("title", "module__title", "module__course__title")
     autocomplete_fields = ("module",)
     ordering = ("module__course__title", "module__position", "position")
+    inlines = (ExerciseInline,)
 
     @admin.display(description="course", ordering="module__course__title")
     def course(self, lesson):
