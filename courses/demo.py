@@ -1,4 +1,5 @@
 """Courses' paid part of `manage.py seed_demo`: the demo learner's course orders, one of them refunded.
+(First, needing no payment, the demo's exercises: courses/exercises/demo.py.)
 
 The catalogue, the learner's free and gifted courses and the community are seeded by the command itself;
 this runs after them (innerwork.core.demo_seeding) and gives the learner's billing page and the staff sales
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from commerce.demo import demo_pay_cart, demo_pay_item
 from commerce.models import Refund
 from commerce.refunds import refund_start
+from courses.exercises.demo import seed_exercises
 from courses.models import Course, Enrollment
 from courses.product_kind import CourseKind
 from innerwork.core.demo_seeding import DemoSeed
@@ -43,6 +45,7 @@ LEARNER_PURCHASES = (
 
 
 def seed(*, demo: DemoSeed) -> None:
+    seed_exercises(demo=demo)  # needs no payment
     if not demo.payments:
         return
     for spec in LEARNER_PURCHASES:
