@@ -56,6 +56,7 @@ class ExerciseProgress:
     reflections_written: int
     pass_mark_percent: int | None  # None when the course completes on lessons alone
     pass_mark_reached: bool
+    lessons_with_unpassed: frozenset[int]  # ids of the lessons holding a question not yet answered rightly
 
     @property
     def needs_pass_mark(self) -> bool:
@@ -85,22 +86,24 @@ def exercise_progress_for(*, enrollment: Enrollment, course: Course | None = Non
             best=_best_score(enrollment),
             written=Exists(Reflection.objects.filter(enrollment=enrollment, exercise=OuterRef("pk"))),
         )
-        .values_list("kind", "best", "written")
+        .values_list("kind", "best", "written", "lesson_id")
     )
-    best_scores = [best for kind, best, _ in rows if kind == Exercise.Kind.MULTIPLE_CHOICE and best is not None]
-    total = sum(1 for kind, _, _ in rows if kind == Exercise.Kind.MULTIPLE_CHOICE)
+    choice_rows = [(best, lesson_id) for kind, best, _, lesson_id in rows if kind == Exercise.Kind.MULTIPLE_CHOICE]
+    best_scores = [best for best, _ in choice_rows if best is not None]
+    total = len(choice_rows)
     needs_mark = course.completion_rule == Course.CompletionRule.LESSONS_AND_PASS_MARK
     return ExerciseProgress(
         total=total,
         passed=sum(1 for best in best_scores if best == FULL_MARKS),
         score_percent=sum(best_scores) // total if total else 0,
-        reflections_total=sum(1 for kind, _, _ in rows if kind == Exercise.Kind.REFLECTION),
-        reflections_written=sum(1 for kind, _, written in rows if kind == Exercise.Kind.REFLECTION and written),
+        reflections_total=sum(1 for kind, *_ in rows if kind == Exercise.Kind.REFLECTION),
+        reflections_written=sum(1 for kind, _, written, _ in rows if kind == Exercise.Kind.REFLECTION and written),
         pass_mark_percent=course.pass_mark_percent if needs_mark else None,
         pass_mark_reached=not needs_mark
         or pass_mark_reached(
             best_scores=best_scores, exercises_total=total, pass_mark_percent=course.pass_mark_percent
         ),
+        lessons_with_unpassed=frozenset(lesson_id for best, lesson_id in choice_rows if best != FULL_MARKS),
     )
 
 

@@ -147,6 +147,7 @@ def test_the_attempt_that_meets_the_pass_mark_completes_the_course_and_says_so(c
     last = lesson_url(course, lessons(course)[-1])
     before = client.get(last)
     assertContains(before, "One step left: the pass mark")
+    assertContains(before, f'<li><a href="{lesson_url(course, lesson)}">{lesson.title}</a></li>')  # where to retry
     assertNotContains(before, "Download certificate")
 
     response = client.post(answer_url(course, exercise), {"option": options(exercise, "A")}, follow=True)
