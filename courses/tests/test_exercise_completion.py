@@ -1,6 +1,9 @@
 """The course's completion rule: when the enrollment completes and the certificate is issued."""
 
+import threading
+
 import pytest
+from django.db import connection
 
 from courses import services
 from courses.exercises import services as exercise_services
@@ -168,3 +171,42 @@ def test_a_reactivated_enrollment_completes_again_only_if_the_pass_mark_is_still
     # then they are active, not completed: the pass mark still stands between them and the certificate
     assert again.status == Enrollment.Status.ACTIVE
     assert not Certificate.objects.filter(enrollment=enrollment).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_lesson_and_the_passing_attempt_at_the_same_moment_complete_the_course_once():
+    # given a pass-mark course where only the last lesson and one question remain
+    course, exercises = make_course(pass_mark=100, questions=2)
+    enrollment = enroll(course)
+    answer(enrollment, exercises[0], "A")
+    *earlier, last = Lesson.objects.filter(module__course=course)
+    for lesson in earlier:
+        services.lesson_complete(enrollment=enrollment, lesson=lesson)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run(step):
+        try:
+            mine = Enrollment.objects.get(pk=enrollment.pk)
+            barrier.wait()
+            step(mine)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    # when the learner completes the last lesson in one tab while answering the question in another
+    threads = [
+        threading.Thread(target=run, args=(lambda mine: services.lesson_complete(enrollment=mine, lesson=last),)),
+        threading.Thread(target=run, args=(lambda mine: answer(mine, exercises[1], "A"),)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then whichever came second completed the course: one completion, one certificate
+    assert errors == []
+    assert completed_with_certificate(enrollment)
+    assert enrollment.events.filter(to_status=Enrollment.Status.COMPLETED).count() == 1
+    assert Certificate.objects.filter(enrollment=enrollment).count() == 1
