@@ -82,6 +82,9 @@ def _render_lesson(request, *, course: Course, enrollment, outline, item) -> Htt
     certificate = getattr(enrollment, "certificate", None) if has_access else None
     lessons_done = outline.total > 0 and outline.done == outline.total
     exercise_progress = exercise_progress_for(enrollment=enrollment, course=course) if has_access else None
+    # Where the questions not yet passed are, in reading order (the pass-mark reminder links them).
+    unpassed = exercise_progress.lessons_with_unpassed if exercise_progress else frozenset()
+    lessons_to_retry = [entry.lesson for entry in outline.lessons if entry.lesson.pk in unpassed]
     context = {
         "course": course,
         "lesson": lesson,
@@ -96,12 +99,7 @@ def _render_lesson(request, *, course: Course, enrollment, outline, item) -> Htt
         "lessons_done": has_access and lessons_done,
         "exercises": lesson_exercises(lesson=lesson, enrollment=enrollment if has_access else None),
         "exercise_progress": exercise_progress,
-        # Where the questions not yet passed are, in reading order (the pass-mark reminder links them).
-        "lessons_to_retry": [
-            entry.lesson for entry in outline.lessons if entry.lesson.pk in exercise_progress.lessons_with_unpassed
-        ]
-        if exercise_progress
-        else [],
+        "lessons_to_retry": lessons_to_retry,
         "certificate": certificate if certificate is not None and certificate.is_valid else None,
         "body_html": render_markdown(lesson_body(lesson=lesson)),
     }
