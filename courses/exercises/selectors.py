@@ -56,7 +56,8 @@ class ExerciseProgress:
     reflections_written: int
     pass_mark_percent: int | None  # None when the course completes on lessons alone
     pass_mark_reached: bool
-    lessons_with_unpassed: frozenset[int]  # ids of the lessons holding a question not yet answered rightly
+    lessons_with_questions: frozenset[int]  # ids of the lessons holding multiple-choice exercises
+    lessons_with_unpassed: frozenset[int]  # of which, those holding a question not yet answered rightly
 
     @property
     def needs_pass_mark(self) -> bool:
@@ -103,6 +104,7 @@ def exercise_progress_for(*, enrollment: Enrollment, course: Course | None = Non
         or pass_mark_reached(
             best_scores=best_scores, exercises_total=total, pass_mark_percent=course.pass_mark_percent
         ),
+        lessons_with_questions=frozenset(lesson_id for _, lesson_id in choice_rows),
         lessons_with_unpassed=frozenset(lesson_id for best, lesson_id in choice_rows if best != FULL_MARKS),
     )
 

@@ -309,3 +309,15 @@ def test_dashboard_runs_the_same_number_of_queries_with_exercises(
         response = client.get(reverse("courses:dashboard"))
 
     assertContains(response, "5 of 5 exercises passed")
+
+
+def test_the_outline_tags_the_lessons_with_questions_until_they_are_passed(client, enrollment, course, lesson):
+    exercise = question(lesson=lesson)
+    url = lesson_url(course, lessons(course)[0])
+    assertContains(client.get(url), '<span class="learn-outline__quiz">Quiz</span>', count=1)
+
+    client.post(answer_url(course, exercise), {"option": options(exercise, "A")})
+
+    page = client.get(url)
+    assertNotContains(page, '<span class="learn-outline__quiz">Quiz</span>')
+    assertContains(page, "Quiz passed", count=1)
