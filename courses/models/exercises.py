@@ -45,7 +45,9 @@ class ExerciseOption(models.Model):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="options")
     text = models.CharField(max_length=300)
     is_correct = models.BooleanField(default=False)
-    feedback = models.TextField(blank=True, help_text="Shown after an attempt that chose this option.")
+    feedback = models.TextField(
+        blank=True, help_text="Shown after an attempt that chose this option, and for every option once it is passed."
+    )
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
