@@ -1,4 +1,5 @@
 """Courses' paid part of `manage.py seed_demo`: the demo learner's course orders, one of them refunded.
+(First, needing no payment, the demo's exercises: courses/exercises/demo.py.)
 
 (First, reviews and instructor pages, which need no payment: courses/reviews/demo.py.)
 
@@ -23,6 +24,7 @@ from commerce.demo import demo_pay_cart, demo_pay_item
 from commerce.models import Refund
 from commerce.refunds import refund_start
 from courses import demo_media
+from courses.exercises.demo import seed_exercises
 from courses.models import Course, Enrollment
 from courses.product_kind import CourseKind
 from courses.reviews import demo as reviews_demo
@@ -50,6 +52,7 @@ def seed(*, demo: DemoSeed) -> None:
     demo_media.seed(demo=demo)  # drawn covers and a worksheet, whether or not payments can be made
     # Reviews and instructor pages need no payment (courses/reviews/demo.py).
     reviews_demo.seed(demo=demo)
+    seed_exercises(demo=demo)  # needs no payment
     if not demo.payments:
         return
     for spec in LEARNER_PURCHASES:

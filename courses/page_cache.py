@@ -8,6 +8,8 @@
   enrollment with a queryset update (no signal) and reports it with `instance_changed`.
 - Reviews and instructor profiles are on course pages, cards and instructor pages, which
   everybody sees: every write to their tables retires CATALOGUE.
+- Exercises and their options are catalogue content (the dashboard counts a course's questions);
+  a learner's attempts and reflections are their own (the dashboard counts questions passed).
 - An instructor's name is on catalogue and course pages: a change to the account of
   somebody who teaches retires CATALOGUE. (The account's own scope is retired by
   innerwork/accounts/page_cache.py.)
@@ -20,18 +22,22 @@ from courses.models import (
     Certificate,
     Course,
     Enrollment,
+    Exercise,
+    ExerciseAttempt,
+    ExerciseOption,
     InstructorProfile,
     Lesson,
     LessonProgress,
     LessonResource,
     LessonVideo,
     Module,
+    Reflection,
     Review,
 )
 from innerwork.core.page_cache import CATALOGUE, user_scope, watch, watch_tables
 
 
-def _learner(row: LessonProgress | Certificate) -> str | None:
+def _learner(row: LessonProgress | Certificate | ExerciseAttempt | Reflection) -> str | None:
     """The scope of the learner whose enrollment the row belongs to (no query when it is loaded)."""
     if type(row).enrollment.is_cached(row):
         return user_scope(row.enrollment.user_id)
@@ -44,9 +50,23 @@ def _catalogue_if_teaching(user) -> str | None:
     return CATALOGUE if Course.objects.filter(instructor_id=user.pk).exists() else None
 
 
-watch_tables(Category, Course, Module, Lesson, LessonVideo, LessonResource, Review, InstructorProfile, scope=CATALOGUE)
+watch_tables(
+    Category,
+    Course,
+    Module,
+    Lesson,
+    LessonVideo,
+    LessonResource,
+    Exercise,
+    ExerciseOption,
+    Review,
+    InstructorProfile,
+    scope=CATALOGUE,
+)
 watch(Enrollment, scopes=lambda enrollment: user_scope(enrollment.user_id))
 watch(LessonProgress, scopes=_learner)
 watch(Certificate, scopes=_learner)
+watch(ExerciseAttempt, scopes=_learner)
+watch(Reflection, scopes=_learner)
 # Logging in only stamps last_login, which no page shows.
 watch(get_user_model(), scopes=_catalogue_if_teaching, ignore_fields={"last_login"})

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from commerce.orders import partner_ids_for_item
 from courses.enrollment_objects import enrollment_object
+from courses.exercises.selectors import exercise_requirement_met
 from courses.models import (
     COURSE_KIND,
     Certificate,
@@ -204,7 +205,7 @@ def enrollment_create(
         enrollment = enrollment_set_status(
             enrollment=enrollment, status=Enrollment.Status.ACTIVE, actor=actor, reason=reason
         )
-        _complete_if_finished(enrollment=enrollment)
+        enrollment_complete_if_finished(enrollment=enrollment)
     return enrollment
 
 
@@ -255,11 +256,20 @@ def enrollment_record_visit(*, enrollment: Enrollment, lesson: Lesson) -> None:
     page_cache.instance_changed(enrollment)
 
 
-def _complete_if_finished(*, enrollment: Enrollment) -> None:
-    """Inside the caller's transaction (enrollment row locked): complete at 100 %, issue the certificate."""
+def enrollment_complete_if_finished(*, enrollment: Enrollment) -> None:
+    """Inside the caller's transaction (enrollment row locked): when the course's completion rule is met,
+    complete the enrollment and issue the certificate.
+
+    The rule (Course.completion_rule): every lesson complete, and with "lessons and a pass mark" also the
+    exercises' pass mark reached (courses.exercises.selectors). Called after whatever may meet the last
+    requirement: a lesson completed, an exercise attempted, a reactivation. Only ever moves active to
+    completed, so an exercise added after completion leaves the completion standing.
+    """
     total = Lesson.objects.filter(module__course_id=enrollment.course_id).count()
     done = LessonProgress.objects.filter(enrollment=enrollment, lesson__module__course_id=enrollment.course_id).count()
     if total == 0 or done < total:
+        return
+    if enrollment.status == Enrollment.Status.ACTIVE and not exercise_requirement_met(enrollment=enrollment):
         return
     if enrollment.status == Enrollment.Status.ACTIVE:
         enrollment_set_status(enrollment=enrollment, status=Enrollment.Status.COMPLETED, reason="All lessons complete")
@@ -290,7 +300,7 @@ def lesson_complete(*, enrollment: Enrollment, lesson: Lesson) -> LessonProgress
         locked.last_lesson = lesson
         locked.last_activity_at = now
         locked.save(update_fields=["last_lesson", "last_activity_at", "updated_at"])
-        _complete_if_finished(enrollment=locked)
+        enrollment_complete_if_finished(enrollment=locked)
     _sync(enrollment, locked)
     return progress
 

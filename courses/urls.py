@@ -2,7 +2,7 @@ from django.urls import path
 
 from courses.instructors import views as instructors
 from courses.reviews import views as reviews
-from courses.views import catalogue, dashboard, learning, media, progress
+from courses.views import catalogue, dashboard, exercises, learning, media, progress
 
 app_name = "courses"
 
@@ -16,6 +16,16 @@ urlpatterns = [
     path("courses/<slug:slug>/review/", reviews.review_edit, name="review_edit"),
     path("instructors/me/edit/", instructors.instructor_edit, name="instructor_edit"),
     path("instructors/<slug:slug>/", instructors.instructor_detail, name="instructor"),
+    path(
+        "courses/<slug:slug>/lessons/<int:lesson_id>/exercises/<int:exercise_id>/answer/",
+        exercises.exercise_answer,
+        name="exercise_answer",
+    ),
+    path(
+        "courses/<slug:slug>/lessons/<int:lesson_id>/exercises/<int:exercise_id>/reflection/",
+        exercises.reflection_save,
+        name="reflection_save",
+    ),
     path("courses/<slug:slug>/certificate.pdf", learning.certificate_download, name="certificate_download"),
     path("certificates/<str:code>/", learning.certificate_verify, name="certificate_verify"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),

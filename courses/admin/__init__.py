@@ -12,6 +12,7 @@ from courses.admin.catalogue import (
     ModuleAdmin,
 )
 from courses.admin.enrollments import EnrollmentAdmin
+from courses.admin.exercises import ExerciseAdmin
 from courses.admin.media import LessonResourceAdmin, LessonVideoAdmin
 from courses.admin.reviews import InstructorProfileAdmin, ReviewAdmin
 
@@ -21,6 +22,7 @@ __all__ = [
     "CategoryAdmin",
     "CourseAdmin",
     "EnrollmentAdmin",
+    "ExerciseAdmin",
     "InstructorProfileAdmin",
     "LessonAdmin",
     "LessonResourceAdmin",

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 
 from commerce.exceptions import PaymentProviderError
 from commerce.stripe_mirror import catalog_item_sync
+from courses.admin.exercises import ExerciseInline
 from courses.admin.media import CoverUploadAdminMixin, CoverUploadFormMixin
 from courses.models import Category, Course, Lesson, Module
 from innerwork.core.money import format_money, from_decimal, to_decimal
@@ -65,6 +66,8 @@ class CourseAdminForm(CoverUploadFormMixin, forms.ModelForm):
             "what_you_learn",
             "currency",
             "access_days",
+            "completion_rule",
+            "pass_mark_percent",
         )
 
     def __init__(self, *args, **kwargs):
@@ -162,6 +165,7 @@ class CourseAdmin(CoverUploadAdminMixin, admin.ModelAdmin):
         (None, {"fields": ("title", "slug", "subtitle", "category", "level", "instructor")}),
         ("Page", {"fields": ("description", "what_you_learn")}),
         ("Price and access", {"fields": ("price", "currency", "access_days")}),
+        ("Completion", {"fields": ("completion_rule", "pass_mark_percent")}),
         CoverUploadAdminMixin.cover_fieldset,
         (
             "Publication",
@@ -252,6 +256,7 @@ class LessonAdmin(admin.ModelAdmin):
     search_fields = ("title", "module__title", "module__course__title")
     autocomplete_fields = ("module",)
     ordering = ("module__course__title", "module__position", "position")
+    inlines = (ExerciseInline,)
 
     @admin.display(description="course", ordering="module__course__title")
     def course(self, lesson):

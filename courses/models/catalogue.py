@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -38,6 +39,10 @@ class Course(TimeStampedModel):
         ADVANCED = "advanced", "Advanced"
         ALL_LEVELS = "all_levels", "All levels"
 
+    class CompletionRule(models.TextChoices):
+        LESSONS = "lessons", "Every lesson complete"
+        LESSONS_AND_PASS_MARK = "lessons_and_pass_mark", "Every lesson complete and the exercises' pass mark reached"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     subtitle = models.CharField(max_length=255, help_text="One sentence shown on cards and at the top of the page.")
@@ -58,6 +63,14 @@ class Course(TimeStampedModel):
     cover_image = models.FileField(upload_to="covers/originals/", blank=True, editable=False)
     cover_renditions = models.JSONField(
         default=list, blank=True, editable=False, help_text="[{width, height, name}], narrowest first."
+    )
+    # When the enrollment completes and the certificate is issued (courses/exercises/selectors.py decides).
+    completion_rule = models.CharField(max_length=24, choices=CompletionRule.choices, default=CompletionRule.LESSONS)
+    pass_mark_percent = models.PositiveSmallIntegerField(
+        default=70,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="With the pass-mark rule: the best-attempt score averaged over the course's multiple-choice "
+        "exercises must reach this.",
     )
     # Figures shown on every card, stored so the catalogue can sort and page without counting
     # 10,000 lessons per request. Written only by services.course_refresh_stats (see courses/signals.py).

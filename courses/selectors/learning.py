@@ -12,6 +12,7 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
+from courses.exercises.selectors import exercises_passed_per_enrollment, exercises_total_per_enrollment
 from courses.models import Category, Certificate, Course, Enrollment, Lesson, LessonProgress, Module
 from innerwork.accounts.models import User
 
@@ -177,7 +178,8 @@ def dashboard_enrollments(
     """The user's courses with access (active or completed), most recently studied first.
 
     Each row carries `lessons_total`, `lessons_done` and `percent` (rounded down, as
-    `progress_percent`) computed in the same query, plus its course, category, instructor
+    `progress_percent`), `exercises_total`, `exercises_passed` and `exercise_pass_mark` (None when the
+    course completes on lessons alone) computed in the same query, plus its course, category, instructor
     and certificate, so listing any number of them costs one query.
     `status` is a key of DASHBOARD_STATUS_FILTERS; unknown values are ignored, as is an
     empty category.
@@ -186,6 +188,18 @@ def dashboard_enrollments(
         Enrollment.objects.filter(user=user, status__in=Enrollment.HAS_ACCESS)
         .select_related("course__category", "course__instructor", "certificate")
         .annotate(lessons_total=_lessons_total(), lessons_done=_lessons_done())
+        .annotate(
+            exercises_total=exercises_total_per_enrollment(),
+            exercises_passed=exercises_passed_per_enrollment(),
+            exercise_pass_mark=Case(
+                When(
+                    course__completion_rule=Course.CompletionRule.LESSONS_AND_PASS_MARK,
+                    then=F("course__pass_mark_percent"),
+                ),
+                default=Value(None),
+                output_field=IntegerField(),
+            ),
+        )
         .annotate(
             percent=Case(
                 When(lessons_total=0, then=Value(0)),

@@ -65,6 +65,8 @@ def test_staff_create_a_course_typing_the_price_in_dollars(client, staff):
             "what_you_learn": "One\nTwo",
             "price": "49.00",
             "currency": "usd",
+            "completion_rule": "lessons",
+            "pass_mark_percent": "70",
             "modules-TOTAL_FORMS": "1",
             "modules-INITIAL_FORMS": "0",
             "modules-0-position": "0",

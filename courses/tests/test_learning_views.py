@@ -234,8 +234,9 @@ def test_lesson_page_runs_a_small_constant_number_of_queries(
     small_url, large_url = lesson_url(course, lessons(course)[1]), lesson_url(big, lessons(big)[20])
 
     # ours: course, enrollment, completed ids, outline, lesson body, remember the visit, the lesson's video
-    # and its downloads; plus what every page costs (session, user, site-wide context such as the cart)
-    with django_assert_max_num_queries(12) as few:
+    # and its downloads, the lesson's exercises, the course's exercise progress; plus what every page costs
+    # (session, user, site-wide context such as the cart)
+    with django_assert_max_num_queries(14) as few:
         small = client.get(small_url)
     with django_assert_num_queries(len(few.captured_queries)):
         large = client.get(large_url)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseLocation
 
 from courses import services
+from courses.exercises.selectors import exercise_progress_for, lesson_exercises
 from courses.markdown import render_markdown
 from courses.models import Course
 from courses.selectors.learning import (
@@ -88,6 +89,11 @@ def _render_lesson(request, *, course: Course, enrollment, outline, item) -> Htt
     lesson = item.lesson
     has_access = bool(enrollment and enrollment.has_access)
     certificate = getattr(enrollment, "certificate", None) if has_access else None
+    lessons_done = outline.total > 0 and outline.done == outline.total
+    exercise_progress = exercise_progress_for(enrollment=enrollment, course=course) if has_access else None
+    # Where the questions not yet passed are, in reading order (the pass-mark reminder links them).
+    unpassed = exercise_progress.lessons_with_unpassed if exercise_progress else frozenset()
+    lessons_to_retry = [entry.lesson for entry in outline.lessons if entry.lesson.pk in unpassed]
     context = {
         "course": course,
         "lesson": lesson,
@@ -97,7 +103,12 @@ def _render_lesson(request, *, course: Course, enrollment, outline, item) -> Htt
         "has_access": has_access,
         "previous_lesson": outline.previous(lesson.pk),
         "next_lesson": outline.next(lesson.pk),
-        "course_complete": has_access and outline.total > 0 and outline.done == outline.total,
+        # Complete by the course's rule: with a pass mark, every lesson done is not yet the end.
+        "course_complete": has_access and lessons_done and enrollment.status == enrollment.Status.COMPLETED,
+        "lessons_done": has_access and lessons_done,
+        "exercises": lesson_exercises(lesson=lesson, enrollment=enrollment if has_access else None),
+        "exercise_progress": exercise_progress,
+        "lessons_to_retry": lessons_to_retry,
         "certificate": certificate if certificate is not None and certificate.is_valid else None,
         "body_html": render_markdown(lesson_body(lesson=lesson)),
     }
