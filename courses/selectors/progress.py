@@ -16,6 +16,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum, Va
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from courses.exercises.selectors import exercises_passed_per_enrollment, exercises_total_per_enrollment
 from courses.models import Enrollment, LessonProgress
 from courses.selectors.learning import CHART_WEEKS, progress_percent
 from innerwork.accounts.models import User
@@ -37,11 +38,14 @@ def _per_enrollment(expression):
 
 
 # What each course row counts: name → an annotation on the learner's enrollments. The one place a new kind of
-# work joins the page: exercises (issue #15) add `"exercises_done": <their per-enrollment count>` here, a field
-# on CourseProgress/CategoryProgress and a CSV column (courses/views/progress.py, PROGRESS_CSV_COLUMNS).
+# work joins the page, with a field on CourseProgress/CategoryProgress and a CSV column
+# (courses/views/progress.py, PROGRESS_CSV_COLUMNS). Exercises count their multiple-choice questions (a
+# reflection has no right answer, so nothing to pass).
 PROGRESS_COUNTS = {
     "lessons_done": lambda: _per_enrollment(Count("id")),
     "minutes_learned": lambda: _per_enrollment(Sum("lesson__duration_minutes")),
+    "exercises_total": exercises_total_per_enrollment,
+    "exercises_passed": exercises_passed_per_enrollment,
 }
 
 
@@ -51,6 +55,8 @@ class CourseProgress:
     lessons_total: int
     lessons_done: int
     minutes_learned: int
+    exercises_total: int
+    exercises_passed: int
 
     @property
     def percent(self) -> int:
@@ -64,6 +70,8 @@ class CategoryProgress:
     lessons_total: int = 0
     lessons_done: int = 0
     minutes_learned: int = 0
+    exercises_total: int = 0
+    exercises_passed: int = 0
 
     @property
     def percent(self) -> int:
@@ -99,6 +107,10 @@ class LearnerProgress:
     def minutes_learned(self) -> int:
         return sum(row.minutes_learned for row in self.courses)
 
+    @property
+    def exercises_passed(self) -> int:
+        return sum(row.exercises_passed for row in self.courses)
+
 
 def progress_by_course(*, user: User) -> list[CourseProgress]:
     """The learner's courses (active or completed, expired ones too), most recently studied first. One query."""
@@ -114,6 +126,8 @@ def progress_by_course(*, user: User) -> list[CourseProgress]:
             lessons_total=row.lessons_total,
             lessons_done=row.lessons_done,
             minutes_learned=row.minutes_learned,
+            exercises_total=row.exercises_total,
+            exercises_passed=row.exercises_passed,
         )
         for row in rows
     ]
@@ -130,6 +144,8 @@ def progress_by_category(courses: list[CourseProgress]) -> list[CategoryProgress
         total.lessons_total += row.lessons_total
         total.lessons_done += row.lessons_done
         total.minutes_learned += row.minutes_learned
+        total.exercises_total += row.exercises_total
+        total.exercises_passed += row.exercises_passed
     return [total for _, total in sorted(categories.values(), key=lambda item: item[0])]
 
 

@@ -14,8 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 
 from courses import services
+from courses.exercises.services import exercise_attempt_submit
 from courses.models import Enrollment, Lesson, LessonProgress
 from courses.selectors.progress import minutes_per_week, progress_by_course, streaks
+from courses.tests.exercise_factories import options, question, reflection
 from courses.tests.factories import CategoryFactory, course_with_lessons
 from innerwork.accounts.tests.factories import UserFactory
 
@@ -105,7 +107,19 @@ def test_an_empty_learner_sees_an_invitation_and_an_empty_export():
     assertContains(page, "No progress to show yet.")
     assertNotContains(page, "Download CSV")
     rows = list(csv.reader(io.StringIO(export.content.decode())))
-    assert rows == [["Row", "Name", "Category", "Lessons done", "Lessons in total", "Percent done", "Minutes learned"]]
+    assert rows == [
+        [
+            "Row",
+            "Name",
+            "Category",
+            "Lessons done",
+            "Lessons in total",
+            "Percent done",
+            "Minutes learned",
+            "Exercises passed",
+            "Exercises in total",
+        ]
+    ]
 
 
 def test_progress_per_course_and_per_category_with_minutes():
@@ -134,6 +148,35 @@ def test_progress_per_course_and_per_category_with_minutes():
         ("Career", 1, 0, 2, 0, 0),
     ]
     assert (report.lessons_done, report.minutes_learned) == (5, 50)
+
+
+def test_exercises_passed_are_counted_per_course_and_category_apart_from_lessons():
+    # given Calm with three questions (one passed, one answered wrongly, one never tried) and a reflection,
+    # and Focus in the same category with no questions
+    user = UserFactory()
+    mind = CategoryFactory(name="Mindfulness", slug="mindfulness")
+    calm = course_with_lessons(modules=1, lessons_per_module=2, category=mind, title="Calm")
+    first, second = Lesson.objects.filter(module__course=calm)
+    passed, missed = question(lesson=first, answers="+-", position=0), question(lesson=first, answers="-+", position=1)
+    question(lesson=second, answers="+-")
+    reflection(lesson=second)
+    calm_enrollment = enroll(user, calm, done=1)
+    exercise_attempt_submit(enrollment=calm_enrollment, exercise=passed, option_ids=options(passed, "A"))
+    exercise_attempt_submit(enrollment=calm_enrollment, exercise=missed, option_ids=options(missed, "A"))
+    enroll(user, course_with_lessons(modules=1, lessons_per_module=1, category=mind, title="Focus"))
+
+    response = signed_in(user).get(PAGE)
+    export = list(csv.reader(io.StringIO(signed_in(user).get(CSV).content.decode())))
+
+    report = response.context["progress"]
+    assert {row.enrollment.course.title: (row.exercises_passed, row.exercises_total) for row in report.courses} == {
+        "Calm": (1, 3),
+        "Focus": (0, 0),
+    }
+    assert [(c.name, c.exercises_passed, c.exercises_total) for c in report.categories] == [("Mindfulness", 1, 3)]
+    assertContains(response, "1 of 3 passed", count=2)  # Calm's row and the category's
+    assertContains(response, "1 exercise passed")
+    assert [row[-2:] for row in export[1:]] == [["1", "3"], ["0", "0"], ["1", "3"]]
 
 
 def test_an_expired_course_keeps_its_progress_on_the_page():
@@ -187,8 +230,8 @@ def test_the_csv_has_one_row_per_course_and_category_and_defuses_formulas():
     assert response["Content-Disposition"].startswith('attachment; filename="innerwork-progress-')
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1:] == [
-        ["course", "'+Plus", "'=cmd|' /C calc'!A0", "1", "2", "50", "10"],
-        ["category", "'=cmd|' /C calc'!A0", "", "1", "2", "50", "10"],
+        ["course", "'+Plus", "'=cmd|' /C calc'!A0", "1", "2", "50", "10", "0", "0"],
+        ["category", "'=cmd|' /C calc'!A0", "", "1", "2", "50", "10", "0", "0"],
     ]
 
 

@@ -20,6 +20,8 @@ PROGRESS_CSV_COLUMNS = (
     ("Lessons in total", lambda row: row.lessons_total),
     ("Percent done", lambda row: row.percent),
     ("Minutes learned", lambda row: row.minutes_learned),
+    ("Exercises passed", lambda row: row.exercises_passed),
+    ("Exercises in total", lambda row: row.exercises_total),
 )
 # A spreadsheet runs a cell starting with these as a formula; such titles are written with a leading quote.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
