@@ -59,13 +59,17 @@ run: $(VENV)/.runtime
 	else \
 		echo "[1/4] Real Stripe (STRIPE_API_HOST is empty): no emulator"; \
 	fi; \
-	echo "[2/4] Migrating the database"; \
+	step=$$SECONDS; \
+	echo "[2/4] Migrating the database (about a minute the first time on a quiet machine: dj-stripe's migrations rebuild SQLite tables)"; \
 	$(PY) manage.py migrate --noinput -v 0; \
+	echo "      migrated in $$((SECONDS - step)) s"; step=$$SECONDS; \
 	echo "[3/4] Seeding the demo (courses, mentors, coaches, paid orders; e-mails to $(DEMO_MAIL)/)"; \
 	LOG_LEVEL=WARNING EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend EMAIL_FILE_PATH=$(DEMO_MAIL) \
 		$(PY) manage.py seed_demo; \
+	echo "      seeded in $$((SECONDS - step)) s"; step=$$SECONDS; \
 	echo "[4/4] Registering the webhook endpoint for $$SITE_URL"; \
 	$(PY) manage.py stripe_demo_setup --site-url "$$SITE_URL"; \
+	echo "      registered in $$((SECONDS - step)) s (all steps: $$SECONDS s)"; \
 	echo "InnerWork demo: $$SITE_URL  (accounts above and in README.md; Ctrl-C stops it)"; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -10,10 +10,6 @@ handler403 = "innerwork.core.views.permission_denied"
 handler404 = "innerwork.core.views.page_not_found"
 handler500 = "innerwork.core.views.server_error"
 
-admin.site.site_header = "InnerWork staff console"
-admin.site.site_title = "InnerWork staff"
-admin.site.index_title = "Run the business"
-
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),

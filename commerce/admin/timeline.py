@@ -38,6 +38,7 @@ class TimelineEntry:
     actor: str = ""
     tone: str = ""
     links: tuple[tuple[str, str], ...] = ()  # (label, url)
+    detail_at: datetime | None = None  # a time the detail ends with, shown in the viewer's zone like `at`
 
 
 def stripe_ids_of(order: Order) -> list[str]:
@@ -85,9 +86,7 @@ def emails_for_order(*, order: Order):
 
 def _email_entries(order: Order):
     for email in emails_for_order(order=order):
-        state = email.get_status_display()
-        if email.sent_at:
-            state = f"Sent {email.sent_at:%Y-%m-%d %H:%M} UTC"
+        state = "Sent" if email.sent_at else email.get_status_display()
         yield TimelineEntry(
             at=email.created_at,
             source="email",
@@ -95,6 +94,7 @@ def _email_entries(order: Order):
             detail=f"{email.kind} · {state}",
             tone="error" if email.status == OutboxEmail.Status.FAILED else "",
             links=(("Read it", reverse("admin:core_outboxemail_change", args=[email.pk])),),
+            detail_at=email.sent_at,
         )
 
 

@@ -19,6 +19,7 @@ from commerce.models import Order, RefundRequest
 from commerce.orders.selectors import order_for_user
 from commerce.refunds.policy import refund_quote
 from commerce.refunds.requests import RefundRequestError, refund_request_create
+from commerce.refunds.selectors import refund_request_progress
 from innerwork.core.ratelimit import rate_limit
 
 REFUND_POSTS_PER_MINUTE = 10
@@ -83,10 +84,15 @@ def _confirm(request, order: Order):
 @login_required
 @require_GET
 def refund_request_detail(request, number: str, pk: int):
-    """Where the customer lands after confirming: on its way (within the policy) or sent to our team."""
+    """Where the customer lands after confirming, and comes back to: the request as it stands now.
+
+    With our team, being processed, refunded (when and how much), failed or declined: read from the
+    database on every visit (and never stored by the browser, innerwork.core.no_store), so it moves on
+    as soon as staff decide or Stripe's webhook confirms the refund.
+    """
     order = _own_order(request, number)
     try:
-        refund_request = order.refund_requests.select_related("refund").get(pk=pk, user=request.user)
+        progress = refund_request_progress(order=order, user=request.user, pk=pk)
     except RefundRequest.DoesNotExist:
         raise Http404("No such refund request") from None
-    return render(request, "commerce/refunds/requested.html", {"order": order, "refund_request": refund_request})
+    return render(request, "commerce/refunds/requested.html", {"order": order, "progress": progress})

@@ -31,6 +31,7 @@ from courses.models import (
 )
 from innerwork.accounts.models import User
 from innerwork.accounts.tests.factories import UserFactory
+from innerwork.core import demo_seeding
 
 # Every seed here pays at this test's own emulator (never at whatever answers on STRIPE_API_HOST's default port).
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("stripe_emulator_django")]
@@ -231,6 +232,32 @@ def test_running_seed_twice_changes_nothing():
     # then every row of every seeded table is identical, timestamps included
     assert _snapshot() == before
     assert "nothing to change" in output
+
+
+def test_reseeding_sets_back_a_changed_demo_password_and_hashes_each_password_once(client, monkeypatch):
+    # given a seeded demo whose learner changed their password
+    _seed()
+    learner = User.objects.get(email=demo_content.LEARNER.email)
+    learner.set_password("something-else")
+    learner.save(update_fields=["password"])
+    hashed = []
+    real_make_password = demo_seeding.make_password
+
+    def counting_make_password(password, *args, **kwargs):
+        hashed.append(password)
+        return real_make_password(password, *args, **kwargs)
+
+    monkeypatch.setattr(demo_seeding, "make_password", counting_make_password)
+
+    # when seeding again
+    output = _seed()
+
+    # then the published password works again, only that account was written, and each distinct demo
+    # password was hashed once for the 17 people (not once or twice per person)
+    assert "passwords set: 1" in output
+    assert client.login(username=demo_content.LEARNER.email, password=demo_content.LEARNER.password)
+    assert sorted(hashed) == sorted(set(hashed))
+    assert len(hashed) < User.objects.filter(email__endswith="@innerwork.test").count() / 2
 
 
 def test_reseeding_repairs_edited_content_but_keeps_the_learners_history():

@@ -22,8 +22,13 @@ from importlib.util import find_spec
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
+from django.contrib.auth.hashers import make_password
 
 DEMO_MODULE = "demo"
+# Demo passwords are published (README), so their hashes take a fixed salt: each distinct password is
+# hashed once per run (one PBKDF2 at Django's default iterations is about half a second, and the demo has
+# 17 people but five passwords), and a second run finds the very same hash and writes nothing.
+DEMO_PASSWORD_SALT = "innerworkdemo"  # noqa: S105 (a salt, not a secret: the passwords are in README)
 
 
 @dataclass
@@ -41,6 +46,12 @@ class DemoSeed:
     admin: object
     notes: list[str] = field(default_factory=list)
     payments: bool = False
+    _password_hashes: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def _password_hash(self, password: str) -> str:
+        if password not in self._password_hashes:
+            self._password_hashes[password] = make_password(password, salt=DEMO_PASSWORD_SALT)
+        return self._password_hashes[password]
 
     def sync(self, model, lookup: dict, values: dict, *, create_only: dict | None = None):
         """Find a row by its natural key; create it, or update only the fields that differ. Returns (row, created)."""
@@ -69,8 +80,9 @@ class DemoSeed:
             {"email": email},
             {"full_name": full_name, "time_zone": time_zone, "is_staff": staff, "is_superuser": superuser},
         )
-        if not user.check_password(password):
-            user.set_password(password)
+        encoded = self._password_hash(password)
+        if user.password != encoded:
+            user.password = encoded
             user.save(update_fields=["password"])
             self.counts["passwords set"] += 1
         # Demo accounts must be able to sign in even where e-mail verification is mandatory.

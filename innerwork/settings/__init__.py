@@ -34,7 +34,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "innerwork.core.apps.StaffConsoleAdminConfig",  # django.contrib.admin with the console's own home page
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

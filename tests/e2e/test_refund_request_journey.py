@@ -7,6 +7,7 @@ Screenshots of every step land in artifacts/screenshots/ to be looked at.
 """
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -68,16 +69,16 @@ def test_a_customer_asks_for_a_refund_within_the_policy_and_loses_the_course(pag
     page.fill("#refund-reason", "The pace doesn't suit me.")
     shoot_both(page, "refund-quote")
 
-    # Confirming starts the refund at once.
+    # Confirming starts the refund at once, and Stripe's answer confirms it: the page says refunded.
     page.click("[data-confirm]")
-    page.wait_for_selector("[data-requested='on-its-way']")
-    assert page.inner_text("h1") == "Your refund is on its way"
-    assert "$49.00 is on its way back to you" in page.inner_text("[data-requested]")
-    shoot_both(page, "refund-on-its-way")
+    page.wait_for_selector("[data-requested='refunded']")
+    assert page.inner_text("h1") == "Your refund is complete"
+    assert "We refunded $49.00 on" in page.inner_text("[data-requested]")
+    shoot_both(page, "refund-complete")
     request = RefundRequest.objects.get()
     assert (request.status, request.amount, request.refund.amount) == (RefundRequest.Status.AUTOMATIC, 4900, 4900)
 
-    # Stripe confirms by webhook: the order page shows the refund, and the course is closed.
+    # Stripe's webhooks change nothing more: the order page shows the refund, and the course is closed.
     emulator.wait_for_webhooks()
     assert Refund.objects.get().status == Refund.Status.SUCCEEDED
     page.goto(f"{base}/orders/{order.number}/")
@@ -130,7 +131,7 @@ def test_outside_the_policy_the_request_goes_to_staff_who_deny_it_with_a_reason(
     page.fill("#refund-reason", "I had to stop for health reasons.")
     shoot_both(page, "quote-outside-policy")
     page.click("[data-confirm]")
-    page.wait_for_selector("[data-requested='sent-to-team']")
+    page.wait_for_selector("[data-requested='with-team']")
     assert page.inner_text("h1") == "Your request was sent to our team"
     shoot_both(page, "request-sent-to-team")
     page.goto(f"{base}/orders/{order.number}/")
@@ -174,3 +175,63 @@ def test_outside_the_policy_the_request_goes_to_staff_who_deny_it_with_a_reason(
     assert denied.to == [customer.email]
     assert "we can offer a transfer" in denied.body_text
     shoot_email(page, denied, "request-denied")
+
+
+def test_an_approved_request_page_moves_on_to_refunded_when_stripes_webhook_confirms_it(page, shop, settings):
+    settings.STAFF_ALERT_EMAILS = ["refunds@innerwork.test"]
+    base, customer, emulator, calm = shop["base"], shop["customer"], shop["emulator"], shop["calm"]
+    log_in(page, base, customer)
+    add_to_cart(page, base, calm)
+    page.click(".cart-summary__checkout button:has-text('Checkout')")
+    page.wait_for_url(HOSTED_PAGE)
+    order = Order.objects.get(user=customer)
+    fill_card(page, "4242 4242 4242 4242")
+    pay_button(page).click()
+    wait_for_order_page(page, base, order.number)
+    emulator.wait_for_webhooks()
+    Order.objects.filter(pk=order.pk).update(paid_at=timezone.now() - timedelta(days=21))
+
+    # Requested, outside the policy: the page says our team has it, step by step.
+    page.goto(f"{base}/orders/{order.number}/refund/")
+    page.click("button:has-text('See my refund')")
+    page.click("[data-confirm]")
+    page.wait_for_selector("[data-requested='with-team']")
+    request_url = page.url
+    shoot_both(page, "request-with-team")
+
+    # Staff approve it; Stripe makes the refund but its answer comes after our timeout.
+    finance = UserFactory(email="fin@innerwork.test", is_staff=True)
+    finance.user_permissions.add(
+        Permission.objects.get(codename="refund_order", content_type__app_label="commerce"),
+        Permission.objects.get(codename="view_refundrequest"),
+    )
+    settings.STRIPE_TIMEOUT_SECONDS, settings.STRIPE_MAX_NETWORK_RETRIES = 1, 0
+    emulator.pause_webhooks()
+    emulator.fault("/v1/refunds", "timeout", method="POST", seconds=2)
+    staff_page = page.context.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    staff_session(staff_page, base, finance)
+    staff_page.goto(f"{base}/admin/commerce/refundrequest/{RefundRequest.objects.get().pk}/change/")
+    staff_page.fill("#id_reason", "Health reasons: we understand.")
+    staff_page.click("button[value=approve]")
+    staff_page.wait_for_selector(".messagelist li")
+    staff_page.context.close()
+    assert Refund.objects.get().status == Refund.Status.PENDING
+
+    # The customer's page, read again: approved, being processed.
+    page.goto(request_url)
+    assert page.get_attribute("[data-requested]", "data-requested") == "processing"
+    assert "Our team approved your request" in page.inner_text("[data-requested]")
+    assert page.inner_text("[aria-current=step] .refund-steps__label") == "Stripe confirms the refund"
+    shoot_both(page, "request-approved-processing")
+
+    # Stripe's webhooks arrive: the same page now says refunded, with the date and the amount.
+    emulator.resume_webhooks()
+    deadline = time.monotonic() + 20
+    while Refund.objects.get().status != Refund.Status.SUCCEEDED:
+        assert time.monotonic() < deadline, "Stripe's webhook never confirmed the refund"
+        time.sleep(0.2)
+    page.goto(request_url)
+    assert page.inner_text("h1") == "Your refund is complete"
+    assert "We refunded $49.00 on" in page.inner_text("[data-requested='refunded']")
+    assert "Refunded: $49.00" in page.inner_text("[data-refund-steps]")
+    shoot_both(page, "request-refunded")
