@@ -35,6 +35,10 @@ REVIEW = "The Weekly Review"
 
 @pytest.fixture
 def catalogue(db):
+    build_catalogue()
+
+
+def build_catalogue() -> None:
     """Seven published courses in four categories, each findable by one field (a small copy of the demo)."""
     leadership = CategoryFactory(slug="leadership", name="Leadership")
     mindfulness = CategoryFactory(slug="mindfulness", name="Mindfulness & Wellbeing")
