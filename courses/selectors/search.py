@@ -76,7 +76,7 @@ _LESSON_WEIGHT = 2
 # Suggestions: how alike (0–1) a word must be to a title or category word to be offered, and how many.
 SUGGESTION_LIKENESS = 0.75
 MAX_SUGGESTIONS = 3
-_TRIGRAM_SUGGESTION_LIKENESS = 0.3
+_TRIGRAM_SUGGESTION_LIKENESS = 0.45
 # SQLite compares titles in Python: the newest this many (the demo has 15).
 _PYTHON_SUGGESTION_POOL = 500
 

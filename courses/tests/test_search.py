@@ -234,3 +234,25 @@ def test_search_words_keep_letters_and_digits_of_the_words_that_say_something(se
 def test_this_run_uses_the_database_it_was_asked_for():
     # test_search_on_sqlite.py runs this module with EXPECTED_DATABASE_VENDOR=sqlite: prove it really did.
     assert connection.vendor == os.environ.get("EXPECTED_DATABASE_VENDOR", "postgresql")
+
+
+def test_the_api_pages_through_search_results_in_best_match_order(catalogue, client):
+    # given a partner reading one course per page
+    client = with_key(client, scopes=["catalogue:read"])
+    url = reverse("api:course-list")
+
+    # when they follow starting_after through the results of a search, one course at a time
+    for query in ("leader", "writing", "mindfulness"):
+        everything = [course["slug"] for course in client.get(url, {"search": query}).json()["data"]]
+        paged, after = [], None
+        while True:
+            params = {"search": query, "limit": 1, **({"starting_after": after} if after else {})}
+            body = client.get(url, params).json()
+            paged += [course["slug"] for course in body["data"]]
+            if not body["has_more"]:
+                break
+            after = paged[-1]
+
+        # then the pages hold the same courses in the same order, none repeated or skipped
+        assert len(everything) == 2
+        assert paged == everything, query
