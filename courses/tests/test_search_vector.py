@@ -3,6 +3,7 @@
 (SQLite keeps no vector: it searches the fields themselves, so there is nothing to keep current there.)
 """
 
+import importlib
 import re
 
 import pytest
@@ -160,3 +161,17 @@ def test_search_is_served_by_gin_indexes_on_the_vector_and_the_title_trigrams():
         indexes = dict(cursor.fetchall())
     assert "USING gin (search_vector)" in indexes["course_search_vector_idx"]
     assert "USING gin (title gin_trgm_ops)" in indexes["course_title_trgm_idx"]
+
+
+def test_the_migration_fills_existing_courses_with_the_same_vector_the_service_writes(course):
+    # given the vector written by course_refresh_search (through the signals)
+    written = _lexemes(course)
+    Course.objects.update(search_vector=None)
+
+    # when the frozen SQL of migration 0004 fills the column, as it did for courses that existed before it
+    migration = importlib.import_module("courses.migrations.0004_course_search")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.FILL_VECTORS)
+
+    # then it is the same vector
+    assert _lexemes(course) == written
