@@ -64,7 +64,7 @@ class Course(TimeStampedModel):
     # What search reads on PostgreSQL: title (A), subtitle and category (B), instructor and lesson
     # titles (C), description (D). Written only by courses.search_index.course_refresh_search, after
     # every write that changes one of those texts (courses/signals.py). Its GIN index, and the trigram
-    # index on the title, exist on PostgreSQL only (migration 0004); on SQLite the column stays empty.
+    # index on the title, exist on PostgreSQL only (migration 0005_course_search); on SQLite the column stays empty.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CourseQuerySet.as_manager()

@@ -49,7 +49,7 @@ def drop_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("courses", "0003_fill_course_stats"),
+        ("courses", "0004_access_periods"),
     ]
 
     operations = [
