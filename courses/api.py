@@ -13,10 +13,10 @@ from courses.selectors.catalogue import (
     PRICE_CHOICES,
     SEARCH_MAX_LENGTH,
     SORT_CHOICES,
-    SORT_NEWEST,
     CatalogueFilters,
     course_catalogue,
     course_get_for_page,
+    sort_for,
 )
 from innerwork.api.authentication import request_partner
 from innerwork.api.models import PartnerCustomer
@@ -83,7 +83,11 @@ class CourseListApi(generics.ListAPIView):
             required=False,
             allow_blank=True,
             max_length=SEARCH_MAX_LENGTH,
-            help_text="Words that must all appear in the title, subtitle, description or instructor's name.",
+            help_text=(
+                "Words that must all appear, in some form (leader finds leadership), in the title, subtitle,"
+                " description, category, instructor's name or a lesson title; listed best match first unless"
+                " `ordering` says otherwise. The same search as the catalogue page."
+            ),
         )
         category = serializers.SlugField(required=False, help_text="A category slug.")
         level = serializers.ChoiceField(choices=Course.Level.choices, required=False)
@@ -91,8 +95,10 @@ class CourseListApi(generics.ListAPIView):
         ordering = serializers.ChoiceField(
             choices=list(SORT_CHOICES.items()),
             required=False,
-            default=SORT_NEWEST,
-            help_text="newest · price_asc · price_desc · popular (most active and completed enrollments).",
+            help_text=(
+                "relevance (best match first; the default with a `search`) · newest (the default otherwise)"
+                " · price_asc · price_desc · popular (most active and completed enrollments)."
+            ),
         )
 
         def validate_category(self, slug: str) -> str:
@@ -110,12 +116,13 @@ class CourseListApi(generics.ListAPIView):
         params = self.FilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
+        search = " ".join(data.get("search", "").split())
         filters = CatalogueFilters(
-            search=" ".join(data.get("search", "").split()),
+            search=search,
             category=data.get("category", ""),
             level=data.get("level", ""),
             price=data.get("price", ""),
-            sort=data["ordering"],
+            sort=sort_for(requested=data.get("ordering", ""), search=search),
         )
         return course_catalogue(filters=filters, user=self.request.user)
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -82,6 +83,11 @@ class Course(TimeStampedModel):
     # Counted reviews (models.reviews.ReviewQuerySet.counted): their number and the sum of their stars.
     rating_count = models.PositiveIntegerField(default=0, editable=False)
     rating_sum = models.PositiveIntegerField(default=0, editable=False)
+    # What search reads on PostgreSQL: title (A), subtitle and category (B), instructor and lesson
+    # titles (C), description (D). Written only by courses.search_index.course_refresh_search, after
+    # every write that changes one of those texts (courses/signals.py). Its GIN index, and the trigram
+    # index on the title, exist on PostgreSQL only (migration 0010_course_search); on SQLite the column stays empty.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CourseQuerySet.as_manager()
 

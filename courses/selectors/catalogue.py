@@ -12,12 +12,15 @@ from urllib.parse import urlencode
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from courses.models import Category, Course, Enrollment, Lesson, Module
+from courses.selectors.search import SEARCH_SCORE, course_search
 
+SORT_RELEVANCE = "relevance"
 SORT_NEWEST = "newest"
 SORT_PRICE_ASC = "price_asc"
 SORT_PRICE_DESC = "price_desc"
 SORT_POPULAR = "popular"
 SORT_CHOICES = {
+    SORT_RELEVANCE: "Best match",
     SORT_NEWEST: "Newest",
     SORT_PRICE_ASC: "Price: low to high",
     SORT_PRICE_DESC: "Price: high to low",
@@ -25,6 +28,7 @@ SORT_CHOICES = {
 }
 # The trailing "-id" keeps pages stable when the leading keys tie (pagination never repeats a course).
 _ORDERINGS = {
+    SORT_RELEVANCE: (f"-{SEARCH_SCORE}", "-published_at", "-id"),
     SORT_NEWEST: ("-published_at", "-id"),
     SORT_PRICE_ASC: ("price_amount", "-published_at", "-id"),
     SORT_PRICE_DESC: ("-price_amount", "-published_at", "-id"),
@@ -36,6 +40,19 @@ PRICE_PAID = "paid"
 PRICE_CHOICES = {PRICE_FREE: "Free", PRICE_PAID: "Paid"}
 
 SEARCH_MAX_LENGTH = 100
+
+
+def sort_for(*, requested: str, search: str) -> str:
+    """The order to list in: the one requested if it applies, else best match for a search and newest otherwise."""
+    default = SORT_RELEVANCE if search else SORT_NEWEST
+    if requested not in SORT_CHOICES or (requested == SORT_RELEVANCE and not search):
+        return default
+    return requested
+
+
+def sort_choices(*, search: str) -> dict[str, str]:
+    """The orders offered: "Best match" only when there is a search to match."""
+    return {value: label for value, label in SORT_CHOICES.items() if search or value != SORT_RELEVANCE}
 
 
 @dataclass(frozen=True)
@@ -65,7 +82,7 @@ class CatalogueFilters:
             category=category if category in set(category_slugs) else "",
             level=level if level in Course.Level.values else "",
             price=price if price in PRICE_CHOICES else "",
-            sort=sort if sort in SORT_CHOICES else SORT_NEWEST,
+            sort=sort_for(requested=sort, search=search),
         )
 
     @property
@@ -81,9 +98,16 @@ class CatalogueFilters:
             "category": values.category,
             "level": values.level,
             "price": values.price,
-            "sort": "" if values.sort == SORT_NEWEST else values.sort,
+            # Without a search, "best match" means nothing: the link then keeps the default order (newest).
+            "sort": _sort_param(values),
         }
         return urlencode({key: value for key, value in params.items() if value})
+
+
+def _sort_param(filters: CatalogueFilters) -> str:
+    """The sort for a query string: empty when it is the default for these filters."""
+    sort = sort_for(requested=filters.sort, search=filters.search)
+    return "" if sort == sort_for(requested="", search=filters.search) else sort
 
 
 def _with_card_figures(queryset: QuerySet[Course]) -> QuerySet[Course]:
@@ -91,24 +115,11 @@ def _with_card_figures(queryset: QuerySet[Course]) -> QuerySet[Course]:
     return queryset.select_related("category", "instructor", "instructor__instructor_profile")
 
 
-def _search_condition(search: str) -> Q:
-    """Every word must appear in the title, subtitle, description or instructor's name."""
-    condition = Q()
-    for word in search.split():
-        condition &= (
-            Q(title__icontains=word)
-            | Q(subtitle__icontains=word)
-            | Q(description__icontains=word)
-            | Q(instructor__full_name__icontains=word)
-        )
-    return condition
-
-
 def course_catalogue(*, filters: CatalogueFilters, user) -> QuerySet[Course]:
     """Courses the user may see that match `filters`, in the requested order, with card figures."""
     courses = Course.objects.visible_to(user)
     if filters.search:
-        courses = courses.filter(_search_condition(filters.search))
+        courses = course_search(courses, search=filters.search)
     if filters.category:
         courses = courses.filter(category__slug=filters.category)
     if filters.level:
@@ -117,8 +128,11 @@ def course_catalogue(*, filters: CatalogueFilters, user) -> QuerySet[Course]:
         courses = courses.filter(price_amount=0)
     elif filters.price == PRICE_PAID:
         courses = courses.filter(price_amount__gt=0)
-    # Cards never show the long Markdown fields; leaving them out halves what a page reads.
-    return _with_card_figures(courses).defer("description", "what_you_learn").order_by(*_ORDERINGS[filters.sort])
+    # Cards never show the long Markdown fields (nor the search vector); leaving them out halves what a page reads.
+    sort = sort_for(requested=filters.sort, search=filters.search)
+    return (
+        _with_card_figures(courses).defer("description", "what_you_learn", "search_vector").order_by(*_ORDERINGS[sort])
+    )
 
 
 def catalogue_categories() -> list[Category]:
@@ -173,7 +187,12 @@ def course_get_for_page(*, slug: str, user) -> Course:
             )
         ),
     )
-    return _with_card_figures(Course.objects.visible_to(user)).prefetch_related(syllabus).get(slug=slug)
+    return (
+        _with_card_figures(Course.objects.visible_to(user))
+        .defer("search_vector")
+        .prefetch_related(syllabus)
+        .get(slug=slug)
+    )
 
 
 def enrollment_for_course(*, user, course: Course) -> Enrollment | None:

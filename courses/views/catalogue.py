@@ -12,7 +12,6 @@ from courses.models import Course
 from courses.reviews.views import course_reviews_context
 from courses.selectors.catalogue import (
     PRICE_CHOICES,
-    SORT_CHOICES,
     CatalogueFilters,
     catalogue_categories,
     catalogue_total,
@@ -20,7 +19,9 @@ from courses.selectors.catalogue import (
     course_get_for_page,
     course_ids_enrolled,
     enrollment_for_course,
+    sort_choices,
 )
+from courses.selectors.search import search_suggestions
 from courses.views.caching import query_values, viewer_cache_scopes
 from courses.views.pagination import CountedPaginator
 from innerwork.core.page_cache import cached_page, page_locale
@@ -88,13 +89,20 @@ def _catalogue_context(request) -> dict:
     enrolled_ids = course_ids_enrolled(user=request.user, course_ids=[course.pk for course in page_obj])
     for course in page_obj:
         course.is_enrolled = course.pk in enrolled_ids
+    # A search that found nothing offers the closest courses and categories instead of a bare "no match".
+    suggestions = (
+        search_suggestions(search=filters.search, categories=categories, user=request.user)
+        if filters.search and not page_obj.object_list
+        else None
+    )
     return {
         "page_obj": page_obj,
         "courses": page_obj.object_list,
         "filters": filters,
         "filter_groups": _filter_groups(filters, categories),
         "active_filters": _active_filters(filters, categories),
-        "sorts": SORT_CHOICES.items(),
+        "sorts": sort_choices(search=filters.search).items(),
+        "suggestions": suggestions,
         "page_query": filters.querystring(),
         "filters_without_search": filters.querystring(search=""),
     }

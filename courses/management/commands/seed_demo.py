@@ -25,6 +25,7 @@ from commerce.demo import demo_payments_unavailable
 from courses import demo_content
 from courses.demo_content import generated
 from courses.models import Category, Certificate, Course, Enrollment, EnrollmentEvent, Lesson, LessonProgress, Module
+from courses.search_index import course_refresh_search
 from courses.services import course_refresh_stats
 from innerwork.core.demo_seeding import DemoSeed, demo_seeders
 from innerwork.core.staff_roles import staff_roles_remake
@@ -91,6 +92,7 @@ class Command(BaseCommand):
             # (courses/figures.py), so recount every course once, last; a recount that finds
             # the same figures changes nothing, which keeps a second run a no-op.
             course_refresh_stats(course_ids=Course.objects.values_list("pk", flat=True))
+            course_refresh_search(course_ids=Course.objects.values_list("pk", flat=True))
         self._report()
 
     # People -----------------------------------------------------------------------------------
