@@ -4,7 +4,7 @@ Search has two implementations (courses/selectors/search.py): PostgreSQL's and S
 PostgreSQL, so this test starts a second pytest process on the same module with DATABASE_URL pointing at a
 SQLite file; the test settings read DATABASE_URL, so that process is the same code on the other database,
 with nothing mocked. Its tables are built from the models (`--nomigrations`): the PostgreSQL-only parts of
-migration 0005 are checked by `manage.py migrate` on SQLite in `make run`, and building every app's
+migration 0010 are checked by `manage.py migrate` on SQLite in `make run`, and building every app's
 migrations on SQLite would cost minutes here. The child checks it really ran on SQLite
 (test_this_run_uses_the_database_it_was_asked_for) and every test must pass.
 """

@@ -168,7 +168,7 @@ def test_the_migration_fills_existing_courses_with_the_same_vector_the_service_w
     written = _lexemes(course)
     Course.objects.update(search_vector=None)
 
-    # when the frozen SQL of migration 0005 fills the column, as it did for courses that existed before it
+    # when the frozen SQL of migration 0010 fills the column, as it did for courses that existed before it
     migration = importlib.import_module("courses.migrations.0010_course_search")
     with connection.cursor() as cursor:
         cursor.execute(migration.FILL_VECTORS)
