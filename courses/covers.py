@@ -1,7 +1,7 @@
 """A course's cover as every page shows it: the uploaded image's renditions, or the generated cover.
 
 One function decides a cover's colour, letters and image (`cover_for`), and one partial draws it
-(templates/courses/partials/cover.html, through the `course_cover` / `line_cover` tags), so the catalogue,
+(templates/partials/cover.html, through the `course_cover` / `line_cover` tags), so the catalogue,
 the course page, the dashboard, the cart, the wishlist and the orders show the same cover for a course.
 The result is a plain dict so the cart can carry it in a priced line's metadata.
 """
@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from django.core.files.storage import default_storage
 
-COVER_VARIANTS = 6
+from innerwork.core.covers import COVER_VARIANTS, generated_cover, initials, slug_variant
+
+__all__ = ["COVER_WIDTHS", "cover_for", "cover_image", "cover_variant", "generated_cover", "initials", "slug_variant"]
+
 # The widths pages ask for: a cart thumbnail on a phone up to a course page on a wide, dense screen.
 COVER_WIDTHS = (400, 800, 1200)
 # The rendition a browser without srcset gets (the widest not above this).
@@ -20,21 +23,6 @@ COVER_DEFAULT_WIDTH = 800
 def cover_variant(category_id: int | None) -> int:
     """A stable colour for a generated cover, shared by every course in a category."""
     return (category_id or 0) % COVER_VARIANTS
-
-
-def slug_variant(category_slug: str) -> int:
-    """A stable colour for what has no course behind it (a coaching or mentorship line): from its category."""
-    return sum(map(ord, str(category_slug))) % COVER_VARIANTS
-
-
-def initials(title: str) -> str:
-    """Two letters for a generated cover: "Calm Under Pressure" → "CU"."""
-    words = [word for word in str(title).split() if word[:1].isalnum()]
-    return "".join(word[0] for word in words[:2]).upper()
-
-
-def generated_cover(*, title: str, variant: int) -> dict:
-    return {"title": str(title), "initials": initials(title), "variant": variant, "image": None}
 
 
 def cover_image(renditions: list[dict]) -> dict | None:

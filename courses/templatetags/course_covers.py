@@ -15,7 +15,7 @@ from courses.models import COURSE_KIND, Course
 
 register = template.Library()
 
-COVER_TEMPLATE = "courses/partials/cover.html"
+COVER_TEMPLATE = "partials/cover.html"
 THUMB_SIZES = "120px"
 CARD_SIZES = "(max-width: 640px) 100vw, 400px"
 
