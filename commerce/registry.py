@@ -187,6 +187,12 @@ class ProductKind:
         """Where the buyer uses what the line bought ("continue learning", "your session"); "" for none."""
         return ""
 
+    def line_cover(self, *, line: OrderLine) -> dict | None:
+        """The cover an order line of this kind shows (a dict as innerwork.core.covers makes), or None for
+        the generated one drawn from its title and category. A cart or wishlist line carries its cover in
+        its metadata ("cover") instead, so only order pages ask. Default: None."""
+        return None
+
     def pricing(self) -> KindPricing | None:
         """What the pricing page says about this kind, read now (a fixed number of queries); None: not shown."""
         return None

@@ -89,6 +89,13 @@ class CourseKind(ProductKind):
             },
         )
 
+    def line_cover(self, *, line) -> dict | None:
+        """The course's cover on an order line: its fields read now (one small query), or None when gone."""
+        if not str(line.ref).isdigit():
+            return None
+        course = Course.objects.filter(pk=int(line.ref)).only("title", "category_id", "cover_renditions").first()
+        return cover_for(course) if course is not None else None
+
     def fulfil(self, *, line) -> None:
         """Enrol the buyer and welcome them to the course.
 

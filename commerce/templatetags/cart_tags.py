@@ -27,19 +27,6 @@ def buy_box(context, kind: str, ref) -> dict:
 
 
 @register.filter
-def initials(title: str) -> str:
-    """Two letters for a line's thumbnail: "Calm Under Pressure" → "CU"."""
-    words = [word for word in str(title).split() if word[:1].isalnum()]
-    return "".join(word[0] for word in words[:2]).upper()
-
-
-@register.filter
-def thumb_variant(value: str) -> int:
-    """A stable colour (0-5) for a line's thumbnail, from its category."""
-    return sum(map(ord, str(value))) % 6
-
-
-@register.filter
 def coupon_terms(coupon) -> str:
     """What a coupon gives, with a note when it covers only some items: "20% off (selected items only)"."""
     terms = describe_coupon(coupon)

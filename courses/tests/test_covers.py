@@ -33,7 +33,7 @@ def _covers(html: str) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("uploaded", [False, True], ids=["generated", "uploaded"])
-def test_a_course_has_the_same_cover_in_catalogue_course_page_dashboard_cart_wishlist_and_orders(client, uploaded):
+def test_a_course_has_the_same_cover_in_catalogue_course_page_cart_wishlist_order_and_refund_quote(client, uploaded):
     # given a course in a category whose slug and id would once have given two different colours
     course = CourseFactory(title="Calm Under Pressure", category=CategoryFactory(slug="mindfulness"))
     if uploaded:
@@ -53,6 +53,8 @@ def test_a_course_has_the_same_cover_in_catalogue_course_page_dashboard_cart_wis
         "cart": reverse("commerce:cart"),
         "wishlist": reverse("commerce:wishlist"),
         "order": reverse("commerce:order_detail", kwargs={"number": order.number}),
+        "refund quote": reverse("commerce:order_refund", kwargs={"number": order.number})
+        + f"?lines={order.lines.get().pk}",
     }
     seen = {}
     for name, url in pages.items():
