@@ -149,7 +149,9 @@ def checkout_session_record(
     statement (and read and locked as usual when the webhook recorded it first).
     """
     status = _SESSION_STATUS.get(session.status, CheckoutSession.Status.OPEN)
-    with transaction.atomic():
+    # Only recording a session open can meet the order's other open session (IntegrityError, which callers
+    # handle and carry on): only then does the record need a savepoint of its own inside a caller's transaction.
+    with transaction.atomic(savepoint=status == CheckoutSession.Status.OPEN):
         row = _checkout_session_insert(order=order, session=session, status=status) if just_opened else None
         if row is not None:
             return row

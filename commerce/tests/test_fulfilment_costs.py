@@ -31,16 +31,16 @@ pytestmark = pytest.mark.django_db
 # inline), 66 queries to fulfil a paid session, 98 queries and 4 Stripe GETs on the success page. Fulfilment and
 # the success page counted three fewer once merged with the partner API's branches (measured, not traced).
 # Issue #13's last pass (no re-reads of rows just written or locked, one statement for a new session row, the
-# invoice number and the order lookup, no savepoint around a kind that never refuses): 38 → 29, 42 → 33, 39 → 29,
-# 43 → 33.
+# invoice number and the order lookup, no savepoint around a kind that never refuses): 38 → 29, 42 → 33, 39 → 27,
+# 43 → 31.
 CHECKOUT_QUERIES = 29
 CHECKOUT_INLINE_QUERIES = 33
-FULFIL_QUERIES = 29
+FULFIL_QUERIES = 27
 # One checkout.session.completed delivery, stored and processed inline (receive, dj-stripe's Event, fulfilment).
 # Before: 85 queries and 4 Stripe GETs (our read of the session, then dj-stripe's sync: session, PaymentIntent,
 # PaymentMethod).
-WEBHOOK_DELIVERY_QUERIES = 42
-SUCCESS_PAGE_QUERIES = 33
+WEBHOOK_DELIVERY_QUERIES = 40
+SUCCESS_PAGE_QUERIES = 31
 
 
 class StripeRequests:
