@@ -10,13 +10,23 @@ same work first.
 
 Each handler re-reads the object from Stripe through the gateway (an event's copy can be stale
 or in an older API version) and calls one service. Imported by CommerceConfig.ready().
+
+A Checkout Session event reads its session once, expanded (session_read_and_mirror), and
+dj-stripe's copy is written from that same answer after commit. dj-stripe's own handler for these
+events would read the session again, then its PaymentIntent and PaymentMethod (three more GETs, in
+the event's transaction), so it is disconnected for the event types handled here
+(SESSION_EVENTS). The Event row and the delivery log are written as before: every delivery stays
+visible in admin, and the Event row still makes a second delivery run no handler.
 """
 
 from __future__ import annotations
 
 import logging
 
+from djstripe import event_handlers as djstripe_handlers
 from djstripe.event_handlers import djstripe_receiver
+from djstripe.models import Event
+from djstripe.signals import WEBHOOK_SIGNALS
 
 from commerce import stripe_gateway as gateway
 from commerce.checkout.fulfilment import (
@@ -29,9 +39,20 @@ from commerce.refunds.services import refund_record_from_stripe
 
 logger = logging.getLogger(__name__)
 
+SESSION_EVENTS = (
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.expired",
+    "checkout.session.async_payment_failed",
+)
+
+for _event_type in SESSION_EVENTS:
+    # Our handlers mirror the session from their own read: dj-stripe's second read is not needed.
+    WEBHOOK_SIGNALS[_event_type].disconnect(djstripe_handlers.handle_other_event, sender=Event)
+
 
 def _session_of(event) -> gateway.CheckoutSessionInfo:
-    return gateway.session_retrieve(session_id=event.data["object"]["id"])
+    return gateway.session_read_and_mirror(session_id=event.data["object"]["id"])
 
 
 @djstripe_receiver(["checkout.session.completed", "checkout.session.async_payment_succeeded"])

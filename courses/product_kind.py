@@ -47,11 +47,12 @@ class CourseKind(ProductKind):
     """A course: priced from the catalogue, fulfilled by an enrollment, refunded all or nothing.
 
     Nothing is held while a payment is open (a course has no limited seats), so `hold` and
-    `release` keep the base class's defaults.
+    `release` keep the base class's defaults, and a paid course is never refused.
     """
 
     kind = COURSE_KIND
     label = "Course"
+    may_refuse = False
 
     def _course(self, ref: str) -> Course:
         if not str(ref).isdigit():

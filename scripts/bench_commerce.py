@@ -4,8 +4,9 @@
 Prepares a PostgreSQL database (migrate, seed_demo), starts the Stripe emulator and gunicorn
 (2 workers, DEBUG off, `scripts.bench_wsgi`: the site plus the floor address) pointed at it with
 a Redis broker (redis://127.0.0.1:6379/6 unless --broker), registers the site's webhook endpoint
-through the API (so the signing secret is the emulator's), and gives 2 × N new buyers a cart
-with one paid course. Then, C requests in flight:
+through the API (so the signing secret is the emulator's), and gives B × N new buyers a cart
+with one paid course, B being the number of fulfilment batches (--fulfilment-workers, default
+1,2,3: three batches). Then, C requests in flight:
 
 1. checkout creation: every buyer POSTs /checkout/ (CSRF token, session cookie, each from its
    own loopback address); each answer must be the 303 to a Checkout Session on the emulator.
@@ -20,13 +21,14 @@ with one paid course. Then, C requests in flight:
    worker running: verify, store, queue, 200.
 6. fulfilment, 1 worker: one Celery worker process (`-P solo`) starts and drains batch A.
    Sustained rate = deliveries processed / time between the first and last one processed.
-7. fulfilment, 2 workers: batch B acknowledged, then two worker processes drain it.
-8. duplicates: every event of A and B delivered again and drained: nothing more happens.
+7. fulfilment, 2 and 3 workers: the next batch acknowledged, then that many worker processes drain it.
+8. duplicates: every event delivered again and drained (by the last batch's workers): nothing more happens.
 
-Finally it checks the outcome: 2N paid orders, 2N enrollments, 2N confirmation e-mails.
+Finally it checks the outcome: B × N paid orders, enrollments, confirmation and welcome e-mails.
 
-    .venv/bin/python scripts/bench_commerce.py                 # the documented run: 2 × 100 orders
+    .venv/bin/python scripts/bench_commerce.py                 # the documented run: 3 × 100 orders
     .venv/bin/python scripts/bench_commerce.py --orders 20     # a quick look [--fresh]
+    .venv/bin/python scripts/bench_commerce.py --fulfilment-workers 1,2   # two batches only
 """
 
 from __future__ import annotations
@@ -356,7 +358,12 @@ def bench_port() -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--orders", type=int, default=100, help="orders per batch; two batches (default 100)")
+    parser.add_argument("--orders", type=int, default=100, help="orders per batch (default 100)")
+    parser.add_argument(
+        "--fulfilment-workers",
+        default="1,2,3",
+        help="Celery worker processes for each fulfilment batch, one batch per number (default 1,2,3)",
+    )
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight (default 4)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/6", help="Redis for Celery (emptied first)")
@@ -366,9 +373,11 @@ def main() -> int:
         help="PostgreSQL database to prepare and use (created if missing)",
     )
     parser.add_argument("--fresh", action="store_true", help="start from an empty database and emulator")
+    parser.add_argument("--port", type=int, default=0, help="the site's port (default: a free one in 8461-8469)")
     args = parser.parse_args()
+    worker_counts = [int(count) for count in args.fulfilment_workers.split(",") if count.strip()]
 
-    port = bench_port()
+    port = args.port or bench_port()
     base_url = f"http://127.0.0.1:{port}"
     n = args.orders
     # The database mirrors this emulator's objects (a course's Stripe Price, a buyer's Customer), so the two
@@ -414,7 +423,9 @@ def main() -> int:
 
             run = secrets.token_hex(3)
             warmup = session_keys(manage(env, "shell", "--no-imports", "-c", BUYERS.format(run=run + "w", count=12)))
-            buyers = session_keys(manage(env, "shell", "--no-imports", "-c", BUYERS.format(run=run, count=2 * n)))
+            buyers = session_keys(
+                manage(env, "shell", "--no-imports", "-c", BUYERS.format(run=run, count=len(worker_counts) * n))
+            )
             print(f"{len(buyers)} buyers with a course in their cart (run {run}).", flush=True)
 
             # Warm-up, not timed: the first checkout of each course creates its Stripe Product and Price.
@@ -436,7 +447,8 @@ def main() -> int:
             paid = run_phase(list(sessions.values()), lambda session_id: pay(emulator, session_id), args.concurrency)
             ours = set(sessions.values())
             events = [event for event in completed_events(emulator, started_at) if session_of(event) in ours]
-            batch_a, batch_b = events[: len(events) // 2], events[len(events) // 2 :]
+            batches = [events[i * n : (i + 1) * n] for i in range(len(worker_counts))]
+            batch_a = batches[0]
 
             # Warm-up, not timed: each gunicorn worker opens its database and broker connections.
             warm_paid = [pay(emulator, session_id) for session_id in warm_sessions.values()]
@@ -455,21 +467,31 @@ def main() -> int:
                 floor.add(run_phase(chunk, lambda e: deliver(base_url, floor_path, secret, e), args.concurrency))
                 ack.add(run_phase(chunk, lambda e: deliver(base_url, webhook_path, secret, e, ids_a), args.concurrency))
 
-            print("6. Fulfilment with 1 worker process ...", flush=True)
-            workers = start_workers(env, 1)
-            done_a, span_a = drain(args.database_url, ids_a, timeout=60 + 5 * len(ids_a))
-            stop(workers)
-            print("7. Fulfilment with 2 worker processes ...", flush=True)
-            ids_b: list[int] = []
-            ack_b = run_phase(batch_b, lambda e: deliver(base_url, webhook_path, secret, e, ids_b), args.concurrency)
-            workers = start_workers(env, 2)
-            done_b, span_b = drain(args.database_url, ids_b, timeout=60 + 5 * len(ids_b))
-            print("8. Duplicate deliveries: every event again ...", flush=True)
+            # Batch A was acknowledged above; each later batch is acknowledged with no worker running.
+            drained, acks_later = [], []
+            for number, (count, batch) in enumerate(zip(worker_counts, batches, strict=True)):
+                ids = ids_a
+                if number:
+                    ids = []
+                    acks_later.append(
+                        run_phase(
+                            batch, lambda e, ids=ids: deliver(base_url, webhook_path, secret, e, ids), args.concurrency
+                        )
+                    )
+                print(f"{6 + number}. Fulfilment with {count} worker process(es) ...", flush=True)
+                stop(workers)
+                workers = start_workers(env, count)
+                done, span = drain(args.database_url, ids, timeout=60 + 5 * len(ids))
+                drained.append((count, done, len(ids), span))
+                if number < len(worker_counts) - 1:
+                    stop(workers)
+                    workers = []
+            print(f"{6 + len(worker_counts)}. Duplicate deliveries: every event again ...", flush=True)
             ids_dup: list[int] = []
             replay = run_phase(events, lambda e: deliver(base_url, webhook_path, secret, e, ids_dup), args.concurrency)
             done_dup, _ = drain(args.database_url, ids_dup, timeout=120)
             stop(workers)
-            print("9. Invoice PDFs and confirmations: 1 worker process on the documents queue ...", flush=True)
+            print(f"{7 + len(worker_counts)}. Invoice PDFs and confirmations: 1 documents worker ...", flush=True)
             workers = start_workers(env, 1, queues="documents")
             documents_started = time.monotonic()
             deadline = documents_started + 120 + 2 * len(buyers)
@@ -502,14 +524,14 @@ def main() -> int:
     print(alone.row("the Stripe calls alone (customer + session)", "pairs/s"))
     print(floor.row("floor: verify + INSERT + 200", "events/s"))
     print(ack.row("acknowledgement: verify + store + queue + 200", "events/s"))
-    print(ack_b.row("acknowledgement, batch B", "events/s"))
+    for number, ack_later in enumerate(acks_later, start=1):
+        print(ack_later.row(f"acknowledgement, batch {'ABCDEFGH'[number]}", "events/s"))
     print(replay.row("duplicate deliveries acknowledged", "events/s"))
     print()
-    rate_1 = (done_a - 1) / span_a if span_a else 0.0
-    rate_2 = (done_b - 1) / span_b if span_b else 0.0
     print(f"Acknowledgement / floor: {ack.rate() / floor.rate():.2f} (target ≥ 0.25); ack p95 {ack.p95():.0f} ms")
-    print(f"Sustained fulfilment, 1 worker process:  {rate_1:.1f} orders/s ({done_a}/{len(ids_a)} processed)")
-    print(f"Sustained fulfilment, 2 worker processes: {rate_2:.1f} orders/s ({done_b}/{len(ids_b)} processed)")
+    for count, done, queued, span in drained:
+        rate = (done - 1) / span if span else 0.0
+        print(f"Sustained fulfilment, {count} worker process(es): {rate:.1f} orders/s ({done}/{queued} processed)")
     print(
         f"Checkout creation minus the Stripe calls alone: p50 {checkouts.p50() - alone.p50():.0f} ms, "
         f"p95 {checkouts.p95() - alone.p95():.0f} ms"
@@ -528,11 +550,11 @@ def main() -> int:
         + floor.failures
         + ack.failures
     )
-    failures += ack_b.failures + replay.failures
+    failures += [failure for ack_later in acks_later for failure in ack_later.failures] + replay.failures
     for failure in failures[:5]:
         print("  failure:", failure)
     ok = (paid_orders, enrollments, confirmations, welcomes) == (expected,) * 4
-    ok &= not failures and (done_a, done_b, done_dup) == (len(ids_a), len(ids_b), len(ids_dup))
+    ok &= not failures and all(done == queued for _, done, queued, _ in drained) and done_dup == len(ids_dup)
     return 0 if ok else 1
 
 

@@ -17,12 +17,14 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Subquery
+from django.db.models.deletion import Collector
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
 from commerce.checkout.holds import RELEASE_EXPIRED, RELEASE_FAILED, order_release
-from commerce.documents.services import invoice_issue
+from commerce.documents.services import invoice_issue_for_fulfilment
 from commerce.exceptions import CouponError
 from commerce.models import Cart, CartItem, CheckoutSession, Order, OrderLine
 from commerce.orders.notifications import (
@@ -86,6 +88,14 @@ def _lock(order: Order) -> Order:
     return Order.objects.select_for_update(of=("self",)).select_related("user").get(pk=order.pk)
 
 
+def _lock_for_session(session: gateway.CheckoutSessionInfo) -> Order | None:
+    """order_for_session and _lock in one statement: the order a session pays, locked, with its buyer."""
+    by_session = CheckoutSession.objects.filter(stripe_id=session.id).values("order_id")[:1]
+    by_number = Order.objects.filter(number=session.order_number).values("pk")[:1] if session.order_number else None
+    paid_for = Coalesce(Subquery(by_session), Subquery(by_number)) if by_number is not None else Subquery(by_session)
+    return Order.objects.select_for_update(of=("self",)).select_related("user").filter(pk=paid_for).first()
+
+
 def _record_payment(order: Order, session: gateway.CheckoutSessionInfo, *, amount_paid: int) -> None:
     order.amount_paid = amount_paid
     order.paid_at = order.paid_at or timezone.now()
@@ -136,12 +146,17 @@ def _fulfil(order: Order) -> None:
     for line in lines:
         if f"fulfil:line:{line.pk}" in claimed:
             line.order = order
+            kind = get_kind(line.kind)
+            if not kind.may_refuse:
+                kind.fulfil(line=line)
+                fulfilled.append(line.pk)
+                continue
             try:
                 with transaction.atomic():  # a refusal rolls back what the kind wrote before it
-                    get_kind(line.kind).fulfil(line=line)
+                    kind.fulfil(line=line)
             except CannotFulfil as exc:
                 _refund_refused_line(order, line, reason=exc.reason)
-                get_kind(line.kind).release(line=line, reason=RELEASE_NOT_FULFILLED)
+                kind.release(line=line, reason=RELEASE_NOT_FULFILLED)
                 continue
             fulfilled.append(line.pk)
     if fulfilled:
@@ -157,7 +172,7 @@ def _fulfil(order: Order) -> None:
     # Numbered in this transaction (gap-free), rendered after commit on the `documents` queue:
     # no lock of the numbering is held across a render. The confirmation attaches the PDF, so an
     # order with an invoice has it queued by the render (notify_order_paid_once_invoiced).
-    invoice = invoice_issue(order=order, render_after_commit=True) if "invoice:issue" in claimed else None
+    invoice = invoice_issue_for_fulfilment(order=order, lines=lines) if "invoice:issue" in claimed else None
     if CONFIRMATION_EFFECT in claimed and (invoice is None or invoice.pdf_sha256):
         notify_order_paid(order=order, invoice=invoice)
     # Once per order by the event's own key (partner_event_emit), so no effect row of its own.
@@ -204,7 +219,11 @@ def _clear_bought_from_cart(order: Order, lines: list) -> None:
     bought = Q()
     for line in lines:
         bought |= Q(kind=line.kind, ref=line.ref)
-    CartItem.objects.filter(bought, cart_id__in=Cart.objects.filter(user_id=order.user_id).values("pk")).delete()
+    # The items come with their cart, so the page cache learns whose cart changed without a read per item.
+    items = CartItem.objects.filter(bought, cart__user_id=order.user_id).select_related("cart")
+    collector = Collector(using=items.db)
+    collector.collect(list(items))
+    collector.delete()
     if order.coupon_id:
         Cart.objects.filter(user=order.user, coupon_id=order.coupon_id).update(coupon=None)
 
@@ -220,12 +239,11 @@ def order_fulfil_from_session(*, session: gateway.CheckoutSessionInfo) -> Order 
     Repeated calls for the same session change nothing.
     Returns the order, or None when the session names no order of ours.
     """
-    order = order_for_session(session=session)
-    if order is None:
-        logger.warning("Checkout session %s names no known order (%r)", session.id, session.order_number)
-        return None
     with transaction.atomic():
-        order = _lock(order)
+        order = _lock_for_session(session)
+        if order is None:
+            logger.warning("Checkout session %s names no known order (%r)", session.id, session.order_number)
+            return None
         checkout_session_record(order=order, session=session)
         if not session.is_paid:
             return order

@@ -26,8 +26,10 @@ RELEASE_ABANDONED = "abandoned"
 RELEASE_FAILED = "failed"
 
 
-def order_hold(*, order: Order, until: datetime) -> None:
+def order_hold(*, order: Order, until: datetime, lines: list | None = None) -> None:
     """Hold every line of `order` until `until`, and a use of its coupon if it has none live.
+
+    `lines` are the order's lines when the caller has just read or written them (not read again).
 
     Raises CheckoutError naming the line whose kind refused (NotPurchasable: the slot was taken)
     and CouponError when the code has no use left; the caller's transaction then rolls back.
@@ -36,7 +38,11 @@ def order_hold(*, order: Order, until: datetime) -> None:
         live = CouponRedemption.objects.filter(order=order, status__in=CouponRedemption.COUNTS).exists()
         if not live:
             coupon_reserve(coupon=order.coupon, user=order.user, order=order)
-    for line in order.lines.order_by("kind", "ref", "pk"):
+    if lines is None:
+        lines = order.lines.order_by("kind", "ref", "pk")
+    else:
+        lines = sorted(lines, key=lambda line: (line.kind, line.ref, line.pk))
+    for line in lines:
         line.order = order
         try:
             get_kind(line.kind).hold(line=line, until=until)

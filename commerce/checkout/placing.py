@@ -38,8 +38,8 @@ CHECKOUT_EMPTY = "Your cart is empty. Add a course before checking out."
 ORDER_REUSE_WINDOW = timedelta(hours=24)
 # What a new order holds before its payment page opens; opening the page holds it until the page expires.
 FIRST_HOLD = SESSION_LIFETIME
-# Set on the Order instance `_order_place` returns: it was priced, held and written moments ago in
-# this request, with no session yet, so order_checkout need not read, price and hold it all again.
+# Set on the Order instance `_order_place` returns, to the lines it wrote: it was priced, held and written
+# moments ago in this request, with no session yet, so order_checkout need not read, price and hold it again.
 PLACED_IN_THIS_REQUEST = "_placed_in_this_request"
 
 
@@ -47,30 +47,46 @@ def _line_signature(lines) -> list[tuple]:
     return [(line.kind, line.ref, line.unit_amount, line.quantity, line.discount_amount) for line in lines]
 
 
-def _matching_unpaid_order(*, user, quote: Quote, origin: str, partner=None) -> Order | None:
+def _unpaid_orders(*, user, origin: str):
+    return Order.objects.filter(
+        user=user, origin=origin, status__in=(Order.Status.PENDING, Order.Status.FAILED), paid_at__isnull=True
+    )
+
+
+def _unpaid_cart_orders(*, user) -> list[Order]:
+    """The customer's unpaid cart orders, with their lines: one read serves both the reuse and the clean-up."""
+    return list(_unpaid_orders(user=user, origin=Order.Origin.CART).prefetch_related("lines"))
+
+
+def _matching_unpaid_order(
+    *, user, quote: Quote, origin: str = Order.Origin.CART, partner=None, candidates: list[Order] | None = None
+) -> Order | None:
     """The customer's waiting order with exactly this quote (they pressed back and checked out again).
 
     Asked for by a partner, only an order that partner placed: another partner's (or the site's) would
-    answer with a payment the asking partner is not allowed to see.
+    answer with a payment the asking partner is not allowed to see. `candidates`: the customer's unpaid
+    orders of `origin` with their lines, when the caller has read them already.
     """
-    candidates = Order.objects.filter(
-        user=user,
-        origin=origin,
-        status__in=(Order.Status.PENDING, Order.Status.FAILED),
-        paid_at__isnull=True,
-        is_flagged=False,
-        currency=quote.currency,
-        total_amount=quote.total_amount,
-        coupon_id=quote.coupon.pk if quote.coupon else None,
-        created_at__gte=timezone.now() - ORDER_REUSE_WINDOW,
-    ).prefetch_related("lines")
-    if partner is not None:
-        candidates = candidates.filter(partner=partner)
+    if candidates is None:
+        unpaid = _unpaid_orders(user=user, origin=origin).prefetch_related("lines")
+        candidates = list(unpaid.filter(partner=partner) if partner is not None else unpaid)
+    coupon_id = quote.coupon.pk if quote.coupon else None
+    since = timezone.now() - ORDER_REUSE_WINDOW
     wanted = _line_signature(quote.lines)
-    return next((order for order in candidates if _line_signature(order.lines.all()) == wanted), None)
+    return next(
+        (
+            order
+            for order in candidates
+            if not order.is_flagged
+            and (order.currency, order.total_amount, order.coupon_id) == (quote.currency, quote.total_amount, coupon_id)
+            and order.created_at >= since
+            and _line_signature(order.lines.all()) == wanted
+        ),
+        None,
+    )
 
 
-def _order_create(*, user, quote: Quote, origin: str, partner=None) -> Order:
+def _order_create(*, user, quote: Quote, origin: str, partner=None) -> tuple[Order, list[OrderLine]]:
     for _ in range(5):
         number = new_order_number()
         try:
@@ -93,7 +109,7 @@ def _order_create(*, user, quote: Quote, origin: str, partner=None) -> Order:
                 raise  # not a number collision
     else:
         raise IntegrityError("no free order number after five tries")
-    OrderLine.objects.bulk_create(
+    order_lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
             kind=line.kind,
@@ -107,7 +123,7 @@ def _order_create(*, user, quote: Quote, origin: str, partner=None) -> Order:
         )
         for line in quote.lines
     )
-    return order
+    return order, order_lines
 
 
 def order_create_from_cart(*, cart: Cart | None, user) -> Order:
@@ -124,10 +140,11 @@ def order_create_from_cart(*, cart: Cart | None, user) -> Order:
     quote = cart_quote_for(cart=cart, user=user)
     if quote.is_empty:
         raise CartError(CHECKOUT_EMPTY)
-    existing = None if quote.coupon_error else _matching_unpaid_order(user=user, quote=quote, origin=Order.Origin.CART)
+    unpaid = _unpaid_cart_orders(user=user)
+    existing = None if quote.coupon_error else _matching_unpaid_order(user=user, quote=quote, candidates=unpaid)
     if existing is not None:
         return existing
-    _close_unpaid_cart_orders(user=user)
+    _close_unpaid_cart_orders(unpaid)
     if quote.coupon_error:
         # The code may have been held by the orders just closed: judge it again without them.
         quote = cart_quote_for(cart=cart, user=user)
@@ -139,10 +156,10 @@ def order_create_from_cart(*, cart: Cart | None, user) -> Order:
 def _order_place(*, user, quote: Quote, origin: str, partner=None) -> Order:
     """The pending order of `quote`, its coupon use and its kinds' holds, in one transaction (all or nothing)."""
     with transaction.atomic():
-        order = _order_create(user=user, quote=quote, origin=origin, partner=partner)
-        order_hold(order=order, until=timezone.now() + FIRST_HOLD)
+        order, lines = _order_create(user=user, quote=quote, origin=origin, partner=partner)
+        order_hold(order=order, until=timezone.now() + FIRST_HOLD, lines=lines)
         order_event_add(order=order, type="created", message="Order placed.")
-    setattr(order, PLACED_IN_THIS_REQUEST, True)
+    setattr(order, PLACED_IN_THIS_REQUEST, lines)
     return order
 
 
@@ -212,19 +229,13 @@ def _waiting_item_order(*, user, kind: str, ref: str, coupon_code: str, partner=
     )
 
 
-def _close_unpaid_cart_orders(*, user) -> None:
-    """Cancel the customer's other unpaid cart orders: they replaced them with a new one.
+def _close_unpaid_cart_orders(unpaid: list[Order]) -> None:
+    """Cancel the customer's other unpaid cart orders (`_unpaid_cart_orders`): they replaced them with a new one.
 
     An order whose Stripe page is still open has it closed first; if Stripe cannot be
     reached that order is left to expire on its own. One that turns out paid is fulfilled.
     Orders for one item are not the cart's to close.
     """
-    unpaid = Order.objects.filter(
-        user=user,
-        origin=Order.Origin.CART,
-        status__in=(Order.Status.PENDING, Order.Status.FAILED),
-        paid_at__isnull=True,
-    )
     for order in unpaid:
         open_row = order.checkout_sessions.filter(status=CheckoutSession.Status.OPEN).first()
         if open_row is not None:

@@ -112,9 +112,9 @@ def _reuse_open_session(order: Order) -> CheckoutStart | None:
     return None
 
 
-def _open_session(order: Order, *, success_url: str, cancel_url: str) -> CheckoutStart:
+def _open_session(order: Order, *, success_url: str, cancel_url: str, lines: list | None = None) -> CheckoutStart:
     customer_id = gateway.customer_for_user(user=order.user)
-    lines = list(order.lines.all())
+    lines = list(order.lines.all()) if lines is None else lines
     stripe_lines = [stripe_line_for(line=line, currency=order.currency) for line in lines]
     discount = stripe_discount_for(order=order, lines=lines)
     urls = {"success_url": success_url, "cancel_url": cancel_url}
@@ -141,7 +141,7 @@ def _open_session(order: Order, *, success_url: str, cancel_url: str) -> Checkou
 
 def _session_opened(order, session, lines, stripe_lines) -> CheckoutStart:
     try:
-        row = checkout_session_record(order=order, session=session)
+        row = checkout_session_record(order=order, session=session, just_opened=True)
     except IntegrityError:
         # Another request opened a different session meanwhile: keep that one, close ours.
         gateway.session_expire(session_id=session.id)
@@ -157,8 +157,11 @@ def _session_opened(order, session, lines, stripe_lines) -> CheckoutStart:
         for line, stripe_line in zip(lines, stripe_lines, strict=True):
             if line.stripe_price_id != stripe_line.price_id:
                 OrderLine.objects.filter(pk=line.pk).update(stripe_price_id=stripe_line.price_id)
+        # The UPDATE locks the order's row until commit, as select_for_update would; nothing order_hold
+        # reads of the order (its coupon, buyer, lines) can have changed since it was read.
         Order.objects.filter(pk=order.pk).update(stripe_customer_id=session.customer_id)
-        order_hold(order=Order.objects.select_for_update().get(pk=order.pk), until=session.expires_at)
+        order.stripe_customer_id = session.customer_id
+        order_hold(order=order, until=session.expires_at, lines=lines)
         order_event_add(
             order=order, type="checkout_opened", message="Payment page opened.", data={"session": session.id}
         )
@@ -175,7 +178,8 @@ def order_checkout(*, order: Order, success_url: str, cancel_url: str) -> Checko
     PaymentProviderError (Stripe failed: nothing was charged and retrying is safe).
     """
     # Only the first checkout of the instance _order_place returned: any later one reads it afresh.
-    just_placed = order.__dict__.pop(PLACED_IN_THIS_REQUEST, False)
+    placed_lines = order.__dict__.pop(PLACED_IN_THIS_REQUEST, None)
+    just_placed = placed_lines is not None
     if not just_placed:
         order.refresh_from_db()
     if order.paid_at is not None or order.status in Order.SETTLED:
@@ -193,7 +197,7 @@ def order_checkout(*, order: Order, success_url: str, cancel_url: str) -> Checko
         _hold_again(order, until=timezone.now() + FIRST_HOLD)
         # Waiting again from here on: if Stripe fails now, the abandoned-order clean-up frees the code.
         _back_to_pending(order)
-    return _open_session(order, success_url=success_url, cancel_url=cancel_url)
+    return _open_session(order, success_url=success_url, cancel_url=cancel_url, lines=placed_lines)
 
 
 def orders_expire_abandoned(*, now: datetime | None = None) -> int:

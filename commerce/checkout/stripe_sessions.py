@@ -32,7 +32,7 @@ STRIPE_MAX_LIFETIME = timedelta(hours=23, minutes=55)
 STALE_LINE_PARAM = re.compile(r"^line_items\[(\d+)\]")
 
 
-def session_expires_at(order: Order, *, now: datetime) -> datetime:
+def session_expires_at(order: Order, *, now: datetime, lines: list | None = None) -> datetime:
     """When a new payment page for `order` closes: our default, or earlier/later if its kinds ask.
 
     Each line's kind may name a time (`ProductKind.checkout_expires_at`); the earliest wins, kept
@@ -40,7 +40,7 @@ def session_expires_at(order: Order, *, now: datetime) -> datetime:
     """
     default = now + SESSION_LIFETIME + RETRY_GRACE
     wanted = []
-    for line in order.lines.all():
+    for line in order.lines.all() if lines is None else lines:
         line.order = order
         try:
             at = get_kind(line.kind).checkout_expires_at(line=line, now=now)
@@ -53,7 +53,7 @@ def session_expires_at(order: Order, *, now: datetime) -> datetime:
     return min(expires_at, now + STRIPE_MAX_LIFETIME).replace(microsecond=0)
 
 
-def checkout_attempt_begin(order: Order, *, fresh: bool = False) -> tuple[int, datetime]:
+def checkout_attempt_begin(order: Order, *, fresh: bool = False, lines: list | None = None) -> tuple[int, datetime]:
     """The attempt number and session expiry to ask Stripe with, fixed (and committed) before asking.
 
     A retry of an attempt that recorded no session, while Stripe would still accept its expiry,
@@ -72,7 +72,7 @@ def checkout_attempt_begin(order: Order, *, fresh: bool = False) -> tuple[int, d
                 return locked.checkout_attempt, expires_at
         locked.checkout_attempt += 1
         locked.checkout_attempt_started_at = now
-        locked.checkout_attempt_expires_at = session_expires_at(locked, now=now)
+        locked.checkout_attempt_expires_at = session_expires_at(locked, now=now, lines=lines)
         locked.save(
             update_fields=[
                 "checkout_attempt",
@@ -84,8 +84,11 @@ def checkout_attempt_begin(order: Order, *, fresh: bool = False) -> tuple[int, d
         return locked.checkout_attempt, locked.checkout_attempt_expires_at
 
 
-def checkout_session_open(*, order, customer_id, lines, discount, success_url, cancel_url, new_attempt=False):
-    attempt, expires_at = checkout_attempt_begin(order, fresh=new_attempt)
+def checkout_session_open(
+    *, order, customer_id, lines, discount, success_url, cancel_url, new_attempt=False, order_lines=None
+):
+    # `order_lines`: the order's OrderLines when the caller holds them (`lines` are Stripe's).
+    attempt, expires_at = checkout_attempt_begin(order, fresh=new_attempt, lines=order_lines)
     metadata = {"order_number": order.number, "attempt": str(attempt)}
     try:
         return gateway.session_create(
@@ -112,6 +115,7 @@ def checkout_session_open(*, order, customer_id, lines, discount, success_url, c
             success_url=success_url,
             cancel_url=cancel_url,
             new_attempt=True,
+            order_lines=order_lines,
         )
 
 
@@ -134,6 +138,7 @@ def checkout_session_open_replacing_stale(order, customer_id, lines, stripe_line
                 lines=stripe_lines,
                 discount=discount,
                 new_attempt=new_attempt,
+                order_lines=lines,
                 **urls,
             )
             return session, customer_id

@@ -15,6 +15,8 @@ receipt that comes first renders it itself (`invoice_pdf_ensure`). Either way th
 is locked while it renders, so it is rendered once and stored once, and every later request
 gets the same bytes. The order's confirmation, which attaches the PDF, is queued in the
 transaction that stores it. `documents_render_pending` picks up invoices whose task was lost.
+A credit note issued when a refund is applied is rendered after commit the same way
+(`credit_note_render`, `credit_note_pdf_ensure`), and its render queues the refund e-mail.
 
 Dates on the documents are printed in UTC (the documents say so): one document, the same for
 the customer, staff and an accountant, whatever their time zone.
@@ -51,19 +53,24 @@ RENDER_OVERDUE_AFTER = timedelta(minutes=2)
 def document_number_next(*, series: str, year: int) -> str:
     """The next number of `series` for `year`: "INV-2026-000042".
 
-    Locks the (series, year) counter row until the caller's transaction ends; the row is
-    created race-free on first use (INSERT ... ON CONFLICT DO NOTHING, then lock). Call it
-    inside the transaction that saves the document: a rollback gives the number back, so
-    numbers are gap-free, and no two documents ever get the same number. Raises
-    RuntimeError outside a transaction, where the number would be spent at once.
+    One statement: the (series, year) counter row is created on first use or moved on by one
+    (INSERT ... ON CONFLICT DO UPDATE ... RETURNING), and stays locked until the caller's
+    transaction ends. Call it inside the transaction that saves the document: a rollback gives
+    the number back, so numbers are gap-free, and no two documents ever get the same number.
+    Raises RuntimeError outside a transaction, where the number would be spent at once.
     """
     if not connection.in_atomic_block:
         raise RuntimeError(NOT_IN_TRANSACTION)
-    DocumentCounter.objects.bulk_create([DocumentCounter(series=series, year=year)], ignore_conflicts=True)
-    counter = DocumentCounter.objects.select_for_update().get(series=series, year=year)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    return f"{series}-{year}-{counter.last_value:06d}"
+    table = connection.ops.quote_name(DocumentCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} ("series", "year", "last_value") VALUES (%s, %s, 1) '  # noqa: S608 - model's table
+            f'ON CONFLICT ("series", "year") DO UPDATE SET "last_value" = {table}."last_value" + 1 '
+            'RETURNING "last_value"',
+            [series, year],
+        )
+        (value,) = cursor.fetchone()
+    return f"{series}-{year}-{value:06d}"
 
 
 def tax_included(*, total: int, rate: Decimal) -> int:
@@ -132,10 +139,7 @@ def invoice_issue(*, order: Order, now: datetime | None = None, render_after_com
     payment, or on its own.
     """
     with transaction.atomic():
-        order = _lock_order(order)
-        invoice = Invoice.objects.defer("pdf").filter(order=order).first()
-        if invoice is None:
-            invoice = _invoice_create(order=order, now=now)
+        invoice = _invoice_for_locked_order(order=_lock_order(order), now=now)
         if invoice is None:
             return None
         if render_after_commit:
@@ -143,6 +147,26 @@ def invoice_issue(*, order: Order, now: datetime | None = None, render_after_com
                 invoice_render_after_commit(invoice=invoice)
             return invoice
     return invoice_pdf_ensure(invoice=invoice)
+
+
+def invoice_issue_for_fulfilment(*, order: Order, lines: list) -> Invoice | None:
+    """invoice_issue(render_after_commit=True) for an order fulfilment has locked and read already.
+
+    `order` is the row fulfilment locked (with its buyer) and `lines` its lines, so neither is
+    read again; the caller's transaction is the issue's (no savepoint of its own: any failure
+    rolls the whole fulfilment back). The same guarantees as invoice_issue.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError(NOT_IN_TRANSACTION)
+    invoice = _invoice_for_locked_order(order=order, now=None, lines=lines)
+    if invoice is not None and not invoice.pdf_sha256:
+        invoice_render_after_commit(invoice=invoice)
+    return invoice
+
+
+def _invoice_for_locked_order(*, order: Order, now: datetime | None, lines: list | None = None) -> Invoice | None:
+    invoice = Invoice.objects.defer("pdf").filter(order=order).first()
+    return invoice if invoice is not None else _invoice_create(order=order, now=now, lines=lines)
 
 
 def invoice_render_after_commit(*, invoice: Invoice) -> None:
@@ -153,7 +177,7 @@ def invoice_render_after_commit(*, invoice: Invoice) -> None:
     transaction.on_commit(lambda: invoice_render.delay(invoice_id))
 
 
-def _invoice_create(*, order: Order, now: datetime | None) -> Invoice | None:
+def _invoice_create(*, order: Order, now: datetime | None, lines: list | None = None) -> Invoice | None:
     """A new invoice row for the locked `order`, numbered, with no PDF yet; None when it gets none."""
     if order.total_amount <= 0 or order.paid_at is None or order.status not in Order.SETTLED:
         return None
@@ -170,7 +194,7 @@ def _invoice_create(*, order: Order, now: datetime | None) -> Invoice | None:
             "discount_amount": line.discount_amount,
             "total_amount": line.total_amount,
         }
-        for line in order.lines.order_by("pk")
+        for line in sorted(order.lines.all() if lines is None else lines, key=lambda line: line.pk)
     ]
     invoice = Invoice(
         order=order,
@@ -228,15 +252,17 @@ def invoice_render(*, invoice_id: int) -> Invoice | None:
 
 
 def documents_render_pending(*, now: datetime | None = None) -> int:
-    """Render every invoice still without a PDF RENDER_OVERDUE_AFTER after its issue (its task was lost).
+    """Render every invoice and credit note without a PDF RENDER_OVERDUE_AFTER after its issue (its task was lost).
 
     For cron or Celery beat (`manage.py render_pending_documents`). Returns how many were rendered.
     """
-    now = now or timezone.now()
-    overdue = Invoice.objects.filter(pdf_sha256="", issued_at__lt=now - RENDER_OVERDUE_AFTER)
+    due = {"pdf_sha256": "", "issued_at__lt": (now or timezone.now()) - RENDER_OVERDUE_AFTER}
     rendered = 0
-    for invoice_id in overdue.order_by("issued_at", "pk").values_list("pk", flat=True):
+    for invoice_id in Invoice.objects.filter(**due).order_by("issued_at", "pk").values_list("pk", flat=True):
         invoice_render(invoice_id=invoice_id)
+        rendered += 1
+    for credit_note_id in CreditNote.objects.filter(**due).order_by("issued_at", "pk").values_list("pk", flat=True):
+        credit_note_render(credit_note_id=credit_note_id)
         rendered += 1
     return rendered
 
@@ -256,7 +282,9 @@ def _refund_lines(refund: Refund) -> list[dict]:
     return lines or [{"line_id": None, "title": "Refund", "kind": "", "ref": "", "amount": refund.amount}]
 
 
-def credit_note_issue(*, refund: Refund, now: datetime | None = None) -> CreditNote | None:
+def credit_note_issue(
+    *, refund: Refund, now: datetime | None = None, render_after_commit: bool = False
+) -> CreditNote | None:
     """The refund's credit note, issued now if it has none: idempotent, one per refund for ever.
 
     Refers to the order's invoice (issued first if it is missing). Lists the refunded lines
@@ -266,12 +294,18 @@ def credit_note_issue(*, refund: Refund, now: datetime | None = None) -> CreditN
     when the order has no invoice and cannot get one (a free order, or a payment still under
     review that never settled it): there is nothing to credit. Raises ValueError for a refund
     that has not succeeded.
+
+    With `render_after_commit` (a refund being applied) the row is stored without its PDF and
+    rendered on the `documents` queue once the caller's transaction commits, as fulfilment does
+    for invoices: no lock of the order or the CN counter is held across a render. The render
+    queues the refund e-mail with the PDF attached (credit_note_pdf_ensure). Otherwise the PDF
+    is rendered before this returns.
     """
     with transaction.atomic():
         order = _lock_order(refund.order)
-        existing = CreditNote.objects.filter(refund=refund).first()
+        existing = CreditNote.objects.defer("pdf").filter(refund=refund).first()
         if existing is not None:
-            return existing
+            return existing if render_after_commit else credit_note_pdf_ensure(credit_note=existing)
         refund = Refund.objects.get(pk=refund.pk)
         if refund.status != Refund.Status.SUCCEEDED:
             raise ValueError(REFUND_NOT_SUCCEEDED.format(refund=refund.pk, status=refund.status))
@@ -293,7 +327,52 @@ def credit_note_issue(*, refund: Refund, now: datetime | None = None) -> CreditN
             total_amount=refund.amount,
             reason=refund.reason[:500],
         )
-        return _stored(credit_note, CREDIT_NOTE_TEMPLATE, {"invoice": invoice, "order_number": order.number})
+        if not render_after_commit:
+            return _stored(credit_note, CREDIT_NOTE_TEMPLATE, {"invoice": invoice, "order_number": order.number})
+        credit_note.pdf, credit_note.pdf_sha256 = b"", ""
+        credit_note.save(force_insert=True)
+        credit_note_id = credit_note.pk
+        transaction.on_commit(lambda: _credit_note_render_task().delay(credit_note_id))
+        return credit_note
+
+
+def _credit_note_render_task():
+    from commerce.documents.tasks import credit_note_render
+
+    return credit_note_render
+
+
+def credit_note_pdf_ensure(*, credit_note: CreditNote) -> CreditNote:
+    """`credit_note` with its PDF: the stored one, or rendered and stored now (once) if it has none yet.
+
+    As invoice_pdf_ensure: the credit note's row alone is locked while it renders, so a download
+    and the render task never render it twice, and every later request gets the same bytes.
+    In the transaction that stores the PDF, the refund's e-mail is queued with it attached
+    (idempotent per refund, so a second render or call sends nothing more).
+    """
+    if credit_note.pdf_sha256:
+        deferred = "pdf" in credit_note.get_deferred_fields()
+        return CreditNote.objects.get(pk=credit_note.pk) if deferred else credit_note
+    with transaction.atomic():
+        locked = (
+            CreditNote.objects.select_for_update(of=("self",))
+            .select_related("invoice__order__user", "refund")
+            .get(pk=credit_note.pk)
+        )
+        if not locked.pdf_sha256:
+            context = {"invoice": locked.invoice, "order_number": locked.invoice.order.number}
+            _rendered(locked, CREDIT_NOTE_TEMPLATE, context)
+            locked.save(update_fields=["pdf", "pdf_sha256"])
+            from commerce.orders.notifications import notify_refunded
+
+            notify_refunded(refund=locked.refund, credit_note=locked)
+    return locked
+
+
+def credit_note_render(*, credit_note_id: int) -> CreditNote | None:
+    """Render and store the PDF of credit note `credit_note_id` unless it has one (the `documents` task). Idempotent."""
+    credit_note = CreditNote.objects.defer("pdf").filter(pk=credit_note_id).first()
+    return credit_note_pdf_ensure(credit_note=credit_note) if credit_note is not None else None
 
 
 # -- Reads -----------------------------------------------------------------------------------
@@ -318,10 +397,11 @@ def invoice_for_download(*, user, number: str) -> Invoice:
 
 
 def credit_note_for_download(*, user, number: str, cn_number: str) -> CreditNote:
-    """Credit note `cn_number` of order `number`, on the same terms as invoice_for_download."""
-    return CreditNote.objects.get(
+    """Credit note `cn_number` of order `number`, on the same terms as invoice_for_download (rendered if not yet)."""
+    credit_note = CreditNote.objects.get(
         invoice__order__in=_downloadable_orders(user=user), invoice__order__number=number, number=cn_number
     )
+    return credit_note_pdf_ensure(credit_note=credit_note)
 
 
 def documents_for_order(*, order: Order) -> tuple[Invoice | None, list[CreditNote]]:

@@ -135,17 +135,26 @@ def checkout_session_set_status(*, checkout_session: CheckoutSession, status: st
     return status_move(checkout_session, status, reason="Stripe says so", same_is_noop=True)
 
 
-def checkout_session_record(*, order: Order, session: CheckoutSessionInfo) -> CheckoutSession:
+def checkout_session_record(
+    *, order: Order, session: CheckoutSessionInfo, just_opened: bool = False
+) -> CheckoutSession:
     """Our row for a Stripe Checkout Session, created or moved forward to what Stripe says now.
 
     The session's creation path: a session first seen complete or expired is created so.
     A session only ever moves open -> complete or open -> expired, so a late or replayed
     report (the checkout view saving "open" after the webhook saved "complete") never moves
     it back: a row that has left "open" is left as it is. Locks the row. Raises IntegrityError
-    when recording it open would give the order two open sessions.
+    when recording it open would give the order two open sessions. `just_opened`: Stripe made the
+    session moments ago for this caller, so its row is most likely new: it is inserted in one
+    statement (and read and locked as usual when the webhook recorded it first).
     """
     status = _SESSION_STATUS.get(session.status, CheckoutSession.Status.OPEN)
-    with transaction.atomic():
+    # Only recording a session open can meet the order's other open session (IntegrityError, which callers
+    # handle and carry on): only then does the record need a savepoint of its own inside a caller's transaction.
+    with transaction.atomic(savepoint=status == CheckoutSession.Status.OPEN):
+        row = _checkout_session_insert(order=order, session=session, status=status) if just_opened else None
+        if row is not None:
+            return row
         row, created = CheckoutSession.objects.select_for_update().get_or_create(
             stripe_id=session.id,
             defaults={"order": order, "url": session.url, "status": status, "expires_at": session.expires_at},
@@ -153,3 +162,34 @@ def checkout_session_record(*, order: Order, session: CheckoutSessionInfo) -> Ch
         if not created and row.status == CheckoutSession.Status.OPEN:
             checkout_session_set_status(checkout_session=row, status=status)
     return row
+
+
+def _checkout_session_insert(*, order: Order, session: CheckoutSessionInfo, status: str) -> CheckoutSession | None:
+    """The new row for `session`, or None when it is recorded already: one statement for a session seen first.
+
+    ON CONFLICT names the Stripe id only, so a second open session of the order still raises IntegrityError.
+    """
+    now = timezone.now()
+    row = CheckoutSession(
+        order=order, stripe_id=session.id, url=session.url, status=status, expires_at=session.expires_at
+    )
+    row.created_at = row.updated_at = now
+    fields = [CheckoutSession._meta.get_field(name) for name in _SESSION_COLUMNS]
+    table = connection.ops.quote_name(CheckoutSession._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    values = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608 - model's names
+            'ON CONFLICT ("stripe_id") DO NOTHING RETURNING "id"',
+            values,
+        )
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return None
+    row.pk = inserted[0]
+    row._state.adding = False
+    return row
+
+
+_SESSION_COLUMNS = ("created_at", "updated_at", "order", "stripe_id", "url", "status", "expires_at")

@@ -93,7 +93,8 @@ def refund_apply(*, order: Order, refund: Refund) -> None:
 
     Lines' and the order's refunded amounts grow by the refund's; lines marked `revoke` are taken
     back through their product kind; the order becomes partially_refunded or refunded; a credit
-    note is issued and the customer e-mailed with it. Call with the order and refund rows locked.
+    note is numbered, and rendered after commit, which e-mails the customer with it attached (an
+    order with nothing to credit is e-mailed at once). Call with the order and refund rows locked.
     """
     if not order_effect_once(order=order, key=f"refund:{refund.pk}:apply"):
         return
@@ -125,8 +126,11 @@ def refund_apply(*, order: Order, refund: Refund) -> None:
         order_event_add(order=order, type="refunded", message=message, data=data)
     from commerce.documents.services import credit_note_issue  # written alongside; imported when a refund is applied
 
-    credit_note = credit_note_issue(refund=refund) if order.amount_paid else None
-    notify_refunded(refund=refund, credit_note=credit_note)
+    # Numbered here, rendered after commit on the `documents` queue; the render queues the e-mail
+    # with the PDF attached. A refund with nothing to credit is announced now.
+    credit_note = credit_note_issue(refund=refund, render_after_commit=True) if order.amount_paid else None
+    if credit_note is None:
+        notify_refunded(refund=refund)
     order_partner_event(
         order=order,
         type="order.refunded",

@@ -68,17 +68,20 @@ def money(amount: int) -> str:
 # -- full and partial refunds ------------------------------------------------------------------
 
 
-def test_a_full_refund_refunds_everything_revokes_the_courses_and_tells_the_customer(emulator, client, buyer):
+def test_a_full_refund_refunds_everything_revokes_the_courses_and_tells_the_customer(
+    emulator, client, buyer, django_capture_on_commit_callbacks
+):
     # given a paid order of two courses the buyer is learning
     calm, calm_lesson = course_with_lesson("Calm", 4900)
     focus, _ = course_with_lesson("Focus", 2900)
     order = order_paid(emulator, client, buyer, calm, focus)
     assert client.get(lesson_url(calm_lesson)).status_code == 200
     staff = staff_member()
-    # when staff refund the whole order
-    refund = refund_start(
-        order=order, amounts=None, reason="Bought by mistake", actor=staff, source="staff", request_key="r1"
-    )
+    # when staff refund the whole order (and the credit note is rendered after that commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = refund_start(
+            order=order, amounts=None, reason="Bought by mistake", actor=staff, source="staff", request_key="r1"
+        )
     # then Stripe refunded the whole charge, once
     assert [(r.amount, r.status, r.metadata.to_dict()) for r in stripe_refunds(order)] == [
         (7800, "succeeded", {"order": order.number, "refund": str(refund.pk)})
@@ -159,7 +162,9 @@ def test_a_partial_amount_without_revoking_keeps_access(emulator, client, buyer)
     assert client.get(lesson_url(calm_lesson)).status_code == 200
 
 
-def test_several_partial_refunds_add_up_to_the_charge_and_never_beyond(emulator, client, buyer):
+def test_several_partial_refunds_add_up_to_the_charge_and_never_beyond(
+    emulator, client, buyer, django_capture_on_commit_callbacks
+):
     # given a $49 order
     calm, _ = course_with_lesson("Calm", 4900)
     order = order_paid(emulator, client, buyer, calm)
@@ -167,9 +172,10 @@ def test_several_partial_refunds_add_up_to_the_charge_and_never_beyond(emulator,
     staff = staff_member()
     # when it is refunded in three parts
     for key, amount in [("a", 1000), ("b", 2000), ("c", 1900)]:
-        refund_start(
-            order=order, amounts={line.pk: amount}, reason="in parts", actor=staff, source="staff", request_key=key
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            refund_start(
+                order=order, amounts={line.pk: amount}, reason="in parts", actor=staff, source="staff", request_key=key
+            )
     # then the order is fully refunded, in three Stripe refunds
     order.refresh_from_db()
     assert (order.status, order.amount_refunded) == ("refunded", 4900)
@@ -249,14 +255,16 @@ def test_no_more_than_was_paid_is_refunded_even_when_the_lines_add_up_to_more(em
 # -- idempotency -------------------------------------------------------------------------------
 
 
-def test_the_same_request_twice_makes_one_refund(emulator, client, buyer):
+def test_the_same_request_twice_makes_one_refund(emulator, client, buyer, django_capture_on_commit_callbacks):
     calm, _ = course_with_lesson("Calm", 4900)
     order = order_paid(emulator, client, buyer, calm)
     staff = staff_member()
     params = {"order": order, "amounts": None, "reason": "double click", "actor": staff, "source": "staff"}
 
-    first = refund_start(**params, request_key="form-123")
-    second = refund_start(**params, request_key="form-123")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = refund_start(**params, request_key="form-123")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = refund_start(**params, request_key="form-123")
 
     assert first.pk == second.pk
     assert len(stripe_refunds(order)) == 1
@@ -293,7 +301,9 @@ def test_stripe_failing_leaves_the_refund_pending_and_a_retry_makes_it_once(emul
     assert client.get(lesson_url(calm_lesson)).status_code == 302
 
 
-def test_a_refund_stripe_made_but_answered_too_late_is_not_made_twice(emulator, client, buyer, settings):
+def test_a_refund_stripe_made_but_answered_too_late_is_not_made_twice(
+    emulator, client, buyer, settings, django_capture_on_commit_callbacks
+):
     # given Stripe makes the refund but the answer comes after our timeout
     calm, _ = course_with_lesson("Calm", 4900)
     order = order_paid(emulator, client, buyer, calm)
@@ -303,7 +313,8 @@ def test_a_refund_stripe_made_but_answered_too_late_is_not_made_twice(emulator, 
     with pytest.raises(RefundError):
         refund_start(**params, request_key="k")
     # when the member of staff tries again
-    refund = retry_until_stripe_answers(lambda: refund_start(**params, request_key="k"))
+    with django_capture_on_commit_callbacks(execute=True):
+        refund = retry_until_stripe_answers(lambda: refund_start(**params, request_key="k"))
     # then Stripe replayed its refund: one refund, applied once, one e-mail
     assert [r.id for r in stripe_refunds(order)] == [refund.stripe_refund_id]
     assert refund.status == "succeeded"
