@@ -1,7 +1,6 @@
-"""Courses' paid part of `manage.py seed_demo`: the demo learner's course orders, one of them refunded.
-(First, needing no payment, the demo's exercises: courses/exercises/demo.py.)
-
-(First, reviews and instructor pages, which need no payment: courses/reviews/demo.py.)
+"""Courses' part of `manage.py seed_demo` after the catalogue: first what needs no payment (drawn covers and a
+worksheet, courses/demo_media.py; reviews and instructor pages, courses/reviews/demo.py; exercises,
+courses/exercises/demo.py), then the demo learner's course orders, one of them refunded.
 
 The catalogue, the learner's free and gifted courses and the community are seeded by the command itself;
 this runs after them (innerwork.core.demo_seeding) and gives the learner's billing page and the staff sales
@@ -49,10 +48,9 @@ LEARNER_PURCHASES = (
 
 
 def seed(*, demo: DemoSeed) -> None:
-    demo_media.seed(demo=demo)  # drawn covers and a worksheet, whether or not payments can be made
-    # Reviews and instructor pages need no payment (courses/reviews/demo.py).
+    demo_media.seed(demo=demo)
     reviews_demo.seed(demo=demo)
-    seed_exercises(demo=demo)  # needs no payment
+    seed_exercises(demo=demo)
     if not demo.payments:
         return
     for spec in LEARNER_PURCHASES:

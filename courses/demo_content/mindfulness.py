@@ -233,6 +233,7 @@ SLEEP_REST_RECOVERY = CourseSpec(
     instructor="amara",
     level="all_levels",
     price=3900,
+    access_days=365,  # the demo's one course with an access period: the learner's dashboard says until when
     published_days_ago=45,
     popularity=9,
     description="""\

@@ -55,6 +55,7 @@ class CourseSpec:
     published_days_ago: int
     popularity: int = 0  # how many community learners enroll
     is_published: bool = True
+    access_days: int | None = None  # days of access from each purchase; None is lifetime
 
 
 def lesson(title: str, minutes: int, intro: str, points: tuple[str, ...], practice: str, *, preview=False):

@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: a believable demo, the same after every run."""
 
+import zoneinfo
 from datetime import UTC, timedelta
 from io import StringIO
 
@@ -8,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from commerce import stripe_gateway as gateway
 from commerce.exceptions import CouponError
@@ -458,3 +460,17 @@ def test_seeding_makes_exactly_the_three_demo_coupons_and_lists_them():
     listed = "coupons: WELCOME20 (20 % off), TENOFF ($10 off), SUMMER25 (expired on 31 August 2026, refused)"
     assert listed in first
     assert listed in second
+
+
+def test_the_learners_course_with_an_access_period_says_until_when_on_the_dashboard(client):
+    # when seeding: Sleep, Rest and Recovery gives a year of access, and the learner buys it at the emulator
+    _seed()
+    enrollment = _learner_enrollment("sleep-rest-recovery")
+    order_line = OrderLine.objects.get(order__user=enrollment.user, ref=str(enrollment.course_id))
+
+    # then the access runs a year from the payment, and the dashboard says until when in the learner's zone
+    assert enrollment.course.access_days == 365
+    assert enrollment.expires_at == order_line.order.paid_at + timedelta(days=365)
+    assert client.login(username=demo_content.LEARNER.email, password=demo_content.LEARNER.password)
+    until = timezone.localtime(enrollment.expires_at, zoneinfo.ZoneInfo(enrollment.user.time_zone))
+    assertContains(client.get(reverse("courses:dashboard")), f"Access until {until:%-d %b %Y}")

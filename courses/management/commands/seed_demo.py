@@ -143,6 +143,7 @@ class Command(BaseCommand):
                     "instructor": instructors[spec.instructor],
                     "level": spec.level,
                     "price_amount": spec.price,
+                    "access_days": spec.access_days,
                     "currency": "usd",
                     "what_you_learn": "\n".join(spec.outcomes),
                 },
