@@ -195,9 +195,11 @@ def _watch_writes(execute, sql, params, many, context):
     statement = sql.lstrip()[:8].upper() if isinstance(sql, str) else ""
     if statement.startswith(_WRITE_VERBS):
         # A watched table named anywhere in a write (even in a subquery) retires its scope:
-        # retiring too often costs a render, never a stale page.
+        # retiring too often costs a render, never a stale page. A write the database says changed no
+        # row (rowcount 0: deleting an account's absent instructor profile, a refresh that found nothing
+        # new) changed no page; an unknown count (-1) retires.
         touched = {scope for table, scope in _table_scopes.items() if table in sql}
-        if touched:
+        if touched and getattr(context.get("cursor"), "rowcount", -1) != 0:
             scopes_changed(*touched, using=context["connection"].alias)
     return result
 

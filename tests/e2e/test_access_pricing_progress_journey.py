@@ -151,5 +151,8 @@ def test_the_progress_page_and_its_csv(page, shop):
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "Row,Name,Category,Lessons done,Lessons in total,Percent done,Minutes learned"
+    assert text.splitlines()[0] == (
+        "Row,Name,Category,Lessons done,Lessons in total,Percent done,Minutes learned,"
+        "Exercises passed,Exercises in total"
+    )
     assert "course,Calm Under Pressure,Mindfulness,4,6,66," in text

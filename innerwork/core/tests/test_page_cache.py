@@ -136,6 +136,21 @@ def test_any_write_to_a_watched_table_retires_its_scope_even_without_signals():
     assert deleted.retired == {OUTBOX}
 
 
+def test_a_write_to_a_watched_table_that_changes_no_row_retires_nothing():
+    # given a watched table with one row
+    page_cache.watch_tables(OutboxEmail, scope=OUTBOX)
+    email = OutboxEmail.objects.create(dedup_key="a", kind="test", subject="s", body_text="b")
+    # when an update and a delete match no row (as deleting an account deletes its absent profile)
+    with Retired(OUTBOX, OTHER, CATALOGUE) as missed:
+        OutboxEmail.objects.filter(pk=email.pk + 1).update(subject="changed")
+        OutboxEmail.objects.filter(dedup_key="nobody").delete()
+    # then no page changed; the same update on the row itself still retires
+    assert missed.retired == set()
+    with Retired(OUTBOX, OTHER, CATALOGUE) as hit:
+        OutboxEmail.objects.filter(pk=email.pk).update(subject="changed")
+    assert hit.retired == {OUTBOX}
+
+
 def test_reading_a_watched_table_or_writing_another_retires_nothing():
     # given
     page_cache.watch_tables(OutboxEmail, scope=OUTBOX)
