@@ -138,22 +138,24 @@ def _time_taken(coach, student, partner=None):
     return contract_active(coach=coach, student=student, partner=partner)
 
 
+# Times are lambdas, read when the test runs: a table evaluated at collection would name another day than
+# the test's own setup when a run crosses midnight UTC.
 BOOKING_REFUSALS = [
     # (case, contract, start_at, status, code, param)
-    ("waiting for payment", contract_waiting, day_at(3, 10), 409, "contract_not_paid", None),
-    ("past its end date", _ended, day_at(3, 10), 409, "contract_not_active", None),
-    ("every credit booked", _credits_used, day_at(3, 12), 409, "no_credits_left", None),
-    ("ends after the contract", _ends_in_two_days, day_at(5, 10), 400, "after_contract_end", "start_at"),
-    ("coach busy then", _time_taken, day_at(3, 10), 409, "slot_taken", "start_at"),
+    ("waiting for payment", contract_waiting, lambda: day_at(3, 10), 409, "contract_not_paid", None),
+    ("past its end date", _ended, lambda: day_at(3, 10), 409, "contract_not_active", None),
+    ("every credit booked", _credits_used, lambda: day_at(3, 12), 409, "no_credits_left", None),
+    ("ends after the contract", _ends_in_two_days, lambda: day_at(5, 10), 400, "after_contract_end", "start_at"),
+    ("coach busy then", _time_taken, lambda: day_at(3, 10), 409, "slot_taken", "start_at"),
     (
         "a time without offset",
         contract_active,
-        day_at(3, 10).replace(tzinfo=None),
+        lambda: day_at(3, 10).replace(tzinfo=None),
         400,
         "parameter_invalid",
         "start_at",
     ),
-    ("a time 30 years away", contract_active, day_at(365 * 30, 10), 400, "parameter_invalid", "start_at"),
+    ("a time 30 years away", contract_active, lambda: day_at(365 * 30, 10), 400, "parameter_invalid", "start_at"),
 ]
 
 
@@ -168,7 +170,7 @@ def test_booking_is_refused_with_an_exact_code(
     before = CoachingSession.objects.filter(contract=contract).count()
 
     # when the partner books at `start_at`
-    response = post(api, f"{API}/contracts/{contract.number}/sessions/", {"start_at": start_at.isoformat()})
+    response = post(api, f"{API}/contracts/{contract.number}/sessions/", {"start_at": start_at().isoformat()})
 
     # then it is refused with the exact status and code, and nothing is booked
     error = response.json()["error"]
