@@ -1,4 +1,4 @@
-"""Invoices and credit notes: numbered without gaps, rendered to PDF once, and never changed.
+"""Issuing invoices and credit notes: numbered without gaps, rendered to PDF once, and never changed.
 
 An invoice is issued when an order is paid (fulfilment runs it as the effect "invoice:issue");
 a credit note when one of its refunds succeeds. Each takes the next number of its series for
@@ -7,16 +7,9 @@ issuing transaction, so a rolled-back issue gives its number back and two issues
 moment never share one. Every figure printed is copied onto the row, the PDF is rendered
 from that copy and stored with its SHA-256, and downloads serve those bytes unchanged.
 
-An invoice issued by fulfilment is rendered after commit, not in the transaction that holds
-the INV counter: WeasyPrint takes ~0.2 s of CPU, and every paid order in the system waits on
-that one counter row. Its row is written without a PDF (`pdf_sha256` empty) and the task
-`commerce.documents.invoice_render` (queue `documents`) renders it; a download or a resent
-receipt that comes first renders it itself (`invoice_pdf_ensure`). Either way the invoice row
-is locked while it renders, so it is rendered once and stored once, and every later request
-gets the same bytes. The order's confirmation, which attaches the PDF, is queued in the
-transaction that stores it. `documents_render_pending` picks up invoices whose task was lost.
-A credit note issued when a refund is applied is rendered after commit the same way
-(`credit_note_render`, `credit_note_pdf_ensure`), and its render queues the refund e-mail.
+Rendering the PDF after commit lives in commerce.documents.rendering, the numbers in
+commerce.documents.numbering, and the reads behind downloads and the order page in
+commerce.documents.selectors.
 
 Dates on the documents are printed in UTC (the documents say so): one document, the same for
 the customer, staff and an accountant, whatever their time zone.
@@ -24,53 +17,28 @@ the customer, staff and an accountant, whatever their time zone.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from commerce.models import CreditNote, DocumentCounter, Invoice, Order, Refund
-from innerwork.core.pdf import render_pdf
+from commerce.documents.numbering import CREDIT_NOTE_SERIES, INVOICE_SERIES, NOT_IN_TRANSACTION, document_number_next
+from commerce.documents.rendering import (
+    CREDIT_NOTE_TEMPLATE,
+    _credit_note_render_task,
+    _stored,
+    credit_note_pdf_ensure,
+    invoice_pdf_ensure,
+    invoice_render_after_commit,
+)
+from commerce.models import CreditNote, Invoice, Order, Refund
 
 logger = logging.getLogger(__name__)
 
-INVOICE_SERIES = "INV"
-CREDIT_NOTE_SERIES = "CN"
-INVOICE_TEMPLATE = "commerce/documents/invoice.html"
-CREDIT_NOTE_TEMPLATE = "commerce/documents/credit_note.html"
-
-NOT_IN_TRANSACTION = "document_number_next must run inside the transaction that saves the document"
 REFUND_NOT_SUCCEEDED = "A credit note is issued for a succeeded refund only; refund {refund} is {status}."
-# An invoice whose render task has not stored its PDF after this long is rendered by the sweep.
-RENDER_OVERDUE_AFTER = timedelta(minutes=2)
-
-
-def document_number_next(*, series: str, year: int) -> str:
-    """The next number of `series` for `year`: "INV-2026-000042".
-
-    One statement: the (series, year) counter row is created on first use or moved on by one
-    (INSERT ... ON CONFLICT DO UPDATE ... RETURNING), and stays locked until the caller's
-    transaction ends. Call it inside the transaction that saves the document: a rollback gives
-    the number back, so numbers are gap-free, and no two documents ever get the same number.
-    Raises RuntimeError outside a transaction, where the number would be spent at once.
-    """
-    if not connection.in_atomic_block:
-        raise RuntimeError(NOT_IN_TRANSACTION)
-    table = connection.ops.quote_name(DocumentCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} ("series", "year", "last_value") VALUES (%s, %s, 1) '  # noqa: S608 - model's table
-            f'ON CONFLICT ("series", "year") DO UPDATE SET "last_value" = {table}."last_value" + 1 '
-            'RETURNING "last_value"',
-            [series, year],
-        )
-        (value,) = cursor.fetchone()
-    return f"{series}-{year}-{value:06d}"
 
 
 def tax_included(*, total: int, rate: Decimal) -> int:
@@ -103,20 +71,6 @@ def _buyer(order: Order) -> dict:
         "email": order.billing_email or order.user.email,
         "address": _address_lines(order.billing_address),
     }
-
-
-def _rendered(document, template: str, context: dict):
-    """Render the document's PDF from its own copied figures and set the bytes and their hash (not saved)."""
-    document.pdf = render_pdf(template, {"document": document, **context})
-    document.pdf_sha256 = hashlib.sha256(document.pdf).hexdigest()
-    return document
-
-
-def _stored(document, template: str, context: dict):
-    """Render the document's PDF from its own copied figures, store the bytes and their hash, save."""
-    _rendered(document, template, context)
-    document.save(force_insert=True)
-    return document
 
 
 def _lock_order(order: Order) -> Order:
@@ -169,14 +123,6 @@ def _invoice_for_locked_order(*, order: Order, now: datetime | None, lines: list
     return invoice if invoice is not None else _invoice_create(order=order, now=now, lines=lines)
 
 
-def invoice_render_after_commit(*, invoice: Invoice) -> None:
-    """Queue the render of `invoice`'s PDF on the `documents` queue once the caller's transaction commits."""
-    from commerce.documents.tasks import invoice_render
-
-    invoice_id = invoice.pk
-    transaction.on_commit(lambda: invoice_render.delay(invoice_id))
-
-
 def _invoice_create(*, order: Order, now: datetime | None, lines: list | None = None) -> Invoice | None:
     """A new invoice row for the locked `order`, numbered, with no PDF yet; None when it gets none."""
     if order.total_amount <= 0 or order.paid_at is None or order.status not in Order.SETTLED:
@@ -218,53 +164,6 @@ def _invoice_create(*, order: Order, now: datetime | None, lines: list | None = 
     )
     invoice.save(force_insert=True)
     return invoice
-
-
-def invoice_pdf_ensure(*, invoice: Invoice) -> Invoice:
-    """`invoice` with its PDF: the stored one, or rendered and stored now if it has none yet.
-
-    Exactly once: the invoice row is locked while its PDF is rendered (only that row; the INV
-    counter and the order are not touched), so two first downloads at the same moment, or a
-    download and the render task, render it once and store one file; the one that waited gets
-    the stored bytes. Rendered from the figures frozen on the row, so the document is what it
-    would have been at issue. In the transaction that stores the PDF, the order's confirmation
-    is queued if fulfilment left it waiting for the invoice (notify_order_paid_once_invoiced).
-    """
-    if invoice.pdf_sha256:
-        return invoice if "pdf" not in invoice.get_deferred_fields() else Invoice.objects.get(pk=invoice.pk)
-    with transaction.atomic():
-        locked = Invoice.objects.select_for_update(of=("self",)).select_related("order__user").get(pk=invoice.pk)
-        if not locked.pdf_sha256:
-            _rendered(locked, INVOICE_TEMPLATE, {"order_number": locked.order.number})
-            locked.save(update_fields=["pdf", "pdf_sha256"])
-            from commerce.orders.notifications import notify_order_paid_once_invoiced
-
-            notify_order_paid_once_invoiced(order=locked.order, invoice=locked)
-    return locked
-
-
-def invoice_render(*, invoice_id: int) -> Invoice | None:
-    """Render and store the PDF of invoice `invoice_id` unless it has one (the `documents` task). Idempotent."""
-    invoice = Invoice.objects.defer("pdf").filter(pk=invoice_id).first()
-    if invoice is None:
-        return None
-    return invoice_pdf_ensure(invoice=invoice)
-
-
-def documents_render_pending(*, now: datetime | None = None) -> int:
-    """Render every invoice and credit note without a PDF RENDER_OVERDUE_AFTER after its issue (its task was lost).
-
-    For cron or Celery beat (`manage.py render_pending_documents`). Returns how many were rendered.
-    """
-    due = {"pdf_sha256": "", "issued_at__lt": (now or timezone.now()) - RENDER_OVERDUE_AFTER}
-    rendered = 0
-    for invoice_id in Invoice.objects.filter(**due).order_by("issued_at", "pk").values_list("pk", flat=True):
-        invoice_render(invoice_id=invoice_id)
-        rendered += 1
-    for credit_note_id in CreditNote.objects.filter(**due).order_by("issued_at", "pk").values_list("pk", flat=True):
-        credit_note_render(credit_note_id=credit_note_id)
-        rendered += 1
-    return rendered
 
 
 def _refund_lines(refund: Refund) -> list[dict]:
@@ -334,80 +233,3 @@ def credit_note_issue(
         credit_note_id = credit_note.pk
         transaction.on_commit(lambda: _credit_note_render_task().delay(credit_note_id))
         return credit_note
-
-
-def _credit_note_render_task():
-    from commerce.documents.tasks import credit_note_render
-
-    return credit_note_render
-
-
-def credit_note_pdf_ensure(*, credit_note: CreditNote) -> CreditNote:
-    """`credit_note` with its PDF: the stored one, or rendered and stored now (once) if it has none yet.
-
-    As invoice_pdf_ensure: the credit note's row alone is locked while it renders, so a download
-    and the render task never render it twice, and every later request gets the same bytes.
-    In the transaction that stores the PDF, the refund's e-mail is queued with it attached
-    (idempotent per refund, so a second render or call sends nothing more).
-    """
-    if credit_note.pdf_sha256:
-        deferred = "pdf" in credit_note.get_deferred_fields()
-        return CreditNote.objects.get(pk=credit_note.pk) if deferred else credit_note
-    with transaction.atomic():
-        locked = (
-            CreditNote.objects.select_for_update(of=("self",))
-            .select_related("invoice__order__user", "refund")
-            .get(pk=credit_note.pk)
-        )
-        if not locked.pdf_sha256:
-            context = {"invoice": locked.invoice, "order_number": locked.invoice.order.number}
-            _rendered(locked, CREDIT_NOTE_TEMPLATE, context)
-            locked.save(update_fields=["pdf", "pdf_sha256"])
-            from commerce.orders.notifications import notify_refunded
-
-            notify_refunded(refund=locked.refund, credit_note=locked)
-    return locked
-
-
-def credit_note_render(*, credit_note_id: int) -> CreditNote | None:
-    """Render and store the PDF of credit note `credit_note_id` unless it has one (the `documents` task). Idempotent."""
-    credit_note = CreditNote.objects.defer("pdf").filter(pk=credit_note_id).first()
-    return credit_note_pdf_ensure(credit_note=credit_note) if credit_note is not None else None
-
-
-# -- Reads -----------------------------------------------------------------------------------
-
-
-def _downloadable_orders(*, user) -> QuerySet[Order]:
-    if not user.is_authenticated:
-        return Order.objects.none()
-    if user.has_perm("commerce.download_documents"):
-        return Order.objects.all()
-    return Order.objects.filter(user=user)
-
-
-def invoice_for_download(*, user, number: str) -> Invoice:
-    """Order `number`'s invoice, if `user` owns the order or may download documents (staff).
-
-    Raises Invoice.DoesNotExist otherwise, whether or not the order exists. An invoice whose
-    PDF is not rendered yet is rendered now (once; see invoice_pdf_ensure).
-    """
-    invoice = Invoice.objects.get(order__in=_downloadable_orders(user=user), order__number=number)
-    return invoice_pdf_ensure(invoice=invoice)
-
-
-def credit_note_for_download(*, user, number: str, cn_number: str) -> CreditNote:
-    """Credit note `cn_number` of order `number`, on the same terms as invoice_for_download (rendered if not yet)."""
-    credit_note = CreditNote.objects.get(
-        invoice__order__in=_downloadable_orders(user=user), invoice__order__number=number, number=cn_number
-    )
-    return credit_note_pdf_ensure(credit_note=credit_note)
-
-
-def documents_for_order(*, order: Order) -> tuple[Invoice | None, list[CreditNote]]:
-    """The order's invoice and credit notes (oldest first), without their PDF bytes, for its page."""
-    invoice = Invoice.objects.defer("pdf").filter(order=order).first()
-    if invoice is None:
-        return None, []
-    credit_notes = CreditNote.objects.defer("pdf").filter(invoice=invoice).order_by("issued_at", "pk")
-    return invoice, list(credit_notes)

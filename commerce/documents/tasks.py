@@ -10,9 +10,9 @@ is picked up by `render_pending_documents`.
 
 from celery import shared_task
 
-from commerce.documents.services import credit_note_render as credit_note_render_service
-from commerce.documents.services import documents_render_pending
-from commerce.documents.services import invoice_render as invoice_render_service
+from commerce.documents.rendering import credit_note_render as credit_note_render_service
+from commerce.documents.rendering import documents_render_pending
+from commerce.documents.rendering import invoice_render as invoice_render_service
 
 
 @shared_task(

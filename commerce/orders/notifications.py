@@ -70,7 +70,7 @@ def notify_order_paid(*, order: Order, invoice: Invoice | None = None) -> None:
     if invoice is None:
         invoice = Invoice.objects.defer("pdf").filter(order=order).first()
     if invoice is not None:
-        from commerce.documents.services import invoice_pdf_ensure
+        from commerce.documents.rendering import invoice_pdf_ensure
 
         invoice = invoice_pdf_ensure(invoice=invoice)
     attachments = [(f"{invoice.number}.pdf", bytes(invoice.pdf), "application/pdf")] if invoice else []
@@ -195,7 +195,7 @@ def notify_order_receipt_resend(*, order: Order, request_key: str):
     A new outbox row per `request_key` (keyed `order:<pk>:receipt_resend:<request_key>`), so a
     double-submitted form sends one copy and a later resend sends another. Returns the outbox row.
     """
-    from commerce.documents.services import invoice_pdf_ensure
+    from commerce.documents.rendering import invoice_pdf_ensure
 
     attachments = []
     invoice = Invoice.objects.defer("pdf").filter(order=order).first()

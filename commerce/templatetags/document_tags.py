@@ -2,7 +2,7 @@
 
 from django import template
 
-from commerce.documents.services import documents_for_order
+from commerce.documents.selectors import documents_for_order
 
 register = template.Library()
 

@@ -15,12 +15,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from commerce.documents.services import (
-    RENDER_OVERDUE_AFTER,
-    credit_note_issue,
-    documents_render_pending,
-    invoice_issue,
-)
+from commerce.documents.rendering import RENDER_OVERDUE_AFTER, documents_render_pending
+from commerce.documents.services import credit_note_issue, invoice_issue
 from commerce.models import CreditNote
 from commerce.refunds.services import refund_start
 from commerce.tests.factories import paid_order

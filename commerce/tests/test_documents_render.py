@@ -18,7 +18,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from commerce.documents.services import RENDER_OVERDUE_AFTER, documents_render_pending, invoice_issue
+from commerce.documents.rendering import RENDER_OVERDUE_AFTER, documents_render_pending
+from commerce.documents.services import invoice_issue
 from commerce.models import Invoice, Order
 from commerce.tests.factories import paid_order
 from commerce.tests.stripe_fixtures import cart_for, checkout, run_at_once, session_id_of, success_path

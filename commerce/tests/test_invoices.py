@@ -8,13 +8,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from commerce.documents.services import (
-    REFUND_NOT_SUCCEEDED,
-    credit_note_issue,
-    document_number_next,
-    invoice_issue,
-    tax_included,
-)
+from commerce.documents.numbering import document_number_next
+from commerce.documents.services import REFUND_NOT_SUCCEEDED, credit_note_issue, invoice_issue, tax_included
 from commerce.models import CreditNote, DocumentCounter, Invoice, Refund
 from commerce.tests.factories import OrderFactory, OrderLineFactory, paid_order
 from commerce.tests.invoice_fixtures import pdf_text, succeeded_refund

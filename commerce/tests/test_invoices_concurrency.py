@@ -3,7 +3,8 @@
 import pytest
 from django.db import transaction
 
-from commerce.documents.services import NOT_IN_TRANSACTION, credit_note_issue, document_number_next, invoice_issue
+from commerce.documents.numbering import NOT_IN_TRANSACTION, document_number_next
+from commerce.documents.services import credit_note_issue, invoice_issue
 from commerce.models import CreditNote, DocumentCounter, Invoice
 from commerce.tests.factories import paid_order
 from commerce.tests.invoice_fixtures import succeeded_refund

@@ -7,7 +7,7 @@ never confirms that an order or a document number is real.
 from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
-from commerce.documents.services import credit_note_for_download, invoice_for_download
+from commerce.documents.selectors import credit_note_for_download, invoice_for_download
 from commerce.models import CreditNote, Invoice
 
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from commerce.documents.services import documents_render_pending
+from commerce.documents.rendering import documents_render_pending
 
 
 class Command(BaseCommand):
