@@ -305,15 +305,17 @@ def stripe_discount_for(*, order: Order, lines: list[OrderLine]) -> dict | None:
     return {"coupon": order_stripe_coupon(order=order)}
 
 
-def stripe_line_for(*, line: OrderLine, currency: str) -> gateway.StripeLine:
+def stripe_line_for(*, line: OrderLine, currency: str, item: PricedLine | None = None) -> gateway.StripeLine:
     """The line as Stripe should charge it: our catalogue Price when it has the frozen amount.
 
     An order keeps the price it was placed at; if the catalogue moved on since, the line is
     charged through an inline price on the same Product. Raises NotPurchasable when the item
     can no longer be bought. Priced for the line's own order, so what that order holds (its slot)
-    does not count against it.
+    does not count against it; `item` is the line's price when its kind gave it moments ago, in
+    this request (the order was just placed from it), and is not asked for again.
     """
-    item = get_kind(line.kind).price(ref=line.ref, user=None, order=line.order)
+    if item is None:
+        item = get_kind(line.kind).price(ref=line.ref, user=None, order=line.order)
     price = catalog_price_sync(item=item)
     if (price.unit_amount, price.currency) == (line.unit_amount, currency):
         return gateway.StripeLine(price_id=price.stripe_price_id, quantity=line.quantity)

@@ -7,7 +7,7 @@ handler through commerce.registry.get_kind("course").
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
 
 from commerce.registry import KindPricing, NotPurchasable, PricedLine, PriceRange, ProductKind, RefundVerdict
@@ -43,6 +43,22 @@ PRICING_COURSES_SUMMARY = (
 REFUND_ACCESS_EXPIRED = "Your access period for this course is over; refunds are automatic only while it lasts."
 
 
+# What pricing a course reads of its row and its category's and instructor's (never its text or search vector).
+PRICED_FIELDS = (
+    "title",
+    "slug",
+    "subtitle",
+    "level",
+    "price_amount",
+    "currency",
+    "cover_renditions",
+    "category__slug",
+    "category__name",
+    "instructor__full_name",
+    "instructor__email",
+)
+
+
 class CourseKind(ProductKind):
     """A course: priced from the catalogue, fulfilled by an enrollment, refunded all or nothing.
 
@@ -54,24 +70,27 @@ class CourseKind(ProductKind):
     label = "Course"
     may_refuse = False
 
-    def _course(self, ref: str) -> Course:
-        if not str(ref).isdigit():
-            raise NotPurchasable(COURSE_UNKNOWN)
-        course = Course.objects.published().select_related("category", "instructor").filter(pk=int(ref)).first()
-        if course is None:
-            raise NotPurchasable(COURSE_UNKNOWN)
-        return course
-
     def price(self, *, ref: str, user, order=None) -> PricedLine:
         """The course's current price from the database; unknown, unpublished or owned → NotPurchasable.
 
-        An enrollment whose access period is over is not owned any more: buying again extends it."""
-        course = self._course(ref)
-        if (
-            user is not None
-            and user.is_authenticated
-            and Enrollment.objects.with_access().filter(user=user, course=course).exists()
-        ):
+        An enrollment whose access period is over is not owned any more: buying again extends it.
+        One query: the course, its category and instructor, and whether `user` owns it."""
+        if not str(ref).isdigit():
+            raise NotPurchasable(COURSE_UNKNOWN)
+        courses = (
+            Course.objects.published()
+            .filter(pk=int(ref))
+            .select_related("category", "instructor")
+            .only(*PRICED_FIELDS)
+            .order_by()
+        )
+        if user is not None and user.is_authenticated:
+            owned = Enrollment.objects.with_access().filter(user=user, course=OuterRef("pk"))
+            courses = courses.annotate(owned=Exists(owned))
+        course = next(iter(courses[:1]), None)
+        if course is None:
+            raise NotPurchasable(COURSE_UNKNOWN)
+        if getattr(course, "owned", False):
             raise NotPurchasable(COURSE_ALREADY_OWNED)
         return PricedLine(
             kind=self.kind,

@@ -8,6 +8,7 @@ their own (a booking, a contract, a partner's checkout). commerce.checkout.servi
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -26,7 +27,7 @@ from commerce.checkout.stripe_sessions import (
 from commerce.exceptions import CartError, CouponError, PaymentProviderError
 from commerce.models import Cart, CheckoutSession, Order, OrderLine, new_order_number
 from commerce.orders.services import checkout_session_record, order_event_add, order_set_status
-from commerce.registry import NotPurchasable
+from commerce.registry import NotPurchasable, PricedLine
 from commerce.shop.coupons import normalize_code
 from commerce.shop.pricing import Quote, quote_items
 from commerce.shop.selectors import cart_quote_for
@@ -38,9 +39,17 @@ CHECKOUT_EMPTY = "Your cart is empty. Add a course before checking out."
 ORDER_REUSE_WINDOW = timedelta(hours=24)
 # What a new order holds before its payment page opens; opening the page holds it until the page expires.
 FIRST_HOLD = SESSION_LIFETIME
-# Set on the Order instance `_order_place` returns, to the lines it wrote: it was priced, held and written
+# Set on the Order instance `_order_place` returns, to its PlacedLines: it was priced, held and written
 # moments ago in this request, with no session yet, so order_checkout need not read, price and hold it again.
 PLACED_IN_THIS_REQUEST = "_placed_in_this_request"
+
+
+@dataclass(frozen=True)
+class PlacedLines:
+    """The lines `_order_place` wrote, each with the price its kind gave moments ago (`items`, in the same order)."""
+
+    lines: list[OrderLine]
+    items: list[PricedLine]
 
 
 def _line_signature(lines) -> list[tuple]:
@@ -86,29 +95,19 @@ def _matching_unpaid_order(
     )
 
 
-def _order_create(*, user, quote: Quote, origin: str, partner=None) -> tuple[Order, list[OrderLine]]:
-    for _ in range(5):
-        number = new_order_number()
-        try:
-            with transaction.atomic():
-                order = Order.objects.create(
-                    number=number,
-                    user=user,
-                    origin=origin,
-                    partner=partner,
-                    currency=quote.currency,
-                    subtotal_amount=quote.subtotal_amount,
-                    discount_amount=quote.discount_amount,
-                    total_amount=quote.total_amount,
-                    coupon=quote.coupon,
-                    coupon_code=quote.coupon.code if quote.coupon else "",
-                )
-            break
-        except IntegrityError:
-            if not Order.objects.filter(number=number).exists():
-                raise  # not a number collision
-    else:
-        raise IntegrityError("no free order number after five tries")
+def _order_create(*, number: str, user, quote: Quote, origin: str, partner=None) -> tuple[Order, list[OrderLine]]:
+    order = Order.objects.create(
+        number=number,
+        user=user,
+        origin=origin,
+        partner=partner,
+        currency=quote.currency,
+        subtotal_amount=quote.subtotal_amount,
+        discount_amount=quote.discount_amount,
+        total_amount=quote.total_amount,
+        coupon=quote.coupon,
+        coupon_code=quote.coupon.code if quote.coupon else "",
+    )
     order_lines = OrderLine.objects.bulk_create(
         OrderLine(
             order=order,
@@ -154,12 +153,25 @@ def order_create_from_cart(*, cart: Cart | None, user) -> Order:
 
 
 def _order_place(*, user, quote: Quote, origin: str, partner=None) -> Order:
-    """The pending order of `quote`, its coupon use and its kinds' holds, in one transaction (all or nothing)."""
-    with transaction.atomic():
-        order, lines = _order_create(user=user, quote=quote, origin=origin, partner=partner)
-        order_hold(order=order, until=timezone.now() + FIRST_HOLD, lines=lines)
-        order_event_add(order=order, type="created", message="Order placed.")
-    setattr(order, PLACED_IN_THIS_REQUEST, lines)
+    """The pending order of `quote`, its coupon use and its kinds' holds, in one transaction (all or nothing).
+
+    Its number is random; the rare one already taken rolls the whole transaction back and it is placed
+    again under another (no savepoint per try).
+    """
+    for _ in range(5):
+        number = new_order_number()
+        try:
+            with transaction.atomic():
+                order, lines = _order_create(number=number, user=user, quote=quote, origin=origin, partner=partner)
+                order_hold(order=order, until=timezone.now() + FIRST_HOLD, lines=lines)
+                order_event_add(order=order, type="created", message="Order placed.")
+            break
+        except IntegrityError:
+            if not Order.objects.filter(number=number).exists():
+                raise  # not a number collision
+    else:
+        raise IntegrityError("no free order number after five tries")
+    setattr(order, PLACED_IN_THIS_REQUEST, PlacedLines(lines=lines, items=[line.item for line in quote.lines]))
     return order
 
 

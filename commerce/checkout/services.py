@@ -25,7 +25,7 @@ from commerce.checkout.holds import (
     order_hold,
     order_release,
 )
-from commerce.checkout.placing import FIRST_HOLD, PLACED_IN_THIS_REQUEST
+from commerce.checkout.placing import FIRST_HOLD, PLACED_IN_THIS_REQUEST, PlacedLines
 from commerce.checkout.stripe_sessions import (
     checkout_session_open,
     checkout_session_open_replacing_stale,
@@ -112,14 +112,20 @@ def _reuse_open_session(order: Order) -> CheckoutStart | None:
     return None
 
 
-def _open_session(order: Order, *, success_url: str, cancel_url: str, lines: list | None = None) -> CheckoutStart:
+def _open_session(
+    order: Order, *, success_url: str, cancel_url: str, placed: PlacedLines | None = None
+) -> CheckoutStart:
+    """A new payment page for `order`; `placed`: what placing it wrote in this request (priced, no attempt yet)."""
     customer_id = gateway.customer_for_user(user=order.user)
-    lines = list(order.lines.all()) if lines is None else lines
-    stripe_lines = [stripe_line_for(line=line, currency=order.currency) for line in lines]
+    lines = list(order.lines.all()) if placed is None else placed.lines
+    items = [None] * len(lines) if placed is None else placed.items
+    stripe_lines = [
+        stripe_line_for(line=line, currency=order.currency, item=item) for line, item in zip(lines, items, strict=True)
+    ]
     discount = stripe_discount_for(order=order, lines=lines)
     urls = {"success_url": success_url, "cancel_url": cancel_url}
     session, customer_id = checkout_session_open_replacing_stale(
-        order, customer_id, lines, stripe_lines, discount, urls
+        order, customer_id, lines, stripe_lines, discount, urls, new_attempt=placed is not None
     )
     options = {"order": order, "customer_id": customer_id, "lines": stripe_lines}
     expected = (order.total_amount, order.currency.lower(), order.discount_amount)
@@ -178,8 +184,8 @@ def order_checkout(*, order: Order, success_url: str, cancel_url: str) -> Checko
     PaymentProviderError (Stripe failed: nothing was charged and retrying is safe).
     """
     # Only the first checkout of the instance _order_place returned: any later one reads it afresh.
-    placed_lines = order.__dict__.pop(PLACED_IN_THIS_REQUEST, None)
-    just_placed = placed_lines is not None
+    placed = order.__dict__.pop(PLACED_IN_THIS_REQUEST, None)
+    just_placed = placed is not None
     if not just_placed:
         order.refresh_from_db()
     if order.paid_at is not None or order.status in Order.SETTLED:
@@ -197,7 +203,7 @@ def order_checkout(*, order: Order, success_url: str, cancel_url: str) -> Checko
         _hold_again(order, until=timezone.now() + FIRST_HOLD)
         # Waiting again from here on: if Stripe fails now, the abandoned-order clean-up frees the code.
         _back_to_pending(order)
-    return _open_session(order, success_url=success_url, cancel_url=cancel_url, lines=placed_lines)
+    return _open_session(order, success_url=success_url, cancel_url=cancel_url, placed=placed)
 
 
 def orders_expire_abandoned(*, now: datetime | None = None) -> int:

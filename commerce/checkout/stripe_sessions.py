@@ -12,7 +12,7 @@ import logging
 import re
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from commerce import stripe_gateway as gateway
@@ -58,30 +58,51 @@ def checkout_attempt_begin(order: Order, *, fresh: bool = False, lines: list | N
 
     A retry of an attempt that recorded no session, while Stripe would still accept its expiry,
     repeats it exactly, so Stripe answers with the session the failed request may already have
-    made. `fresh` starts a new attempt regardless.
+    made. `fresh` starts a new attempt regardless (an order just placed has none to repeat).
     """
+    if fresh:
+        return _attempt_new(order, lines=lines)
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         now = timezone.now()
         expires_at = locked.checkout_attempt_expires_at
         started = locked.checkout_attempt_started_at
-        if not fresh and locked.checkout_attempt and expires_at and expires_at - now >= STRIPE_MIN_LIFETIME:
+        if locked.checkout_attempt and expires_at and expires_at - now >= STRIPE_MIN_LIFETIME:
             if started is None:  # an attempt begun before its start was recorded: our default lifetime
                 started = expires_at - SESSION_LIFETIME - RETRY_GRACE
             if not locked.checkout_sessions.filter(created_at__gte=started).exists():
                 return locked.checkout_attempt, expires_at
-        locked.checkout_attempt += 1
-        locked.checkout_attempt_started_at = now
-        locked.checkout_attempt_expires_at = session_expires_at(locked, now=now, lines=lines)
-        locked.save(
-            update_fields=[
-                "checkout_attempt",
-                "checkout_attempt_started_at",
-                "checkout_attempt_expires_at",
-                "updated_at",
-            ]
+        return _attempt_new(locked, lines=lines)
+
+
+def _attempt_new(order: Order, *, lines: list | None) -> tuple[int, datetime]:
+    """The order's next attempt, numbered and dated in one statement: the row's own counter plus one.
+
+    Two requests starting attempts of one order at once get two numbers (the UPDATE waits for the other's
+    row lock), so they never share an idempotency key with different parameters.
+    """
+    now = timezone.now()
+    expires_at = session_expires_at(order, now=now, lines=lines)
+    table = connection.ops.quote_name(Order._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {table} SET "checkout_attempt" = "checkout_attempt" + 1, '  # noqa: S608 - the model's name
+            '"checkout_attempt_started_at" = %s, "checkout_attempt_expires_at" = %s, "updated_at" = %s '
+            'WHERE "id" = %s RETURNING "checkout_attempt"',
+            [
+                connection.ops.adapt_datetimefield_value(now),
+                connection.ops.adapt_datetimefield_value(expires_at),
+                connection.ops.adapt_datetimefield_value(now),
+                order.pk,
+            ],
         )
-        return locked.checkout_attempt, locked.checkout_attempt_expires_at
+        (attempt,) = cursor.fetchone()
+    order.checkout_attempt, order.checkout_attempt_started_at, order.checkout_attempt_expires_at = (
+        attempt,
+        now,
+        expires_at,
+    )
+    return attempt, expires_at
 
 
 def checkout_session_open(
@@ -119,17 +140,19 @@ def checkout_session_open(
         )
 
 
-def checkout_session_open_replacing_stale(order, customer_id, lines, stripe_lines, discount, urls):
-    """_create_session, recovering once per object when Stripe no longer knows our Customer or a line's Price.
+def checkout_session_open_replacing_stale(
+    order, customer_id, lines, stripe_lines, discount, urls, *, new_attempt=False
+):
+    """checkout_session_open, recovering once per object when Stripe no longer knows our Customer or a line's Price.
 
     That happens when the Stripe account forgot our mirrors (demo state deleted while the
     database was kept, keys switched): the stale mirror is replaced (a new Customer, or the
     item mirrored again) and the session asked for again as a new attempt, since its
     parameters changed. Replaces entries of `stripe_lines` in place; returns the session
-    and the customer id it was opened for.
+    and the customer id it was opened for. `new_attempt`: the first ask is a new attempt too
+    (an order placed moments ago has no earlier attempt to repeat).
     """
     replaced: set[object] = set()
-    new_attempt = False
     while True:
         try:
             session = checkout_session_open(
