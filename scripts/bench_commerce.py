@@ -5,14 +5,17 @@ Prepares a PostgreSQL database (migrate, seed_demo), starts the Stripe emulator 
 (2 workers, DEBUG off, `scripts.bench_wsgi`: the site plus the floor address) pointed at it with
 a Redis broker (redis://127.0.0.1:6379/6 unless --broker), registers the site's webhook endpoint
 through the API (so the signing secret is the emulator's), and gives B × N new buyers a cart
-with one paid course, B being the number of fulfilment batches (--fulfilment-workers, default
-1,2,3: three batches). Then, C requests in flight:
+with one paid course and their Stripe Customer (made as the task queued by a first cart item
+makes it), B being the number of fulfilment batches (--fulfilment-workers, default 1,2,3: three
+batches). Then, C requests in flight unless said otherwise:
 
 1. checkout creation: every buyer POSTs /checkout/ (CSRF token, session cookie, each from its
    own loopback address); each answer must be the 303 to a Checkout Session on the emulator.
-2. the Stripe calls alone: N × (POST /v1/customers + POST /v1/checkout/sessions) made directly
-   to the emulator, C at a time: what checkout creation cannot be faster than. The difference of
-   the percentiles is what the site adds.
+   Half of them one at a time (what the request itself adds), half C at a time (with the queueing
+   of C requests on the gunicorn workers).
+2. the Stripe call alone: N × POST /v1/checkout/sessions for prepared Customers, made directly to
+   the emulator, 1 and then C at a time: what checkout creation cannot be faster than. The
+   difference of the percentiles at the same concurrency is what the site adds.
 3. the emulator pays every session (not timed). Its own deliveries are off: events reach the
    site only from here, signed as Stripe signs them (`Stripe-Signature: t=…,v1=HMAC`).
 4. floor: batch A's N `checkout.session.completed` events POSTed to /bench/floor/<uuid>/
@@ -58,12 +61,14 @@ from scripts.bench_pages import VENV_BIN, bench_env, free_port, manage, prepare_
 from stripe_emulator.testing import DEFAULT_API_KEY, run_emulator  # noqa: E402
 
 CHECKOUT_PATH = "/checkout/"
+STRIPE_AUTH = {"Authorization": f"Bearer {DEFAULT_API_KEY}", "Content-Type": "application/x-www-form-urlencoded"}
 
 # Runs in `manage.py shell`: N buyers, each signed in (a session row) with one paid course in the cart.
 # Prints one line per buyer: session key. Buyers are new on every run, so nothing they own blocks checkout.
 BUYERS = """
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
+from commerce.checkout.customers import customer_prepare
 from commerce.models import Cart, CartItem
 from courses.models import Course
 
@@ -75,6 +80,7 @@ for n in range(count):
     user = User.objects.create_user(email=email, password=None, full_name=f"Bench Buyer {{n}}")
     cart = Cart.objects.create(user=user)
     CartItem.objects.create(cart=cart, kind="course", ref=str(courses[n % len(courses)]))
+    customer_prepare(user_id=user.pk)  # what the task queued by that first cart item does before they click
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -232,23 +238,27 @@ def deliver(base_url: str, path: str, secret: str, payload: bytes, ids: list | N
     return ""
 
 
-def stripe_alone(emulator_url: str, price_id: str, n: int) -> str:
-    """The Stripe calls a checkout needs, made directly: a Customer, then a Checkout Session for it."""
-    auth = {"Authorization": f"Bearer {DEFAULT_API_KEY}", "Content-Type": "application/x-www-form-urlencoded"}
+def stripe_customer(emulator_url: str, n: int) -> str:
+    """A Customer made directly on the emulator (not timed: a buyer's is made before they check out)."""
     status, _, body = post(
-        emulator_url, "/v1/customers", urllib.parse.urlencode({"email": f"alone-{n}@x.test"}).encode(), auth
+        emulator_url, "/v1/customers", urllib.parse.urlencode({"email": f"alone-{n}@x.test"}).encode(), STRIPE_AUTH
     )
     if status != 200:
-        return f"customer: HTTP {status}"
+        raise RuntimeError(f"customer: HTTP {status}")
+    return json.loads(body)["id"]
+
+
+def stripe_alone(emulator_url: str, price_id: str, customer_id: str) -> str:
+    """The Stripe call a checkout makes, made directly: a Checkout Session for a prepared Customer."""
     params = {
         "mode": "payment",
-        "customer": json.loads(body)["id"],
+        "customer": customer_id,
         "line_items[0][price]": price_id,
         "line_items[0][quantity]": "1",
         "success_url": "http://127.0.0.1/ok",
         "cancel_url": "http://127.0.0.1/cancel",
     }
-    status, _, _ = post(emulator_url, "/v1/checkout/sessions", urllib.parse.urlencode(params).encode(), auth)
+    status, _, _ = post(emulator_url, "/v1/checkout/sessions", urllib.parse.urlencode(params).encode(), STRIPE_AUTH)
     return "" if status == 200 else f"session: HTTP {status}"
 
 
@@ -435,14 +445,27 @@ def main() -> int:
             price_id = manage(env, "shell", "--no-imports", "-c", PRICE).split()[-1]
 
             sessions: dict = {}
-            print(f"1. Checkout creation: {len(buyers)} × POST {CHECKOUT_PATH} ...", flush=True)
-            checkouts = run_phase(
-                list(enumerate(buyers)),
-                lambda item: checkout(base_url, emulator.url, item[0], item[1], sessions),
-                args.concurrency,
-            )
-            print(f"2. The Stripe calls alone: {n} × (customer + checkout session) ...", flush=True)
-            alone = run_phase(list(range(n)), lambda i: stripe_alone(emulator.url, price_id, i), args.concurrency)
+            # Half the buyers check out one at a time (what the request itself costs), half C at a time
+            # (with the queueing of C requests on the gunicorn workers); the Stripe call alone likewise.
+            half = len(buyers) // 2
+            checkouts = {}
+            for in_flight, part in (
+                (1, list(enumerate(buyers))[:half]),
+                (args.concurrency, list(enumerate(buyers))[half:]),
+            ):
+                print(
+                    f"1. Checkout creation: {len(part)} × POST {CHECKOUT_PATH}, {in_flight} in flight ...", flush=True
+                )
+                checkouts[in_flight] = run_phase(
+                    part, lambda item: checkout(base_url, emulator.url, item[0], item[1], sessions), in_flight
+                )
+            customers = [stripe_customer(emulator.url, i) for i in range(n)]
+            alone = {}
+            for in_flight in (1, args.concurrency):
+                print(f"2. The Stripe call alone: {n} × checkout session, {in_flight} in flight ...", flush=True)
+                alone[in_flight] = run_phase(
+                    customers, lambda customer: stripe_alone(emulator.url, price_id, customer), in_flight
+                )
             print(f"3. Paying {len(sessions)} sessions on the emulator ...", flush=True)
             paid = run_phase(list(sessions.values()), lambda session_id: pay(emulator, session_id), args.concurrency)
             ours = set(sessions.values())
@@ -520,8 +543,13 @@ def main() -> int:
     print()
     print("| phase | count | throughput | p50 ms | p95 ms | max ms | failures |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    print(checkouts.row("checkout creation (POST /checkout/ → 303 to Stripe)", "req/s"))
-    print(alone.row("the Stripe calls alone (customer + session)", "pairs/s"))
+    for in_flight in (1, args.concurrency):
+        print(
+            checkouts[in_flight].row(
+                f"checkout creation (POST /checkout/ → 303 to Stripe), {in_flight} in flight", "req/s"
+            )
+        )
+        print(alone[in_flight].row(f"the Stripe call alone (checkout session), {in_flight} in flight", "req/s"))
     print(floor.row("floor: verify + INSERT + 200", "events/s"))
     print(ack.row("acknowledgement: verify + store + queue + 200", "events/s"))
     for number, ack_later in enumerate(acks_later, start=1):
@@ -532,10 +560,12 @@ def main() -> int:
     for count, done, queued, span in drained:
         rate = (done - 1) / span if span else 0.0
         print(f"Sustained fulfilment, {count} worker process(es): {rate:.1f} orders/s ({done}/{queued} processed)")
-    print(
-        f"Checkout creation minus the Stripe calls alone: p50 {checkouts.p50() - alone.p50():.0f} ms, "
-        f"p95 {checkouts.p95() - alone.p95():.0f} ms"
-    )
+    for in_flight in (1, args.concurrency):
+        mine, theirs = checkouts[in_flight], alone[in_flight]
+        print(
+            f"Checkout creation minus the Stripe call alone, {in_flight} in flight: "
+            f"p50 {mine.p50() - theirs.p50():.0f} ms, p95 {mine.p95() - theirs.p95():.0f} ms"
+        )
     print(f"Duplicates processed: {done_dup}/{len(ids_dup)}")
     print(
         documents_line + "\n"
@@ -544,8 +574,7 @@ def main() -> int:
     )
     failures = (
         [failure for failure in warm_paid if failure]
-        + checkouts.failures
-        + alone.failures
+        + [failure for timings in (*checkouts.values(), *alone.values()) for failure in timings.failures]
         + paid.failures
         + floor.failures
         + ack.failures
