@@ -15,8 +15,9 @@ A Checkout Session event reads its session once, expanded (session_read_and_mirr
 dj-stripe's copy is written from that same answer after commit. dj-stripe's own handler for these
 events would read the session again, then its PaymentIntent and PaymentMethod (three more GETs, in
 the event's transaction), so it is disconnected for the event types handled here
-(SESSION_EVENTS). The Event row and the delivery log are written as before: every delivery stays
-visible in admin, and the Event row still makes a second delivery run no handler.
+(SESSION_EVENTS). A declined payment's PaymentIntent is likewise read once and mirrored from that
+read (PAYMENT_INTENT_EVENTS). The Event row and the delivery log are written as before: every
+delivery stays visible in admin, and the Event row still makes a second delivery run no handler.
 """
 
 from __future__ import annotations
@@ -46,8 +47,10 @@ SESSION_EVENTS = (
     "checkout.session.async_payment_failed",
 )
 
-for _event_type in SESSION_EVENTS:
-    # Our handlers mirror the session from their own read: dj-stripe's second read is not needed.
+PAYMENT_INTENT_EVENTS = ("payment_intent.payment_failed",)
+
+for _event_type in (*SESSION_EVENTS, *PAYMENT_INTENT_EVENTS):
+    # Our handlers mirror the object from their own read: dj-stripe's second read is not needed.
     WEBHOOK_SIGNALS[_event_type].disconnect(djstripe_handlers.handle_other_event, sender=Event)
 
 
@@ -76,7 +79,7 @@ def checkout_session_async_payment_failed(sender, event, **kwargs):
 @djstripe_receiver("payment_intent.payment_failed")
 def payment_intent_failed(sender, event, **kwargs):
     """A card was declined: the order shows why and stays payable."""
-    payment = gateway.payment_intent_retrieve(payment_intent_id=event.data["object"]["id"])
+    payment = gateway.payment_intent_read_and_mirror(payment_intent_id=event.data["object"]["id"])
     if not payment.order_number:
         logger.info("Declined payment %s names no order; ignored", payment.id)
         return

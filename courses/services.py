@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -32,6 +32,7 @@ from courses.models import (
 from innerwork.accounts.models import User
 from innerwork.api.events import partner_event_for_partners
 from innerwork.core import page_cache
+from innerwork.core.rows import row_insert_if_absent
 
 ENROLLMENT_TRANSITION_NOT_ALLOWED = "An enrollment cannot go from {from_status} to {to_status}."
 COURSE_NOT_AVAILABLE = "This course is not available."
@@ -142,8 +143,9 @@ def enrollment_create(
     `partner_id` is the partner whose API placed the order that enrols (None: the site, a gift); only that
     partner is told `enrollment.created`.
 
-    Guarantees: one enrollment per (user, course), even under concurrent calls (the
-    unique constraint decides, the loser reads the winner's row). An existing active or
+    Guarantees: one enrollment per (user, course), even under concurrent calls (the unique
+    constraint decides in one INSERT … ON CONFLICT DO NOTHING, the loser reads and locks the
+    winner's row). Inside a caller's transaction it adds no savepoint. An existing active or
     completed enrollment is returned unchanged. A refunded or revoked one is reactivated
     with the new type, keeping its lesson progress; if that progress is already complete
     it goes straight back to completed and its certificate becomes valid again.
@@ -159,21 +161,18 @@ def enrollment_create(
     access_from = access_from or timezone.now()
     expires_at = _access_until(course=course, start=access_from)
     granted_by = actor if type == Enrollment.Type.GIFTED else None
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                enrollment = Enrollment.objects.create(
-                    user=user,
-                    course=course,
-                    type=type,
-                    status=Enrollment.Status.ACTIVE,
-                    status_reason=reason[:255],
-                    granted_by=granted_by,
-                    expires_at=expires_at,
-                )
-        except IntegrityError:
-            enrollment = Enrollment.objects.select_for_update().get(user=user, course=course)
-        else:
+    # No savepoint: a conflict raises nothing, and any other error is the caller's whole transaction's.
+    with transaction.atomic(savepoint=False):
+        enrollment = Enrollment(
+            user=user,
+            course=course,
+            type=type,
+            status=Enrollment.Status.ACTIVE,
+            status_reason=reason[:255],
+            granted_by=granted_by,
+            expires_at=expires_at,
+        )
+        if row_insert_if_absent(enrollment, unique_fields=("user", "course")):
             EnrollmentEvent.objects.create(
                 enrollment=enrollment, from_status="", to_status=enrollment.status, reason=reason[:255], actor=actor
             )
@@ -186,6 +185,7 @@ def enrollment_create(
             )
             return enrollment
 
+        enrollment = Enrollment.objects.select_for_update().get(user=user, course=course)
         if enrollment.has_access:
             return enrollment
         enrollment.type = type

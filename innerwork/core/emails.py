@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from innerwork.accounts.time_zones import in_time_zone_of
 from innerwork.core.models import OutboxEmail
+from innerwork.core.rows import row_insert_if_absent
 from innerwork.core.status import status_move
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,14 @@ def _schedule_delivery(email_id: int) -> None:
     from innerwork.core.tasks import deliver_email
 
     transaction.on_commit(lambda: deliver_email.delay(email_id))
+
+
+def _outbox_insert_once(email: OutboxEmail) -> OutboxEmail:
+    """`email` written and its delivery queued, or the row its dedup_key already names, untouched."""
+    if row_insert_if_absent(email, unique_fields=("dedup_key",)):
+        _schedule_delivery(email.pk)
+        return email
+    return OutboxEmail.objects.get(dedup_key=email.dedup_key)
 
 
 def email_enqueue(
@@ -54,20 +63,16 @@ def email_enqueue(
         {"filename": name, "content": base64.b64encode(content).decode(), "mimetype": mimetype}
         for name, content, mimetype in attachments or []
     ]
-    email, created = OutboxEmail.objects.get_or_create(
+    email = OutboxEmail(
         dedup_key=key,
-        defaults={
-            "kind": template,
-            "to": list(to),
-            "subject": subject,
-            "body_text": body_text,
-            "body_html": body_html,
-            "attachments": encoded,
-        },
+        kind=template,
+        to=list(to),
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        attachments=encoded,
     )
-    if created:
-        _schedule_delivery(email.pk)
-    return email
+    return _outbox_insert_once(email)
 
 
 def email_each_in_own_zone(
@@ -105,19 +110,15 @@ def email_each_in_own_zone(
 def email_enqueue_rendered(*, message: EmailMultiAlternatives, kind: str, key: str | None = None) -> OutboxEmail:
     """Queue a message another library rendered (allauth's confirmation and reset mails)."""
     html = next((body for body, mimetype in message.alternatives if mimetype == "text/html"), "")
-    email, created = OutboxEmail.objects.get_or_create(
+    email = OutboxEmail(
         dedup_key=key or f"{kind}:{uuid.uuid4()}",
-        defaults={
-            "kind": kind,
-            "to": list(message.to),
-            "subject": message.subject,
-            "body_text": message.body,
-            "body_html": html,
-        },
+        kind=kind,
+        to=list(message.to),
+        subject=message.subject,
+        body_text=message.body,
+        body_html=html,
     )
-    if created:
-        _schedule_delivery(email.pk)
-    return email
+    return _outbox_insert_once(email)
 
 
 def outbox_email_set_status(*, email: OutboxEmail, status: str, changes: dict | None = None, reason: str = "") -> bool:

@@ -74,6 +74,37 @@ def test_same_dedup_key_twice_gives_one_row_and_one_send(django_capture_on_commi
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_same_dedup_key_enqueued_at_once_by_four_transactions_gives_one_row_and_one_send():
+    # given four workers about to enqueue the same e-mail, each in its own transaction
+    user = UserFactory()
+    start = threading.Barrier(4)
+    queued, errors = [], []
+
+    def worker():
+        try:
+            start.wait()
+            with transaction.atomic():
+                queued.append(_welcome(user, key="welcome:race").pk)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    # when they all do it at the same moment
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # then one row was written, every worker got it, and it was sent once
+    assert errors == []
+    assert queued == [queued[0]] * 4
+    assert OutboxEmail.objects.filter(dedup_key="welcome:race").count() == 1
+    assert len(mail.outbox) == 1
+
+
 @pytest.mark.django_db
 def test_nothing_is_stored_or_sent_when_the_enclosing_transaction_rolls_back(django_capture_on_commit_callbacks):
     # given
