@@ -151,7 +151,10 @@ def mirror_after_commit(model, data: dict) -> None:
     from commerce.stripe_gateway.tasks import mirror_stripe_object
 
     label = model._meta.label
-    transaction.on_commit(lambda: mirror_stripe_object.delay(label, data))
+    # The message names the object, not its whole body: Celery would otherwise build a (truncated) repr of
+    # the body for its logs on every publish, in the request.
+    summary = f"({label!r}, {data.get('id', '')!r})"
+    transaction.on_commit(lambda: mirror_stripe_object.apply_async((label, data), argsrepr=summary))
 
 
 def mirror(model, data: dict) -> None:
