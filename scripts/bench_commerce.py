@@ -249,16 +249,28 @@ def stripe_customer(emulator_url: str, n: int) -> str:
 
 
 def stripe_alone(emulator_url: str, price_id: str, customer_id: str) -> str:
-    """The Stripe call a checkout makes, made directly: a Checkout Session for a prepared Customer."""
+    """The Stripe call a checkout makes, made directly: a Checkout Session for a prepared Customer, with the
+    parameters and idempotency key the site sends (commerce.stripe_gateway.session_create)."""
+    number = "IW-ALONE-" + secrets.token_hex(4).upper()
     params = {
         "mode": "payment",
         "customer": customer_id,
         "line_items[0][price]": price_id,
         "line_items[0][quantity]": "1",
-        "success_url": "http://127.0.0.1/ok",
+        "client_reference_id": number,
+        "metadata[order_number]": number,
+        "metadata[attempt]": "1",
+        "payment_intent_data[metadata][order_number]": number,
+        "payment_intent_data[metadata][attempt]": "1",
+        "payment_intent_data[description]": f"InnerWork order {number}",
+        "success_url": "http://127.0.0.1/ok?session_id={CHECKOUT_SESSION_ID}",
         "cancel_url": "http://127.0.0.1/cancel",
+        "expires_at": str(int(time.time()) + 33 * 60),
+        "submit_type": "pay",
+        "billing_address_collection": "auto",
     }
-    status, _, _ = post(emulator_url, "/v1/checkout/sessions", urllib.parse.urlencode(params).encode(), STRIPE_AUTH)
+    headers = {**STRIPE_AUTH, "Idempotency-Key": f"innerwork:checkout:{number}:1"}
+    status, _, _ = post(emulator_url, "/v1/checkout/sessions", urllib.parse.urlencode(params).encode(), headers)
     return "" if status == 200 else f"session: HTTP {status}"
 
 
