@@ -9,11 +9,10 @@ request, no queue). Never part of the product's URLs.
 
 import os
 
+import django
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "innerwork.settings")
-
-from django.core.wsgi import get_wsgi_application
-
-application = get_wsgi_application()
+django.setup()
 
 import stripe  # noqa: E402
 from django.contrib.auth.decorators import login_not_required  # noqa: E402
@@ -23,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt  # noqa: E402
 from djstripe.models import WebhookEndpoint, WebhookEventTrigger  # noqa: E402
 
 from innerwork import urls  # noqa: E402
+from innerwork.wsgi import application  # noqa: E402, F401 - the site as gunicorn serves it in production
 
 _secrets: dict[str, str] = {}
 
