@@ -14,6 +14,7 @@ from courses.tests.factories import (
     course_with_lessons,
 )
 from innerwork.accounts.tests.factories import StaffFactory, UserFactory
+from innerwork.core.tests.at_once import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -188,24 +189,12 @@ def test_reactivating_a_finished_enrollment_completes_it_again_and_revalidates_t
 def test_concurrent_creates_give_one_enrollment():
     # given
     user, course = UserFactory(), CourseFactory()
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def enroll():
-        try:
-            barrier.wait()
-            services.enrollment_create(user=user, course=course, type=Enrollment.Type.PAID)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
 
     # when
-    threads = [threading.Thread(target=enroll) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    def enroll():
+        return services.enrollment_create(user=user, course=course, type=Enrollment.Type.PAID)
+
+    _, errors = at_once(enroll, times=4)
 
     # then
     assert errors == []

@@ -1,18 +1,18 @@
 """The transactional outbox: rendered once, sent once, retried until sent, never sent on rollback."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
 from innerwork.accounts.tests.factories import UserFactory
 from innerwork.core.emails import RETRY_BASE_SECONDS, email_deliver, email_enqueue, emails_deliver_due
 from innerwork.core.models import OutboxEmail
+from innerwork.core.tests.at_once import at_once
 from innerwork.core.tests.backends import PROVIDER_DOWN, FlakyBackend
 
 FLAKY = "innerwork.core.tests.backends.FlakyBackend"
@@ -78,25 +78,13 @@ def test_same_dedup_key_twice_gives_one_row_and_one_send(django_capture_on_commi
 def test_the_same_dedup_key_enqueued_at_once_by_four_transactions_gives_one_row_and_one_send():
     # given four workers about to enqueue the same e-mail, each in its own transaction
     user = UserFactory()
-    start = threading.Barrier(4)
-    queued, errors = [], []
 
-    def worker():
-        try:
-            start.wait()
-            with transaction.atomic():
-                queued.append(_welcome(user, key="welcome:race").pk)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+    def enqueue():
+        with transaction.atomic():
+            return _welcome(user, key="welcome:race").pk
 
     # when they all do it at the same moment
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    queued, errors = at_once(enqueue, times=4)
 
     # then one row was written, every worker got it, and it was sent once
     assert errors == []
@@ -205,23 +193,11 @@ def test_two_workers_delivering_the_same_email_at_once_send_it_once():
     email = _welcome(UserFactory(), key="welcome:race")
     assert OutboxEmail.objects.get(pk=email.pk).status == OutboxEmail.Status.PENDING
     FlakyBackend.script(delay=0.5)
-    start = threading.Barrier(2)
-    results = []
-
-    def worker():
-        try:
-            start.wait()
-            results.append(email_deliver(email_id=email.pk))
-        finally:
-            connection.close()
 
     # when: two workers pick it up at the same moment
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results, errors = at_once(lambda: email_deliver(email_id=email.pk), times=2)
     # then: one sent it, the other found it locked (or already sent) and did nothing
+    assert errors == []
     assert len(FlakyBackend.sent) == 1
     assert sorted(result is None for result in results) == [False, True]
     email.refresh_from_db()

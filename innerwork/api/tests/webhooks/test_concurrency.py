@@ -1,36 +1,19 @@
 """Real threads on PostgreSQL: duplicate emits make one event, and two workers never POST one delivery twice."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from innerwork.api.webhooks.deliveries import webhook_delivery_attempt
 from innerwork.api.webhooks.models import PartnerEvent, WebhookDelivery
 from innerwork.api.webhooks.services import partner_event_emit
+from innerwork.core.tests.at_once import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 8
 
 
 def _together(target) -> list:
-    """Run `target` in THREADS threads released at once; each closes its own connection. Returns their results."""
-    barrier, results, errors = threading.Barrier(THREADS), [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as error:  # reported below: a thread's failure must fail the test
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    """Run `target` in THREADS threads released at once; a thread's failure fails the test. Returns their results."""
+    results, errors = at_once(target, times=THREADS)
     assert errors == []
     return results
 
