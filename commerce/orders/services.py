@@ -14,6 +14,7 @@ from django.utils import timezone
 from commerce.models import CheckoutSession, Order, OrderEffect, OrderEvent
 from commerce.orders.notifications import notify_staff_order_flagged
 from commerce.stripe_gateway import CheckoutSessionInfo
+from innerwork.core.rows import row_insert_if_absent
 from innerwork.core.status import status_move
 
 # What the timeline says when a status changes without a more specific message.
@@ -169,27 +170,7 @@ def _checkout_session_insert(*, order: Order, session: CheckoutSessionInfo, stat
 
     ON CONFLICT names the Stripe id only, so a second open session of the order still raises IntegrityError.
     """
-    now = timezone.now()
     row = CheckoutSession(
         order=order, stripe_id=session.id, url=session.url, status=status, expires_at=session.expires_at
     )
-    row.created_at = row.updated_at = now
-    fields = [CheckoutSession._meta.get_field(name) for name in _SESSION_COLUMNS]
-    table = connection.ops.quote_name(CheckoutSession._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    values = [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608 - model's names
-            'ON CONFLICT ("stripe_id") DO NOTHING RETURNING "id"',
-            values,
-        )
-        inserted = cursor.fetchone()
-    if inserted is None:
-        return None
-    row.pk = inserted[0]
-    row._state.adding = False
-    return row
-
-
-_SESSION_COLUMNS = ("created_at", "updated_at", "order", "stripe_id", "url", "status", "expires_at")
+    return row if row_insert_if_absent(row, unique_fields=("stripe_id",)) else None
