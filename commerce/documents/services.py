@@ -17,7 +17,6 @@ the customer, staff and an accountant, whatever their time zone.
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -35,8 +34,6 @@ from commerce.documents.rendering import (
     invoice_render_after_commit,
 )
 from commerce.models import CreditNote, Invoice, Order, Refund
-
-logger = logging.getLogger(__name__)
 
 REFUND_NOT_SUCCEEDED = "A credit note is issued for a succeeded refund only; refund {refund} is {status}."
 
