@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
+from commerce.checkout import placing
 from commerce.checkout.placing import CHECKOUT_EMPTY
 from commerce.checkout.services import ORDER_LINE_UNAVAILABLE, orders_expire_abandoned
 from commerce.models import CheckoutSession, Coupon, CouponRedemption, Order
@@ -341,3 +342,24 @@ def test_if_stripe_ever_computes_a_code_differently_the_order_specific_coupon_ta
     assert session.discounts[0].coupon == f"order-{order.number}"
     assert [s.status for s in stripe.checkout.Session.list().data] == ["open", "expired"]
     assert list(order.checkout_sessions.values_list("status", flat=True)) == ["open", "expired"]
+
+
+@pytest.mark.django_db
+def test_an_order_number_already_taken_places_the_order_again_under_another_with_one_coupon_use(monkeypatch):
+    # given a cart with a coupon, and an order that already has the number the next placement draws first
+    user = UserFactory()
+    coupon = CouponFactory(code="TAKEN10")
+    cart = cart_for(user, CourseFactory(price_amount=5000), coupon=coupon)
+    taken = Order.objects.create(number="ORD-TAKEN-000001", user=UserFactory(), total_amount=100, subtotal_amount=100)
+    numbers = iter([taken.number, "ORD-FRESH-000002"])
+    monkeypatch.setattr(placing, "new_order_number", lambda: next(numbers))
+
+    # when the cart is placed
+    order = placing.order_create_from_cart(cart=cart, user=user)
+
+    # then it got the second number, and the first try left nothing behind: one order, one coupon use, one event
+    assert order.number == "ORD-FRESH-000002"
+    assert Order.objects.filter(user=user).count() == 1
+    assert CouponRedemption.objects.filter(coupon=coupon).count() == 1
+    assert list(order.events.values_list("type", flat=True)) == ["created"]
+    assert order.lines.count() == 1
