@@ -39,7 +39,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 BROKER = "redis://127.0.0.1:6379/6"
-PORTS = range(8461, 8470)
 VISIBILITY_TIMEOUT = 4
 
 
@@ -71,9 +70,14 @@ class Cluster:
         self.url = ""
 
     def start_site(self) -> None:
-        port = next(port for port in PORTS if _free(port))
-        self.url = f"http://127.0.0.1:{port}"
-        self.site = self._spawn(BIN / "gunicorn", "innerwork.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}")
+        # The socket is bound here and handed to gunicorn, so no other test (on another xdist worker) can take
+        # the port between choosing it and listening on it.
+        with socket.create_server(("127.0.0.1", 0)) as listening:
+            self.url = f"http://127.0.0.1:{listening.getsockname()[1]}"
+            self.site = self._spawn(
+                BIN / "gunicorn", "innerwork.wsgi", "-w", "2", "-b", f"fd://{listening.fileno()}",
+                pass_fds=(listening.fileno(),),
+            )  # fmt: skip
         _wait_for(lambda: _answers(self.url + "/robots.txt"), "the site to start")
 
     def worker(self) -> subprocess.Popen:
@@ -120,8 +124,10 @@ class Cluster:
         for key in client.scan_iter(match=self.prefix + "*"):
             client.delete(key)
 
-    def _spawn(self, *command) -> subprocess.Popen:
-        return subprocess.Popen([str(part) for part in command], cwd=ROOT, env=self.env, start_new_session=True)
+    def _spawn(self, *command, pass_fds: tuple[int, ...] = ()) -> subprocess.Popen:
+        return subprocess.Popen(
+            [str(part) for part in command], cwd=ROOT, env=self.env, start_new_session=True, pass_fds=pass_fds
+        )
 
 
 def _database_url() -> str:
@@ -129,11 +135,6 @@ def _database_url() -> str:
     return (
         f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
     )
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
 def _answers(url: str) -> bool:
