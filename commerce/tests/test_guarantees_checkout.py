@@ -238,3 +238,22 @@ def test_stripe_failing_asks_to_try_again_leaves_a_whole_order_and_the_retry_mak
     assert [s.id for s in stripe.checkout.Session.list().data] == [session_id]
     assert Order.objects.count() == 1
     assert order.checkout_sessions.get().stripe_id == session_id
+
+
+def test_five_presses_of_try_again_at_once_open_one_payment_page(emulator, buyer, client):
+    # given an order whose first checkout failed at Stripe, so it has no payment page yet
+    cart_for(buyer, CourseFactory(price_amount=4900))
+    emulator.fault("/v1/checkout/sessions", method="POST", count=1, kind="api_error")
+    assert checkout(client).status_code == 503
+    order = Order.objects.get()
+    pay = reverse("commerce:order_pay", kwargs={"number": order.number})
+    clients = [signed_in_client(buyer, address=f"10.0.1.{i}") for i in range(5)]
+    # when the customer presses "Try again" in five tabs at the same moment
+    responses = run_at_once(*[lambda c=c: c.post(pay) for c in clients])
+    # then every tab goes to the same payment page, the only session Stripe holds, recorded once and open
+    assert [getattr(r, "status_code", r) for r in responses] == [303] * 5
+    assert len({r["Location"] for r in responses}) == 1
+    (session,) = stripe.checkout.Session.list().data
+    assert session.status == "open"
+    assert responses[0]["Location"] == session.url
+    assert list(order.checkout_sessions.values_list("stripe_id", "status")) == [(session.id, "open")]
