@@ -150,10 +150,17 @@ def checkout_session_record(
     statement (and read and locked as usual when the webhook recorded it first).
     """
     status = _SESSION_STATUS.get(session.status, CheckoutSession.Status.OPEN)
+    # Outside a caller's transaction the one INSERT is atomic by itself: no BEGIN and COMMIT around it.
+    insert_alone = just_opened and not connection.in_atomic_block
+    if insert_alone:
+        row = _checkout_session_insert(order=order, session=session, status=status)
+        if row is not None:
+            return row
     # Only recording a session open can meet the order's other open session (IntegrityError, which callers
     # handle and carry on): only then does the record need a savepoint of its own inside a caller's transaction.
     with transaction.atomic(savepoint=status == CheckoutSession.Status.OPEN):
-        row = _checkout_session_insert(order=order, session=session, status=status) if just_opened else None
+        inserted = just_opened and not insert_alone
+        row = _checkout_session_insert(order=order, session=session, status=status) if inserted else None
         if row is not None:
             return row
         row, created = CheckoutSession.objects.select_for_update().get_or_create(
