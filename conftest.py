@@ -1,5 +1,5 @@
-"""Fixtures shared by every test package: a real browser (Debian Chromium via Playwright), and PDFs
-rendered by WeasyPrint only in tests marked `documents` (a fast stand-in everywhere else)."""
+"""Fixtures shared by every test package: an empty cache for each test, a real browser (Debian Chromium via
+Playwright), and PDFs rendered by WeasyPrint only in tests marked `documents` (a fast stand-in everywhere else)."""
 
 import hashlib
 import os
@@ -25,6 +25,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The locmem cache outlives a test but its database rows do not: rate-limit counters and throttle budgets
+    # (every test client is 127.0.0.1), a page cached in one test (PAGE_CACHE=true), a last-used mark must not
+    # carry over into the next test.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

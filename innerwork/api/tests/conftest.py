@@ -1,16 +1,7 @@
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from innerwork.api.tests.factories import PartnerFactory, key_for
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # Throttle budgets and last-used marks live in the cache: each test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
