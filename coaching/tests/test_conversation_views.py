@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import stripe
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +19,7 @@ from coaching.tests.factories import (
     ProposalFactory,
     SpecialtyFactory,
 )
+from commerce.models import Order
 from commerce.tests.admin_fixtures import client_for
 from innerwork.accounts.tests.factories import StaffFactory, UserFactory
 from innerwork.core.models import OutboxEmail
@@ -109,7 +111,7 @@ ACTION_OUTCOME = {
 
 
 @pytest.mark.parametrize("action", ACTIONS)
-def test_each_answer_is_a_post_only_its_side_can_make(action):
+def test_each_answer_is_a_post_only_its_side_can_make(action, emulator):
     for index, who in enumerate(("anonymous", "student", "coach", "other", "staff")):
         proposal = ProposalFactory()
         viewer = _viewers(proposal)[who]
@@ -221,16 +223,33 @@ def test_a_proposal_form_with_a_bad_value_sends_nothing(field, value):
     assert Proposal.objects.count() == 1
 
 
-def test_accepting_leads_to_the_contract_and_a_second_click_to_the_same_one(proposal):
+def test_accepting_goes_on_to_stripes_page_for_the_terms_and_a_second_click_to_the_same_page(proposal, emulator):
     client = client_for(proposal.student)
     url = reverse("coaching:proposal_accept", args=[proposal.number])
     first = client.post(url, {"price_amount": "1"})  # a forged field is ignored: the terms are the proposal's
     second = client.post(url)
     contract = Contract.objects.get()
     assert contract.price_amount == 90000
+    assert (first.status_code, second.status_code) == (303, 303)
     assert first["Location"] == second["Location"]
+    (session,) = stripe.checkout.Session.list().data
+    assert (session.url, session.amount_total, session.metadata["order_number"]) == (
+        first["Location"],
+        90000,
+        Order.objects.get(user=proposal.student).number,
+    )
     page = client.get(reverse("coaching:proposal_detail", args=[proposal.number])).content.decode()
     assert contract.number in page
+
+
+def test_accepting_when_stripe_cannot_be_reached_keeps_the_contract_and_offers_to_try_again(proposal, emulator):
+    emulator.fault("/v1/checkout/sessions", method="POST", count=5, kind="api_error")
+    response = client_for(proposal.student).post(reverse("coaching:proposal_accept", args=[proposal.number]))
+    contract = Contract.objects.get()
+    assert response.status_code == 503
+    assert contract.status == Contract.Status.PENDING_PAYMENT
+    order = Order.objects.get(user=proposal.student)
+    assert reverse("commerce:order_pay", kwargs={"number": order.number}) in response.content.decode()
 
 
 def test_revising_from_the_page_supersedes_and_shows_the_new_version(proposal):

@@ -213,10 +213,12 @@ def test_a_newcomer_accepts_the_open_proposal_pays_with_4242_and_books_the_first
     proposal = Proposal.objects.select_related("coach__user").get(status=Proposal.Status.SENT)
     client = client_for(proposal.student)
 
-    # when they accept the open proposal, pay with the test Visa (as on the hosted page) and book
+    # when they accept the open proposal (straight on to Stripe's page), pay with the test Visa (as on that page)
+    # and book
     accepted = client.post(reverse("coaching:proposal_accept", args=[proposal.number]))
     contract = Contract.objects.get(proposal=proposal)
-    assert accepted.status_code == 302
+    assert accepted.status_code == 303
+    assert "/c/pay/cs_test_" in accepted["Location"]
     demo_pay_item(user=proposal.student, kind=CONTRACT_KIND, ref=str(contract.pk))
     contract.refresh_from_db()
     assert contract.status == Contract.Status.ACTIVE

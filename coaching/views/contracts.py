@@ -107,7 +107,14 @@ def contract_detail(request, number: str):
 @rate_limit(scope="checkout", limit=settings.CHECKOUT_ATTEMPTS_PER_MINUTE)
 def contract_pay_view(request, number: str):
     """Send the student to Stripe's page for the contract's order (one order and one page, however many tabs)."""
-    contract = _contract_of_student(request, number)
+    return to_contract_payment(request, _contract_of_student(request, number))
+
+
+def to_contract_payment(request, contract: Contract):
+    """303 to Stripe's page for the student's `contract`, or back to its page saying why not (paid, refused).
+
+    The answer of every "pay" button of a contract: its own page's, and accepting a proposal's.
+    """
     try:
         order = contract_pay(contract=contract, user=request.user)
     except Contract.DoesNotExist:

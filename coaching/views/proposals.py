@@ -1,5 +1,6 @@
 """The proposal pages: the coach sends one from a thread, revises or withdraws it; the student reads it and
-accepts (→ the contract, waiting for payment) or declines. Looked up with the viewer: anyone else gets 404.
+accepts (→ the contract, waiting for payment, and straight on to Stripe's page to pay it) or declines. Looked up
+with the viewer: anyone else gets 404.
 
 Each action is a POST that calls one service from coaching.conversation and redirects with a message;
 a refused action (no longer open, expired, not theirs) shows the service's own sentence.
@@ -7,6 +8,7 @@ a refused action (no longer open, expired, not theirs) shows the service's own s
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,6 +29,9 @@ from coaching.selectors import (
     proposal_history,
     proposal_is_open,
 )
+from coaching.views.contracts import to_contract_payment
+from commerce.views.checkout import HttpResponseSeeOther
+from innerwork.core.ratelimit import rate_limit
 
 PROPOSAL_SENT = "Your proposal is sent. We've e-mailed it to {student}."
 PROPOSAL_REVISED = "Your revised proposal is sent; the earlier one can no longer be accepted."
@@ -109,15 +114,19 @@ def proposal_detail(request, number: str):
 
 @login_required
 @require_POST
+@rate_limit(scope="checkout", limit=settings.CHECKOUT_ATTEMPTS_PER_MINUTE)
 def proposal_accept(request, number: str):
+    """Accept the terms and go straight on to Stripe's page for them (a second click reaches the same page)."""
     proposal = _own_proposal(request, number)
     try:
         contract = conversation.proposal_accept(proposal=proposal, student=request.user)
     except ConversationError as exc:
         messages.error(request, exc.message)
         return redirect("coaching:proposal_detail", number=number)
-    messages.success(request, PROPOSAL_ACCEPTED)
-    return redirect(contract_url(contract))
+    response = to_contract_payment(request, contract)
+    if not isinstance(response, HttpResponseSeeOther):  # not on the way to Stripe: the page says what happened
+        messages.success(request, PROPOSAL_ACCEPTED)
+    return response
 
 
 def _answer(request, number: str, *, apply, done: str):

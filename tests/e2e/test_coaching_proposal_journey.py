@@ -2,8 +2,9 @@
 
 A student finds a coach in the list, reads their page and packages, and asks for a proposal. The coach,
 in their own browser, sees the request in the coach area, answers in the thread and sends a proposal.
-The student reads it, declines nothing, accepts it, and the contract waits for payment with the terms
-they saw; the coach is e-mailed. Each page is shot at laptop (1280×800) and phone (390×844) widths.
+The student reads it, declines nothing and accepts it, which takes them to Stripe's page for those terms; they
+leave it unpaid, and the contract waits for payment with the terms they saw; the coach is e-mailed. Each page
+is shot at laptop (1280×800) and phone (390×844) widths.
 """
 
 import itertools
@@ -15,7 +16,7 @@ from coaching.models import Contract, Proposal
 from coaching.tests.factories import CoachProfileFactory, PackageOfferFactory, SpecialtyFactory
 from innerwork.accounts.tests.factories import VerifiedUserFactory
 from innerwork.core.models import OutboxEmail
-from tests.e2e.test_checkout_journeys import assert_no_sideways_scroll, log_in, show_email
+from tests.e2e.test_checkout_journeys import HOSTED_PAGE, assert_no_sideways_scroll, log_in, show_email
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +55,7 @@ def coach(live_server):
     return profile
 
 
-def test_student_asks_coach_proposes_student_accepts(browser, page, live_server, coach):
+def test_student_asks_coach_proposes_student_accepts(browser, page, live_server, stripe_emulator_django, coach):
     base = live_server.url
     student = VerifiedUserFactory(email="jordan@example.com", full_name="Jordan Lee", time_zone="Europe/Paris")
 
@@ -109,11 +110,18 @@ def test_student_asks_coach_proposes_student_accepts(browser, page, live_server,
     assert "$900.00" in page.inner_text(".terms")
     shoot(page, "proposal-student")
     page.click("button:has-text('Accept and continue to payment')")
-    page.wait_for_load_state()
+    # Accepting goes straight on to Stripe's page for the accepted terms; leaving it unpaid keeps the contract
+    # waiting, with a way to try again.
+    page.wait_for_url(HOSTED_PAGE)
+    assert "$900.00" in page.inner_text("body")
+    shoot(page, "accepted-stripe-page")
     contract = Contract.objects.get()
     assert contract.status == Contract.Status.PENDING_PAYMENT
     assert contract.accepted_terms["price_amount"] == 90000
-    assert contract.number in page.inner_text("main")
+    page.get_by_role("link", name="Back to InnerWork").click()
+    page.wait_for_url(f"{base}/coaching/contracts/{contract.number}/payment-canceled/")
+    assert "waiting for payment" in page.inner_text("main")
+    assert page.locator("button:has-text('Try again')").count() == 1
     shoot(page, "accepted")
 
     # The coach was told; their area lists the contract waiting for payment.
