@@ -32,6 +32,7 @@ Finally it checks the outcome: B × N paid orders, enrollments, confirmation and
     .venv/bin/python scripts/bench_commerce.py                 # the documented run: 3 × 100 orders
     .venv/bin/python scripts/bench_commerce.py --orders 20     # a quick look [--fresh]
     .venv/bin/python scripts/bench_commerce.py --fulfilment-workers 1,2   # two batches only
+    .venv/bin/python scripts/bench_commerce.py --cache redis://127.0.0.1:6379/12   # with production's Redis cache
 """
 
 from __future__ import annotations
@@ -390,6 +391,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/6", help="Redis for Celery (emptied first)")
     parser.add_argument(
+        "--cache",
+        default="",
+        help="REDIS_URL of the site (emptied first), as in production: Redis cache, cached_db sessions and the "
+        "page cache retired on writes; default none (local memory, sessions read from PostgreSQL)",
+    )
+    parser.add_argument(
         "--database-url",
         default="postgres://postgres@127.0.0.1:5432/innerwork_bench_commerce",
         help="PostgreSQL database to prepare and use (created if missing)",
@@ -409,12 +416,14 @@ def main() -> int:
         drop_database(args.database_url)
         shutil.rmtree(data_dir, ignore_errors=True)
     empty_broker(args.broker)
+    if args.cache:
+        empty_broker(args.cache)
     started_at = int(time.time())
     workers: list[subprocess.Popen] = []
     with run_emulator(data_dir, webhook_retry_scale=1.0) as emulator:
         emulator.webhook_mode(drop=True)  # only the benchmark delivers events to the site
         env = {
-            **bench_env(args.database_url, ""),  # no Redis cache: only the broker
+            **bench_env(args.database_url, args.cache),
             "CELERY_BROKER_URL": args.broker,
             "SITE_URL": base_url,
             "STRIPE_API_HOST": emulator.url,
@@ -551,6 +560,7 @@ def main() -> int:
     expected = len(buyers)
     print()
     print(f"{n} orders per batch, {args.concurrency} in flight, gunicorn -w {args.workers}, Celery on Redis,")
+    print(f"site cache: {'Redis, ' + args.cache if args.cache else 'local memory (sessions in PostgreSQL)'},")
     print("emulator, PostgreSQL and all processes on the same machine")
     print()
     print("| phase | count | throughput | p50 ms | p95 ms | max ms | failures |")
