@@ -31,7 +31,13 @@ CREATE TABLE IF NOT EXISTS objects (
     UNIQUE (type, id)
 );
 CREATE INDEX IF NOT EXISTS objects_type_created ON objects (type, created, seq);
-CREATE INDEX IF NOT EXISTS objects_parent ON objects (parent);
+-- A parent's children of one type in creation order (a session's line items), without reading the type's others.
+DROP INDEX IF EXISTS objects_parent;
+CREATE INDEX IF NOT EXISTS objects_parent_type_created ON objects (parent, type, created, seq);
+-- What is still open, by type and expiry: every API request expires the sessions that are due (expire_due),
+-- which must not read every session ever made. The query repeats this WHERE so SQLite can use the index.
+CREATE INDEX IF NOT EXISTS objects_open_expiry ON objects (type, json_extract(data, '$.expires_at'))
+    WHERE json_extract(data, '$.status') = 'open';
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS idempotency (
     api_key TEXT NOT NULL,

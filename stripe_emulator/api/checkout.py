@@ -263,10 +263,14 @@ def session_expire(ctx: Ctx, session: dict) -> dict:
 
 
 def expire_due(ctx: Ctx) -> int:
-    """Expire every open session whose `expires_at` has passed on the emulator clock."""
+    """Expire every open session whose `expires_at` has passed on the emulator clock.
+
+    Runs before every API request: the index objects_open_expiry (storage.py) answers it without reading
+    the sessions that are closed or not due, however many the emulator holds.
+    """
     rows = ctx.store.execute(
-        "SELECT id FROM objects WHERE type = 'checkout.session' AND json_extract(data, '$.status') = 'open'"
-        " AND json_extract(data, '$.expires_at') <= ?",
+        "SELECT id FROM objects WHERE json_extract(data, '$.status') = 'open'"
+        " AND type = 'checkout.session' AND json_extract(data, '$.expires_at') <= ?",
         (ctx.now(),),
     ).fetchall()
     for row in rows:
