@@ -2,7 +2,6 @@
 webhooks to live_server through the site's registered endpoint, exactly as in production."""
 
 import pytest
-from django.core.cache import cache
 
 from commerce.stripe_gateway.webhooks import webhook_endpoint_ensure
 from commerce.tests.stripe_fixtures import wait_until_no_delivery_is_sending
@@ -14,7 +13,6 @@ from innerwork.accounts.tests.factories import UserFactory, VerifiedUserFactory
 def shop(stripe_emulator_django, live_server):
     """`base` (live_server's URL), `emulator`, courses `calm` ($49), `kind` ($79) and `focus` ($29), and
     `customer` (Inès, verified, in Paris), who signs in with `log_in` when the journey needs her to."""
-    cache.clear()  # checkout attempts are rate-limited per address; every journey starts with a fresh count
     webhook_endpoint_ensure(base_url=live_server.url)
     mindfulness = CategoryFactory(name="Mindfulness", slug="mindfulness")
     leadership = CategoryFactory(name="Leadership", slug="leadership")
@@ -42,7 +40,6 @@ def shop(stripe_emulator_django, live_server):
         "focus": focus,
         "customer": customer,
     }
-    cache.clear()
     # No webhook may reach the database while the next test empties it.
     stripe_emulator_django.pause_webhooks()
     wait_until_no_delivery_is_sending(stripe_emulator_django)
