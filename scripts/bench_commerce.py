@@ -358,11 +358,12 @@ def stop(processes: list[subprocess.Popen]) -> None:
         process.wait(timeout=60)
 
 
-def empty_broker(broker: str) -> None:
-    """Forget what an earlier run left queued (the test suite's keys, under their own prefix, stay)."""
+def empty_redis(url: str) -> None:
+    """Forget what an earlier run left in this Redis database: queued tasks, cached pages and sessions (the test
+    suite's keys, under their own prefix, stay)."""
     import redis
 
-    client = redis.Redis.from_url(broker)
+    client = redis.Redis.from_url(url)
     for key in client.scan_iter():
         if not key.startswith((b"test-inbox-", b"test:")):
             client.delete(key)
@@ -415,9 +416,9 @@ def main() -> int:
     if args.fresh or not data_dir.exists():
         drop_database(args.database_url)
         shutil.rmtree(data_dir, ignore_errors=True)
-    empty_broker(args.broker)
+    empty_redis(args.broker)
     if args.cache:
-        empty_broker(args.cache)
+        empty_redis(args.cache)
     started_at = int(time.time())
     workers: list[subprocess.Popen] = []
     with run_emulator(data_dir, webhook_retry_scale=1.0) as emulator:
